@@ -1,0 +1,44 @@
+// Build: generate the IAM data, then bundle the client, the language server and the CLI with
+// esbuild. tsc only type-checks (npm run typecheck). Runs on `npm ci` through `prepare`.
+import { build } from 'esbuild';
+import { chmodSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+
+const generated = spawnSync(process.execPath, [join(root, 'scripts', 'gen-iam-data.mjs')], { stdio: 'inherit' });
+if (generated.status !== 0) process.exit(generated.status ?? 1);
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: !watch,
+  keepNames: true,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const entries = [
+  { in: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] },
+  { in: 'server/src/lsp/main.ts', out: 'dist/server.js', bin: true },
+  { in: 'server/src/cli/main.ts', out: 'dist/cli.js', bin: true },
+];
+
+for (const entry of entries) {
+  if (!existsSync(join(root, entry.in))) throw new Error(`Missing entry point ${entry.in}`);
+  await build({
+    ...common,
+    entryPoints: [entry.in],
+    outfile: entry.out,
+    external: entry.external ?? [],
+    banner: entry.bin ? { js: '#!/usr/bin/env node' } : undefined,
+  });
+  if (entry.bin) chmodSync(join(root, entry.out), 0o755);
+}
+console.log(`built ${entries.map((e) => e.out).join(', ')}`);

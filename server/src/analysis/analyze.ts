@@ -1,0 +1,143 @@
+import { parseDocumentText, type Node, type ParsedDocument, type Range } from './document';
+import type { Catalog } from './iam/catalog';
+import { buildModel, type DocumentKind, type DocumentModel } from './model';
+import fileTooLarge from './rules/file-too-large';
+import { RULES, RULES_BY_ID } from './rules/registry';
+import type { Finding, Fix, ResolvedOptions, SeveritySetting } from './rules/rule';
+import { suppressions } from './suppress';
+
+export const DEFAULT_MAX_SIZE = 10 * 1024 * 1024;
+
+export interface AnalyzeOptions {
+  readonly catalog: Catalog;
+  /** Used to pick JSON or YAML (and JSONC for `.jsonc`); sniffed from the text when absent. */
+  readonly fileName?: string;
+  /** Severity overrides by rule id. */
+  readonly rules?: ReadonlyMap<string, SeveritySetting>;
+  /** Actions newer than the bundled catalog, accepted as known. */
+  readonly allowActions?: readonly string[];
+  /** Texts longer than this many UTF-16 code units get one `file-too-large` finding. */
+  readonly maxSize?: number;
+  /** The user named this file: report `parse-error` even when its kind cannot be told. */
+  readonly explicit?: boolean;
+}
+
+export interface Analysis {
+  readonly kind: DocumentKind;
+  readonly document: ParsedDocument;
+  readonly model: DocumentModel;
+  /** Sorted by start offset, then end, then rule id. */
+  readonly findings: readonly Finding[];
+  /** Rules that failed on this document (a bug in Scopewise, never in the document). */
+  readonly internalErrors: readonly string[];
+}
+
+const EMPTY_MODEL: DocumentModel = { kind: 'unknown', template: undefined, policies: [] };
+const KIND_HINT = /"?(Statement|AWSTemplateFormatVersion|Resources|pipeline|stages)"?\s*:/;
+
+/** Analyses one document. Never throws: bad input yields findings, engine bugs yield internalErrors. */
+export function analyze(text: string, options: AnalyzeOptions): Analysis {
+  const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
+  if (text.length > maxSize) return tooLarge(text, options, maxSize);
+
+  const document = parseDocumentText(text, options.fileName);
+  const internalErrors: string[] = [];
+  let model: DocumentModel;
+  try {
+    model = buildModel(document);
+  } catch (error) {
+    internalErrors.push(`model: ${describe(error)}`);
+    model = EMPTY_MODEL;
+  }
+  const kind = model.kind;
+  if (kind === 'unknown') {
+    const findings = options.explicit ? runRules(['parse-error'], document, model, options, internalErrors) : [];
+    return { kind, document, model, findings, internalErrors };
+  }
+  const ids = RULES.filter((rule) => rule.appliesTo.includes(kind)).map((rule) => rule.id);
+  const findings = runRules(ids, document, model, options, internalErrors);
+  return { kind, document, model, findings: suppressions(document, model).filter(findings), internalErrors };
+}
+
+function runRules(
+  ids: readonly string[],
+  document: ParsedDocument,
+  model: DocumentModel,
+  options: AnalyzeOptions,
+  internalErrors: string[],
+): Finding[] {
+  const findings: Finding[] = [];
+  const resolved: ResolvedOptions = {
+    allowActions: new Set((options.allowActions ?? []).map((a) => a.toLowerCase())),
+  };
+  for (const id of ids) {
+    const rule = RULES_BY_ID.get(id);
+    if (!rule) continue;
+    const setting = options.rules?.get(id);
+    if (setting === 'off') continue;
+    try {
+      rule.check({
+        document,
+        model,
+        catalog: options.catalog,
+        options: resolved,
+        report: ({ at, message, severity, fixes }) => {
+          const range = rangeOf(at, document.text.length);
+          findings.push({
+            rule: id,
+            severity: setting ?? severity ?? rule.defaultSeverity,
+            message,
+            start: range.start,
+            end: range.end,
+            fixes: fixes ?? [],
+          });
+        },
+      });
+    } catch (error) {
+      internalErrors.push(`${id}: ${describe(error)}`);
+    }
+  }
+  return sortFindings(findings);
+}
+
+/** Every finding's range is at least one character wide and inside the text. */
+function rangeOf(at: Node | Range, length: number): Range {
+  const start = Math.max(0, Math.min(at.start, length));
+  const end = Math.max(start, Math.min(at.end, length));
+  if (end > start || length === 0) return { start, end };
+  return start < length ? { start, end: start + 1 } : { start: start - 1, end: start };
+}
+
+export function sortFindings<T extends Finding>(findings: T[]): T[] {
+  return findings.sort(
+    (a, b) => a.start - b.start || a.end - b.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+  );
+}
+
+function tooLarge(text: string, options: AnalyzeOptions, maxSize: number): Analysis {
+  const document: ParsedDocument = { text, format: 'json', root: undefined, problems: [] };
+  const looksOurs = options.explicit || KIND_HINT.test(text.slice(0, 65536));
+  const setting = options.rules?.get(fileTooLarge.id);
+  const findings: Finding[] =
+    looksOurs && setting !== 'off'
+      ? [
+          {
+            rule: fileTooLarge.id,
+            severity: setting ?? fileTooLarge.defaultSeverity,
+            message: `The file is ${formatSize(text.length)}, over the ${formatSize(maxSize)} limit, so it was not analysed. Raise "maxFileSize" in .scopewise.json to analyse it.`,
+            start: 0,
+            end: Math.min(1, text.length),
+            fixes: [] as Fix[],
+          },
+        ]
+      : [];
+  return { kind: 'unknown', document, model: EMPTY_MODEL, findings, internalErrors: [] };
+}
+
+function formatSize(units: number): string {
+  return units >= 1024 * 1024 ? `${(units / 1024 / 1024).toFixed(1)} MB` : `${Math.round(units / 1024)} KB`;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

@@ -1,0 +1,123 @@
+import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { checkNesting } from './limits';
+import type {
+  ArrayNode,
+  Node,
+  ObjectNode,
+  ParseProblem,
+  ParsedDocument,
+  Property,
+  StringNode,
+} from './tree';
+
+const ERROR_MESSAGES: Record<string, string> = {
+  InvalidSymbol: 'Unexpected character',
+  InvalidNumberFormat: 'Invalid number',
+  PropertyNameExpected: 'Expected a property name in double quotes',
+  ValueExpected: 'Expected a value',
+  ColonExpected: 'Expected a colon after the property name',
+  CommaExpected: 'Expected a comma',
+  CloseBraceExpected: 'Expected a closing brace "}"',
+  CloseBracketExpected: 'Expected a closing bracket "]"',
+  EndOfFileExpected: 'Expected the end of the document',
+  InvalidCommentToken: 'Comments are not allowed in JSON',
+  UnexpectedEndOfComment: 'Unterminated comment',
+  UnexpectedEndOfString: 'Unterminated string',
+  UnexpectedEndOfNumber: 'Unterminated number',
+  InvalidUnicode: 'Invalid unicode escape sequence',
+  InvalidEscapeCharacter: 'Invalid escape character in string',
+  InvalidCharacter: 'Invalid character in string',
+};
+
+export interface JsonOptions {
+  /** Accept comments and trailing commas (`.jsonc` files only; AWS rejects them). */
+  readonly allowComments?: boolean;
+}
+
+/** Parses JSON into the located tree. Never throws. */
+export function parseJson(text: string, options: JsonOptions = {}): ParsedDocument {
+  // A byte-order mark is accepted silently: blank it out so offsets stay unchanged.
+  const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+  const tooDeep = checkNesting(source, 'json');
+  if (tooDeep) return { text, format: 'json', root: undefined, problems: [tooDeep] };
+
+  const errors: ParseError[] = [];
+  const tree = parseTree(source, errors, {
+    disallowComments: !options.allowComments,
+    allowTrailingComma: !!options.allowComments,
+    allowEmptyContent: true,
+  });
+  const problems: ParseProblem[] = errors.map((error) => {
+    const name = printParseErrorCode(error.error);
+    const start = Math.min(error.offset, text.length);
+    return {
+      code: 'parse-error',
+      message: `${ERROR_MESSAGES[name] ?? name}.`,
+      start,
+      end: Math.max(start + Math.max(error.length, 1), start + 1),
+    };
+  });
+  const root = tree ? convert(tree, undefined, problems) : undefined;
+  return { text, format: 'json', root, problems };
+}
+
+function convert(node: JsonNode, parent: ObjectNode | ArrayNode | undefined, problems: ParseProblem[]): Node {
+  const start = node.offset;
+  const end = node.offset + node.length;
+  const base = { start, end, parent, property: undefined };
+  switch (node.type) {
+    case 'object': {
+      const object: ObjectNode = { ...base, kind: 'object', properties: [] };
+      const seen = new Map<string, StringNode>();
+      for (const child of node.children ?? []) {
+        const [keyNode, valueNode] = child.children ?? [];
+        if (!keyNode || keyNode.type !== 'string') continue;
+        const key: StringNode = {
+          kind: 'string',
+          value: String(keyNode.value),
+          quoted: true,
+          start: keyNode.offset,
+          end: keyNode.offset + keyNode.length,
+          parent: object,
+          property: undefined,
+        };
+        const property: Property = {
+          key,
+          value: undefined,
+          parent: object,
+          start: child.offset,
+          end: child.offset + child.length,
+        };
+        if (valueNode) {
+          const value = convert(valueNode, object, problems);
+          value.property = property;
+          property.value = value;
+        }
+        if (seen.has(key.value)) {
+          problems.push({
+            code: 'duplicate-key',
+            message: `Key "${key.value}" is repeated in this object; only the last value takes effect.`,
+            start: key.start,
+            end: key.end,
+          });
+        }
+        seen.set(key.value, key);
+        object.properties.push(property);
+      }
+      return object;
+    }
+    case 'array': {
+      const array: ArrayNode = { ...base, kind: 'array', items: [] };
+      for (const child of node.children ?? []) array.items.push(convert(child, array, problems));
+      return array;
+    }
+    case 'string':
+      return { ...base, kind: 'string', value: String(node.value), quoted: true };
+    case 'number':
+      return { ...base, kind: 'number', value: Number(node.value) };
+    case 'boolean':
+      return { ...base, kind: 'boolean', value: node.value === true };
+    default:
+      return { ...base, kind: 'null', value: null };
+  }
+}

@@ -1,0 +1,239 @@
+import {
+  Alias,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node as YamlNode,
+  type ScalarTag,
+  type CollectionTag,
+} from 'yaml';
+import { checkNesting, MAX_NESTING } from './limits';
+import type { ArrayNode, Node, ObjectNode, ParseProblem, ParsedDocument, Property, StringNode } from './tree';
+
+/** The CloudFormation short-form tags and the long-form key each stands for. */
+export const CFN_TAGS: ReadonlyMap<string, string> = new Map(
+  [
+    'Ref',
+    'Condition',
+    'Base64',
+    'Cidr',
+    'FindInMap',
+    'GetAtt',
+    'GetAZs',
+    'ImportValue',
+    'Join',
+    'Select',
+    'Split',
+    'Sub',
+    'Transform',
+    'And',
+    'Equals',
+    'If',
+    'Not',
+    'Or',
+    'ToJsonString',
+    'Length',
+    'Contains',
+    'EachMemberEquals',
+    'EachMemberIn',
+    'RefAll',
+    'ValueOf',
+    'ValueOfAll',
+    'ForEach',
+  ].map((name) => [`!${name}`, name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`]),
+);
+
+// Identity resolvers keep each tagged node, with its range, in the AST.
+const customTags: (ScalarTag | CollectionTag)[] = [...CFN_TAGS.keys()].flatMap((tag) => [
+  { tag, resolve: (value: string) => value },
+  { tag, collection: 'seq' as const, resolve: (value: unknown) => value as never },
+  { tag, collection: 'map' as const, resolve: (value: unknown) => value as never },
+]);
+
+/** Parses YAML (first document only, as CloudFormation does) into the located tree. Never throws. */
+export function parseYaml(text: string): ParsedDocument {
+  const tooDeep = checkNesting(text, 'yaml');
+  if (tooDeep) return { text, format: 'yaml', root: undefined, problems: [tooDeep] };
+
+  const problems: ParseProblem[] = [];
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, {
+      customTags,
+      uniqueKeys: false,
+      lineCounter: new LineCounter(),
+      strict: false,
+      prettyErrors: false,
+    });
+  } catch (error) {
+    // The parser is not expected to throw, but a document must never take the engine down.
+    problems.push({
+      code: 'parse-error',
+      message: `The YAML parser failed: ${error instanceof Error ? error.message : String(error)}`,
+      start: 0,
+      end: Math.min(1, text.length),
+    });
+    return { text, format: 'yaml', root: undefined, problems };
+  }
+  for (const error of doc.errors) {
+    const start = Math.min(error.pos[0], text.length);
+    const end = Math.max(Math.min(error.pos[1], text.length), start + 1);
+    problems.push({ code: 'parse-error', message: firstLine(error.message), start, end });
+  }
+  const converter = new Converter(text, problems);
+  const root = doc.contents ? converter.convert(doc.contents, undefined, 0) : undefined;
+  return { text, format: 'yaml', root, problems };
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n', 1)[0] ?? message;
+  return line.endsWith('.') ? line : `${line}.`;
+}
+
+class Converter {
+  constructor(
+    private readonly text: string,
+    private readonly problems: ParseProblem[],
+  ) {}
+
+  convert(node: unknown, parent: ObjectNode | ArrayNode | undefined, depth: number): Node {
+    if (isAlias(node)) return this.convertAlias(node, parent);
+    const yamlNode = node as YamlNode;
+    const [start, end] = yamlNode.range ?? [0, 0];
+    if (depth > MAX_NESTING) {
+      this.problems.push({
+        code: 'parse-error',
+        message: `Nesting is deeper than ${MAX_NESTING} levels; the rest was not analysed.`,
+        start,
+        end: Math.max(end, start + 1),
+      });
+      return { kind: 'null', value: null, start, end, parent, property: undefined };
+    }
+    const intrinsic = yamlNode.tag ? CFN_TAGS.get(yamlNode.tag) : undefined;
+    if (intrinsic) return this.convertTagged(yamlNode, intrinsic, parent, depth);
+    return this.convertPlain(yamlNode, start, end, parent, depth);
+  }
+
+  /**
+   * Aliases are left unresolved, as an unknown value: CloudFormation does not expand them, and
+   * expanding them here would let a small document explode (the "billion laughs" pattern).
+   */
+  private convertAlias(alias: Alias, parent: ObjectNode | ArrayNode | undefined): Node {
+    const [start, end] = alias.range ?? [0, 0];
+    return { kind: 'null', value: null, start, end, parent, property: undefined };
+  }
+
+  /** `!Sub x` becomes `{"Fn::Sub": x}`, located from the tag to the end of the value. */
+  private convertTagged(
+    node: YamlNode,
+    key: string,
+    parent: ObjectNode | ArrayNode | undefined,
+    depth: number,
+  ): Node {
+    const tag = node.tag ?? '';
+    const [valueStart, end] = node.range ?? [0, 0];
+    const tagStart = this.findTagStart(tag, valueStart);
+    const object: ObjectNode = {
+      kind: 'object',
+      tag,
+      properties: [],
+      start: tagStart,
+      end,
+      parent,
+      property: undefined,
+    };
+    const keyNode: StringNode = {
+      kind: 'string',
+      value: key,
+      quoted: false,
+      start: tagStart,
+      end: tagStart + tag.length,
+      parent: object,
+      property: undefined,
+    };
+    const property: Property = { key: keyNode, value: undefined, parent: object, start: tagStart, end };
+    const value = this.convertPlain(node, valueStart, end, object, depth + 1);
+    value.property = property;
+    property.value = value;
+    object.properties.push(property);
+    return object;
+  }
+
+  private findTagStart(tag: string, valueStart: number): number {
+    let i = valueStart;
+    while (i > 0 && /\s/.test(this.text[i - 1] ?? '')) i--;
+    return this.text.slice(i - tag.length, i) === tag ? i - tag.length : valueStart;
+  }
+
+  private convertPlain(
+    node: YamlNode,
+    start: number,
+    end: number,
+    parent: ObjectNode | ArrayNode | undefined,
+    depth: number,
+  ): Node {
+    const base = { start, end, parent, property: undefined };
+    if (isMap(node)) {
+      const object: ObjectNode = { ...base, kind: 'object', properties: [] };
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const keyNode = pair.key as YamlNode | null;
+        const [keyStart, keyEnd] = keyNode?.range ?? [start, start];
+        const keyValue = isScalar(keyNode) ? String(keyNode.value) : '';
+        const key: StringNode = {
+          kind: 'string',
+          value: keyValue,
+          quoted: isScalar(keyNode) && keyNode.type !== 'PLAIN',
+          start: keyStart,
+          end: keyEnd,
+          parent: object,
+          property: undefined,
+        };
+        const property: Property = { key, value: undefined, parent: object, start: keyStart, end: keyEnd };
+        if (pair.value !== null && pair.value !== undefined) {
+          const value = this.convert(pair.value, object, depth + 1);
+          value.property = property;
+          property.value = value;
+          (property as { end: number }).end = Math.max(keyEnd, value.end);
+        }
+        if (seen.has(keyValue)) {
+          this.problems.push({
+            code: 'duplicate-key',
+            message: `Key "${keyValue}" is repeated in this mapping; only the last value takes effect.`,
+            start: keyStart,
+            end: Math.max(keyEnd, keyStart + 1),
+          });
+        }
+        seen.add(keyValue);
+        object.properties.push(property);
+      }
+      return object;
+    }
+    if (isSeq(node)) {
+      const array: ArrayNode = { ...base, kind: 'array', items: [] };
+      for (const item of node.items) {
+        if (item === null || item === undefined) continue;
+        array.items.push(this.convert(item, array, depth + 1));
+      }
+      return array;
+    }
+    if (isScalar(node)) {
+      const value = node.value;
+      if (typeof value === 'string') {
+        return { ...base, kind: 'string', value, quoted: node.type !== 'PLAIN' };
+      }
+      if (typeof value === 'number' || typeof value === 'bigint') {
+        // Keep the source text for numbers that lose precision, such as account ids.
+        return { ...base, kind: 'number', value: Number(value) };
+      }
+      if (typeof value === 'boolean') return { ...base, kind: 'boolean', value };
+      if (value === null || value === undefined) return { ...base, kind: 'null', value: null };
+      return { ...base, kind: 'string', value: String(value), quoted: false };
+    }
+    return { ...base, kind: 'null', value: null };
+  }
+}

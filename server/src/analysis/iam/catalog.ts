@@ -1,0 +1,243 @@
+import type { CatalogSource, ServiceDetailData } from './data';
+
+export type AccessLevel = 'List' | 'Read' | 'Write' | 'Permissions management' | 'Tagging';
+
+export const ACCESS_LEVELS: readonly AccessLevel[] = [
+  'List',
+  'Read',
+  'Write',
+  'Permissions management',
+  'Tagging',
+];
+
+const LEVEL_BY_CODE = new Map<string, AccessLevel>([
+  ['L', 'List'],
+  ['R', 'Read'],
+  ['W', 'Write'],
+  ['P', 'Permissions management'],
+  ['T', 'Tagging'],
+]);
+
+/** One action of the catalog, as the eager index knows it. */
+export interface ActionInfo {
+  readonly service: ServiceInfo;
+  /** Canonical spelling, such as `PassRole`. */
+  readonly name: string;
+  readonly accessLevel: AccessLevel;
+  /** True when the action supports no resource-level permissions (`Resource` must be `*`). */
+  readonly wildcardOnly: boolean;
+}
+
+export interface ServiceInfo {
+  readonly prefix: string;
+  readonly name: string;
+  readonly actions: readonly ActionInfo[];
+  /** Keyed by lower-case action name. */
+  readonly byName: ReadonlyMap<string, ActionInfo>;
+}
+
+export interface ResourceTypeDetail {
+  readonly name: string;
+  readonly arn: string;
+  readonly conditionKeys: readonly string[];
+}
+
+export interface ActionDetail extends ActionInfo {
+  readonly description: string;
+  readonly resourceTypes: readonly {
+    readonly name: string;
+    readonly required: boolean;
+    /** Undefined when the service data names a resource type it does not define. */
+    readonly detail: ResourceTypeDetail | undefined;
+  }[];
+  readonly conditionKeys: readonly string[];
+}
+
+export interface ConditionKeyDetail {
+  readonly name: string;
+  readonly type: string;
+  readonly description: string;
+}
+
+interface LoadedService {
+  readonly actions: Map<string, ActionDetail>;
+  readonly resourceTypes: Map<string, ResourceTypeDetail>;
+  readonly conditionKeys: Map<string, ConditionKeyDetail>;
+}
+
+export interface LevelCounts {
+  readonly total: number;
+  readonly byLevel: ReadonlyMap<AccessLevel, number>;
+}
+
+const MATCH_CACHE_LIMIT = 2000;
+
+/**
+ * The IAM action catalog: an eager index of every action plus per-service detail loaded on first
+ * use. Lookups go through `Map`s only, because action strings come from untrusted documents.
+ */
+export class Catalog {
+  readonly version: string;
+  readonly updatedAt: string;
+  readonly source: string;
+  readonly actionCount: number;
+  private readonly services = new Map<string, ServiceInfo>();
+  private readonly details = new Map<string, LoadedService | undefined>();
+  private readonly matchCache = new Map<string, readonly ActionInfo[]>();
+
+  constructor(private readonly dataSource: CatalogSource) {
+    const { index } = dataSource;
+    this.version = index.version;
+    this.updatedAt = index.updatedAt;
+    this.source = index.source;
+    let count = 0;
+    for (const entry of index.services) {
+      const actions: ActionInfo[] = [];
+      const byName = new Map<string, ActionInfo>();
+      const service: ServiceInfo = { prefix: entry.prefix, name: entry.name, actions, byName };
+      entry.actions.forEach((name, i) => {
+        const action: ActionInfo = {
+          service,
+          name,
+          accessLevel: LEVEL_BY_CODE.get(entry.levels[i] ?? 'W') ?? 'Write',
+          wildcardOnly: entry.wildcardOnly[i] === '1',
+        };
+        actions.push(action);
+        byName.set(name.toLowerCase(), action);
+      });
+      count += actions.length;
+      this.services.set(entry.prefix, service);
+    }
+    this.actionCount = count;
+  }
+
+  /** The catalog's date, `YYYY-MM-DD`. */
+  get date(): string {
+    return this.updatedAt.slice(0, 10);
+  }
+
+  service(prefix: string): ServiceInfo | undefined {
+    return this.services.get(prefix.toLowerCase());
+  }
+
+  allServices(): IterableIterator<ServiceInfo> {
+    return this.services.values();
+  }
+
+  /** Looks up `service:Action` (case-insensitive); undefined for patterns and unknown names. */
+  action(fullName: string): ActionInfo | undefined {
+    const colon = fullName.indexOf(':');
+    if (colon < 0) return undefined;
+    return this.service(fullName.slice(0, colon))?.byName.get(fullName.slice(colon + 1).toLowerCase());
+  }
+
+  /**
+   * Every action a pattern such as `s3:Get*`, `iam:Pass?ole`, `*` or `*:*` grants, matched
+   * case-insensitively as IAM does. Unknown services and malformed patterns match nothing.
+   */
+  match(pattern: string): readonly ActionInfo[] {
+    const key = pattern.toLowerCase();
+    const cached = this.matchCache.get(key);
+    if (cached) return cached;
+    const result = this.computeMatch(key);
+    if (this.matchCache.size >= MATCH_CACHE_LIMIT) this.matchCache.clear();
+    this.matchCache.set(key, result);
+    return result;
+  }
+
+  private computeMatch(pattern: string): readonly ActionInfo[] {
+    if (pattern === '*') return this.everyAction();
+    const colon = pattern.indexOf(':');
+    if (colon < 0) return [];
+    const servicePart = pattern.slice(0, colon);
+    const actionPart = pattern.slice(colon + 1);
+    const services = hasWildcard(servicePart)
+      ? [...this.services.values()].filter((s) => globToRegExp(servicePart).test(s.prefix))
+      : [this.services.get(servicePart)].filter((s): s is ServiceInfo => s !== undefined);
+    if (!hasWildcard(actionPart)) {
+      return services.flatMap((s) => {
+        const action = s.byName.get(actionPart);
+        return action ? [action] : [];
+      });
+    }
+    if (actionPart === '*') return services.flatMap((s) => s.actions);
+    const regex = globToRegExp(actionPart);
+    return services.flatMap((s) => s.actions.filter((a) => regex.test(a.name)));
+  }
+
+  private everyAction(): readonly ActionInfo[] {
+    return [...this.services.values()].flatMap((s) => s.actions);
+  }
+
+  /** Counts actions by access level. */
+  countByLevel(actions: readonly ActionInfo[]): LevelCounts {
+    const byLevel = new Map<AccessLevel, number>();
+    for (const action of actions) byLevel.set(action.accessLevel, (byLevel.get(action.accessLevel) ?? 0) + 1);
+    return { total: actions.length, byLevel };
+  }
+
+  /** Full detail of one action, loading its service on first use. */
+  actionDetail(action: ActionInfo): ActionDetail | undefined {
+    return this.loaded(action.service.prefix)?.actions.get(action.name.toLowerCase());
+  }
+
+  resourceType(prefix: string, name: string): ResourceTypeDetail | undefined {
+    return this.loaded(prefix)?.resourceTypes.get(name.toLowerCase());
+  }
+
+  /** A service-specific condition key, as written in the catalog (`s3:prefix`, `aws:ResourceTag/${TagKey}`). */
+  conditionKey(prefix: string, name: string): ConditionKeyDetail | undefined {
+    return this.loaded(prefix)?.conditionKeys.get(name.toLowerCase());
+  }
+
+  private loaded(prefix: string): LoadedService | undefined {
+    const service = this.service(prefix);
+    if (!service) return undefined;
+    if (this.details.has(service.prefix)) return this.details.get(service.prefix);
+    let data: ServiceDetailData | undefined;
+    try {
+      data = this.dataSource.loadService(service.prefix);
+    } catch {
+      data = undefined;
+    }
+    const loaded = data ? this.build(service, data) : undefined;
+    this.details.set(service.prefix, loaded);
+    return loaded;
+  }
+
+  private build(service: ServiceInfo, data: ServiceDetailData): LoadedService {
+    const resourceTypes = new Map<string, ResourceTypeDetail>();
+    for (const r of data.resourceTypes) resourceTypes.set(r.name.toLowerCase(), r);
+    const conditionKeys = new Map<string, ConditionKeyDetail>();
+    for (const c of data.conditionKeys) conditionKeys.set(c.name.toLowerCase(), c);
+    const actions = new Map<string, ActionDetail>();
+    for (const a of data.actions) {
+      const info = service.byName.get(a.name.toLowerCase());
+      if (!info) continue;
+      actions.set(a.name.toLowerCase(), {
+        ...info,
+        description: a.description,
+        resourceTypes: a.resourceTypes.map((r) => ({
+          name: r.name,
+          required: r.required,
+          detail: resourceTypes.get(r.name.toLowerCase()),
+        })),
+        conditionKeys: a.conditionKeys,
+      });
+    }
+    return { actions, resourceTypes, conditionKeys };
+  }
+}
+
+export function hasWildcard(text: string): boolean {
+  return text.includes('*') || text.includes('?');
+}
+
+/** IAM globbing: `*` any run of characters, `?` one character; case-insensitive. */
+export function globToRegExp(glob: string): RegExp {
+  const source = glob
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, 'i');
+}

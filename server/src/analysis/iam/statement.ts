@@ -1,0 +1,40 @@
+import type { Statement } from '../model';
+import type { LocatedValue } from '../model/values';
+import { globToRegExp, hasWildcard, type ActionInfo, type Catalog } from './catalog';
+
+export interface ActionEntry extends LocatedValue {
+  readonly value: string;
+  /** Catalog actions the entry grants (empty for unknown names). */
+  readonly matches: readonly ActionInfo[];
+}
+
+/** The known entries of a statement's `Action` element, each with the actions it matches. */
+export function actionEntries(catalog: Catalog, statement: Statement): ActionEntry[] {
+  return statement
+    .values('Action')
+    .filter((item): item is LocatedValue & { value: string } => item.value !== undefined)
+    .map((item) => ({ ...item, matches: catalog.match(item.value) }));
+}
+
+/** Whether an action pattern (`*`, `iam:*`, `iam:Pass*`, `iam:PassRole`) covers a given action. */
+export function patternCovers(pattern: string, action: string): boolean {
+  if (!hasWildcard(pattern)) return pattern.toLowerCase() === action.toLowerCase();
+  return globToRegExp(pattern).test(action);
+}
+
+/** Whether the statement's condition tests a key (case-insensitive), under any operator. */
+export function conditionHasKey(statement: Statement, key: string): boolean {
+  const condition = statement.element('Condition')?.value;
+  if (condition?.kind !== 'object') return false;
+  const wanted = key.toLowerCase();
+  return condition.properties.some(
+    (operator) =>
+      operator.value?.kind === 'object' &&
+      operator.value.properties.some((p) => p.key.value.toLowerCase() === wanted),
+  );
+}
+
+/** `Resource: "*"` entries of a statement. */
+export function starResources(statement: Statement) {
+  return statement.values('Resource').filter((r) => r.value === '*');
+}

@@ -1,0 +1,11 @@
+/** The engine's public surface: everything lsp/ and cli/ use comes through here. */
+export { analyze, sortFindings, DEFAULT_MAX_SIZE, type Analysis, type AnalyzeOptions } from './analyze';
+export { applyEdits } from './edits';
+export { LineIndex, type Position, type Range } from './document';
+export { Catalog } from './iam/catalog';
+export type { CatalogSource } from './iam/data';
+export type { DocumentKind } from './model';
+export { RULES, RULES_BY_ID } from './rules/registry';
+export type { Finding, Fix, Rule, Severity, SeveritySetting, TextEdit } from './rules/rule';
+export { hover, type HoverResult } from './services/hover';
+export { disableRuleFix } from './services/suppress-fix';

@@ -1,0 +1,91 @@
+import { getProperty, type Node, type ObjectNode, type Property } from '../document';
+import { alternatives, stringItems, type LocatedValue } from './values';
+
+/** What a policy is used as; decides which elements it needs (issue 3 builds on this). */
+export type PolicyType =
+  | 'identity'
+  | 'resource'
+  | 'trust'
+  | 'permissions-boundary'
+  | 'service-control'
+  | 'unknown';
+
+export const STATEMENT_ELEMENTS = [
+  'Sid',
+  'Effect',
+  'Principal',
+  'NotPrincipal',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Condition',
+] as const;
+export type StatementElement = (typeof STATEMENT_ELEMENTS)[number];
+
+export interface Statement {
+  readonly node: ObjectNode;
+  readonly policy: Policy;
+  /** `undefined` when the effect is missing, invalid or not a literal. */
+  readonly effect: 'Allow' | 'Deny' | undefined;
+  element(name: StatementElement): Property | undefined;
+  /** The strings of a string-or-list element; unknown values have `value: undefined`. */
+  values(name: 'Action' | 'NotAction' | 'Resource' | 'NotResource'): LocatedValue[];
+}
+
+export interface Policy {
+  /** The policy document object (the one holding `Version` and `Statement`). */
+  readonly node: ObjectNode;
+  readonly type: PolicyType;
+  /** For embedded policies: the template resource that holds it. */
+  readonly resource?: { readonly name: string; readonly type: string };
+  readonly statements: readonly Statement[];
+}
+
+/** Builds the policy model over a policy document object. */
+export function readPolicy(
+  node: ObjectNode,
+  type: PolicyType,
+  resource?: { name: string; type: string },
+): Policy {
+  const statements: Statement[] = [];
+  const policy: Policy = { node, type, resource, statements };
+  for (const statementNode of statementNodes(getProperty(node, 'Statement')?.value)) {
+    statements.push(readStatement(statementNode, policy));
+  }
+  return policy;
+}
+
+/** `Statement` may be one object or a list, and inside templates any level may be an `Fn::If`. */
+function statementNodes(value: Node | undefined): ObjectNode[] {
+  const result: ObjectNode[] = [];
+  for (const alternative of alternatives(value)) {
+    if (alternative.kind === 'array') {
+      for (const item of alternative.items) {
+        for (const choice of alternatives(item)) if (isStatementObject(choice)) result.push(choice);
+      }
+    } else if (isStatementObject(alternative)) {
+      result.push(alternative);
+    }
+  }
+  return result;
+}
+
+function isStatementObject(node: Node): node is ObjectNode {
+  return node.kind === 'object' && node.tag === undefined;
+}
+
+function readStatement(node: ObjectNode, policy: Policy): Statement {
+  const effectNode = getProperty(node, 'Effect')?.value;
+  const effect =
+    effectNode?.kind === 'string' && (effectNode.value === 'Allow' || effectNode.value === 'Deny')
+      ? effectNode.value
+      : undefined;
+  return {
+    node,
+    policy,
+    effect,
+    element: (name) => getProperty(node, name),
+    values: (name) => stringItems(getProperty(node, name)?.value),
+  };
+}

@@ -1,0 +1,67 @@
+import { getValue, type Node, type ObjectNode } from '../document';
+
+/** A string the engine knows, or `undefined` when the value is an intrinsic, parameter or other unknown. */
+export interface LocatedValue {
+  readonly node: Node;
+  readonly value: string | undefined;
+}
+
+const INTRINSIC = /^(Ref|Condition|Fn::[A-Za-z]+)$/;
+
+/** The intrinsic function an object stands for (`Ref`, `Fn::Sub`, ...), if it is one. */
+export function intrinsicName(node: Node | undefined): string | undefined {
+  if (node?.kind !== 'object' || node.properties.length !== 1) return undefined;
+  const key = node.properties[0]?.key.value ?? '';
+  return INTRINSIC.test(key) ? key : undefined;
+}
+
+export function isNoValue(node: Node | undefined): boolean {
+  const ref = getValue(node, 'Ref');
+  return intrinsicName(node) === 'Ref' && ref?.kind === 'string' && ref.value === 'AWS::NoValue';
+}
+
+/**
+ * Every alternative a value may take once `Fn::If` is chosen: `{"Fn::If": [c, a, b]}` yields the
+ * alternatives of `a` and of `b`; `AWS::NoValue` yields nothing; anything else is itself.
+ */
+export function alternatives(node: Node | undefined): Node[] {
+  if (node === undefined || isNoValue(node)) return [];
+  if (intrinsicName(node) === 'Fn::If') {
+    const args = (node as ObjectNode).properties[0]?.value;
+    if (args?.kind === 'array' && args.items.length === 3) {
+      return [...alternatives(args.items[1]), ...alternatives(args.items[2])];
+    }
+    return [];
+  }
+  return [node];
+}
+
+/**
+ * The strings of an element that takes a string or a list of strings (`Action`, `Resource`, ...),
+ * with every `Fn::If` branch included; an intrinsic or non-string entry is an unknown value.
+ */
+export function stringItems(node: Node | undefined): LocatedValue[] {
+  const items: LocatedValue[] = [];
+  for (const alternative of alternatives(node)) {
+    if (alternative.kind === 'array') {
+      for (const item of alternative.items) {
+        for (const choice of alternatives(item)) items.push(located(choice));
+      }
+    } else {
+      items.push(located(alternative));
+    }
+  }
+  return items;
+}
+
+function located(node: Node): LocatedValue {
+  return { node, value: node.kind === 'string' ? node.value : undefined };
+}
+
+/** The resource named by `Fn::GetAtt` (`[Name, Attr]` or the short form's `Name.Attr`). */
+export function getAttTarget(node: Node | undefined): string | undefined {
+  if (intrinsicName(node) !== 'Fn::GetAtt') return undefined;
+  const args = getValue(node, 'Fn::GetAtt');
+  if (args?.kind === 'array') return args.items[0]?.kind === 'string' ? args.items[0].value : undefined;
+  return args?.kind === 'string' ? args.value.split('.')[0] : undefined;
+}

@@ -1,0 +1,83 @@
+/**
+ * Renders new values for fixes in the document's own format: JSON, or YAML with short-form tags.
+ * Values are a small tree so one fix can be written into either format.
+ */
+import type { SourceFormat } from './document';
+
+export type Value =
+  | string
+  | { readonly ref: string }
+  | { readonly getAtt: readonly [string, string] }
+  | { readonly sub: string }
+  | readonly Value[]
+  | { readonly map: readonly (readonly [string, Value])[] };
+
+export function isIntrinsic(value: Value): boolean {
+  return typeof value === 'object' && !Array.isArray(value) && !('map' in value);
+}
+
+/** One value on one line: JSON, or YAML flow style. */
+export function renderInline(value: Value, format: SourceFormat): string {
+  if (typeof value === 'string') return format === 'json' ? JSON.stringify(value) : yamlScalar(value);
+  if (Array.isArray(value)) {
+    const items = (value as readonly Value[]).map((v) => renderInline(v, format));
+    return `[${items.join(', ')}]`;
+  }
+  const v = value as Exclude<Value, string | readonly Value[]>;
+  if ('ref' in v) return format === 'json' ? `{ "Ref": ${JSON.stringify(v.ref)} }` : `!Ref ${v.ref}`;
+  if ('getAtt' in v) {
+    return format === 'json'
+      ? `{ "Fn::GetAtt": [${JSON.stringify(v.getAtt[0])}, ${JSON.stringify(v.getAtt[1])}] }`
+      : `!GetAtt ${v.getAtt[0]}.${v.getAtt[1]}`;
+  }
+  if ('sub' in v) return format === 'json' ? `{ "Fn::Sub": ${JSON.stringify(v.sub)} }` : `!Sub ${yamlQuoted(v.sub)}`;
+  const entries = v.map.map(
+    ([key, item]) => `${format === 'json' ? JSON.stringify(key) : yamlScalar(key)}: ${renderInline(item, format)}`,
+  );
+  return `{ ${entries.join(', ')} }`;
+}
+
+/**
+ * A value as the text that follows `key:` in block style, each new line starting with `indent`
+ * plus nesting; maps and lists open on a new line in YAML and span lines in JSON.
+ */
+export function renderBlock(value: Value, format: SourceFormat, indent: string, unit: string, eol: string): string {
+  if (format === 'json') {
+    if (typeof value === 'string' || isIntrinsic(value)) return renderInline(value, format);
+    if (Array.isArray(value)) {
+      const items = (value as readonly Value[]).map((v) => indent + unit + renderBlock(v, format, indent + unit, unit, eol));
+      return `[${eol}${items.join(`,${eol}`)}${eol}${indent}]`;
+    }
+    const map = (value as { map: readonly (readonly [string, Value])[] }).map;
+    const entries = map.map(
+      ([key, item]) => `${indent + unit}${JSON.stringify(key)}: ${renderBlock(item, format, indent + unit, unit, eol)}`,
+    );
+    return `{${eol}${entries.join(`,${eol}`)}${eol}${indent}}`;
+  }
+  if (typeof value === 'string' || isIntrinsic(value)) return renderInline(value, format);
+  if (Array.isArray(value)) {
+    return (value as readonly Value[])
+      .map((v) => `${eol}${indent}${unit}- ${renderBlock(v, format, indent + unit + '  ', unit, eol).trimStart()}`)
+      .join('');
+  }
+  const map = (value as { map: readonly (readonly [string, Value])[] }).map;
+  return map
+    .map(([key, item]) => `${eol}${indent}${unit}${yamlScalar(key)}: ${renderBlock(item, format, indent + unit, unit, eol)}`)
+    .join('')
+    .replace(/: \r?\n/g, (m) => m.slice(1));
+}
+
+const PLAIN_SAFE = /^[A-Za-z0-9_/.][A-Za-z0-9_/.:*${}\-]*$/;
+const YAML_SPECIAL = /^(true|false|yes|no|on|off|null|~|y|n)$/i;
+
+/** A YAML scalar, plain when that is unambiguous, else single-quoted. */
+export function yamlScalar(text: string): string {
+  if (PLAIN_SAFE.test(text) && !YAML_SPECIAL.test(text) && !/^[\d.]+$/.test(text) && !/:\s|:$/.test(text)) {
+    return text;
+  }
+  return yamlQuoted(text);
+}
+
+function yamlQuoted(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}

@@ -1,0 +1,79 @@
+import type { Node, ParsedDocument, Range } from '../document';
+import type { Catalog } from '../iam/catalog';
+import type { DocumentKind, DocumentModel } from '../model';
+
+export type Severity = 'error' | 'warning' | 'info';
+export type SeveritySetting = Severity | 'off';
+
+/** A text replacement on UTF-16 offsets of the analysed text. */
+export interface TextEdit extends Range {
+  readonly newText: string;
+}
+
+export interface Fix {
+  readonly title: string;
+  /** Safe fixes cannot change what a policy allows in a way the user did not ask for. */
+  readonly safe: boolean;
+  readonly edits: readonly TextEdit[];
+}
+
+export interface Finding extends Range {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly fixes: readonly Fix[];
+}
+
+export interface RuleExample {
+  readonly language: 'json' | 'yaml';
+  readonly code: string;
+}
+
+/** A rule's documentation; `docs/rules/<id>.md` is generated from it. */
+export interface RuleDocs {
+  /** One sentence: what the rule reports. */
+  readonly summary: string;
+  /** Why it matters, in a paragraph. */
+  readonly why: string;
+  readonly bad: RuleExample;
+  readonly good: RuleExample;
+  /** How to fix it, and what the quick-fixes do. */
+  readonly fix: string;
+  /** AWS documentation pages. */
+  readonly references: readonly string[];
+}
+
+export interface RuleContext {
+  readonly document: ParsedDocument;
+  readonly model: DocumentModel;
+  readonly catalog: Catalog;
+  readonly options: ResolvedOptions;
+  /** Reports a finding on a node or range; severity defaults to the rule's. */
+  report(finding: {
+    at: Node | Range;
+    message: string;
+    severity?: Severity;
+    fixes?: readonly Fix[];
+  }): void;
+}
+
+export interface ResolvedOptions {
+  /** Lower-case actions to accept although the catalog does not know them. */
+  readonly allowActions: ReadonlySet<string>;
+}
+
+export interface Rule {
+  /** Kebab-case, names the bad pattern; stable forever. */
+  readonly id: string;
+  readonly defaultSeverity: Severity;
+  readonly appliesTo: readonly Exclude<DocumentKind, 'unknown'>[];
+  readonly docs: RuleDocs;
+  /** Whether `check` may attach fixes. */
+  readonly fixable: boolean;
+  check(context: RuleContext): void;
+}
+
+/** Identity helper that type-checks a rule definition. */
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}

@@ -1,0 +1,97 @@
+import { replaceWithList } from '../edits';
+import type { ActionInfo, Catalog } from '../iam/catalog';
+import { hasWildcard } from '../iam/catalog';
+import { actionEntries } from '../iam/statement';
+import { defineRule, type Fix } from './rule';
+
+/** Wildcards are expanded into a list by a quick-fix only up to this many actions. */
+const MAX_EXPANSION = 40;
+
+export default defineRule({
+  id: 'wildcard-action',
+  defaultSeverity: 'warning',
+  appliesTo: ['iam-policy', 'cloudformation'],
+  fixable: true,
+  docs: {
+    summary: 'An Allow statement grants every action (`*`), every action of a service (`s3:*`), or a wildcard pattern that includes write or permissions-management actions.',
+    why: '`"Action": "*"` makes the holder an administrator, and `service:*` hands over every present and future operation of that service, including deletes and policy changes. Wildcards grow silently as AWS adds actions. Scopewise reports `*` (and patterns equal to it, such as `*:*`) as errors and `service:*` as warnings; narrower patterns are reported only when they reach Write or Permissions management actions, because read-only patterns such as `ec2:Describe*` are the usual least-privilege idiom. Deny statements are never reported: a broad Deny only takes permissions away.',
+    bad: {
+      language: 'json',
+      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "codebuild:*", "Resource": "arn:aws:codebuild:us-east-1:111122223333:project/app" }\n  ]\n}\n',
+    },
+    good: {
+      language: 'json',
+      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],\n      "Resource": "arn:aws:codebuild:us-east-1:111122223333:project/app"\n    }\n  ]\n}\n',
+    },
+    fix: 'List the actions the workload calls. The quick-fixes expand a pattern into its explicit actions, or into its read-only (List and Read) part, when that list is short enough to review.',
+    references: [
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html',
+      'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html',
+    ],
+  },
+  check({ document, model, catalog, report }) {
+    for (const policy of model.policies) {
+      for (const statement of policy.statements) {
+        if (statement.effect !== 'Allow') continue;
+        for (const entry of actionEntries(catalog, statement)) {
+          if (!hasWildcard(entry.value) || entry.matches.length === 0) continue;
+          const counts = describeCounts(catalog, entry.matches);
+          if (entry.value === '*' || entry.matches.length === catalog.actionCount) {
+            report({
+              at: entry.node,
+              severity: 'error',
+              message: `"${entry.value}" grants every action of every service: ${counts}. List the actions this principal needs.`,
+            });
+            continue;
+          }
+          const [servicePart, actionPart] = entry.value.split(':');
+          const whole = actionPart === '*' && !hasWildcard(servicePart ?? '');
+          const risky = entry.matches.filter((a) => a.accessLevel === 'Write' || a.accessLevel === 'Permissions management');
+          if (!whole && risky.length === 0) continue;
+          const service = whole ? catalog.service(servicePart ?? '')?.name : undefined;
+          report({
+            at: entry.node,
+            message: whole
+              ? `"${entry.value}" grants every ${service ?? servicePart} action: ${counts}.`
+              : `"${entry.value}" grants ${counts}.`,
+            fixes: expansions(document, entry.node, entry.matches),
+          });
+        }
+      }
+    }
+  },
+});
+
+function describeCounts(catalog: Catalog, actions: readonly ActionInfo[]): string {
+  const { total, byLevel } = catalog.countByLevel(actions);
+  const write = byLevel.get('Write') ?? 0;
+  const permissions = byLevel.get('Permissions management') ?? 0;
+  return `${plural(total, 'action')}, ${write.toLocaleString('en-US')} of them Write and ${permissions.toLocaleString('en-US')} Permissions management`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function expansions(document: Parameters<typeof replaceWithList>[0], node: Parameters<typeof replaceWithList>[1], matches: readonly ActionInfo[]): Fix[] {
+  const names = (actions: readonly ActionInfo[]) => actions.map((a) => `${a.service.prefix}:${a.name}`);
+  const fixes: Fix[] = [];
+  const readOnly = matches.filter((a) => a.accessLevel === 'List' || a.accessLevel === 'Read');
+  if (readOnly.length > 0 && readOnly.length <= MAX_EXPANSION && readOnly.length < matches.length) {
+    fixes.push({
+      title: `Replace with its ${plural(readOnly.length, 'read-only action')}`,
+      safe: false,
+      edits: [replaceWithList(document, node, names(readOnly))],
+    });
+  }
+  if (matches.length <= MAX_EXPANSION) {
+    fixes.push({
+      title: `Replace with the ${plural(matches.length, 'action')} it matches`,
+      // Grants the same today, but a rewrite of this size is for the user to choose.
+      safe: false,
+      edits: [replaceWithList(document, node, names(matches))],
+    });
+  }
+  return fixes;
+}

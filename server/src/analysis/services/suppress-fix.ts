@@ -1,0 +1,19 @@
+import { indentationAt, lineBreakOf } from '../edits';
+import type { ParsedDocument } from '../document';
+import type { Finding, Fix } from '../rules/rule';
+
+/**
+ * "Disable this rule here": a `# scopewise-disable-next-line` comment above the finding's line.
+ * Only YAML can hold comments; JSON documents use `ignore` in .scopewise.json instead.
+ */
+export function disableRuleFix(document: ParsedDocument, finding: Finding): Fix | undefined {
+  if (document.format !== 'yaml') return undefined;
+  const { text } = document;
+  const lineStart = text.lastIndexOf('\n', finding.start - 1) + 1;
+  const indent = indentationAt(text, finding.start);
+  return {
+    title: `Disable ${finding.rule} for this line`,
+    safe: false,
+    edits: [{ start: lineStart, end: lineStart, newText: `${indent}# scopewise-disable-next-line ${finding.rule}${lineBreakOf(text)}` }],
+  };
+}

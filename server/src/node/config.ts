@@ -1,0 +1,171 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, parse, relative, sep } from 'node:path';
+import picomatch from 'picomatch';
+import { RULES_BY_ID } from '../analysis/rules/registry';
+import type { SeveritySetting } from '../analysis/rules/rule';
+
+export const CONFIG_FILE_NAME = '.scopewise.json';
+const SEVERITIES = new Set(['off', 'info', 'warning', 'error']);
+const KNOWN_KEYS = new Set(['rules', 'exclude', 'allowActions', 'ignore', 'maxFileSize', '$schema']);
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+  }
+}
+
+export interface ScopewiseConfig {
+  /** The config file, or undefined for defaults. */
+  readonly file: string | undefined;
+  readonly rules: ReadonlyMap<string, SeveritySetting>;
+  readonly exclude: readonly string[];
+  readonly allowActions: readonly string[];
+  readonly ignore: readonly { path: string; rule: string | undefined }[];
+  readonly maxFileSize: number | undefined;
+  /** True when `filePath` is excluded by `exclude` (relative to the config's folder). */
+  isExcluded(filePath: string): boolean;
+  /** True when `ignore` suppresses `rule` in `filePath`. */
+  isIgnored(filePath: string, rule: string): boolean;
+}
+
+export const DEFAULT_CONFIG: ScopewiseConfig = makeConfig(undefined, {});
+
+export function isKnownRule(id: string): boolean {
+  return RULES_BY_ID.has(id);
+}
+
+/** Parses and validates a config file's text. Throws ConfigError naming the file and the problem. */
+export function parseConfig(file: string, text: string): ScopewiseConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (error) {
+    throw new ConfigError(file, `not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(file, 'must be a JSON object');
+  }
+  const record = raw as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!KNOWN_KEYS.has(key)) throw new ConfigError(file, `unknown setting "${key}"`);
+  }
+  return makeConfig(file, record);
+}
+
+function makeConfig(file: string | undefined, record: Record<string, unknown>): ScopewiseConfig {
+  const where = file ?? '<defaults>';
+  const rules = new Map<string, SeveritySetting>();
+  const rulesValue = record.rules ?? {};
+  if (typeof rulesValue !== 'object' || rulesValue === null || Array.isArray(rulesValue)) {
+    throw new ConfigError(where, '"rules" must be an object of rule id to severity');
+  }
+  for (const [id, severity] of Object.entries(rulesValue)) {
+    if (!isKnownRule(id)) throw new ConfigError(where, `unknown rule "${id}" in "rules"`);
+    if (typeof severity !== 'string' || !SEVERITIES.has(severity)) {
+      throw new ConfigError(where, `rule "${id}" has severity ${JSON.stringify(severity)}; use off, info, warning or error`);
+    }
+    rules.set(id, severity as SeveritySetting);
+  }
+  const exclude = stringList(where, record, 'exclude');
+  const allowActions = stringList(where, record, 'allowActions');
+  for (const action of allowActions) {
+    if (!/^[a-z0-9-]+:[A-Za-z0-9*?_-]+$/i.test(action)) {
+      throw new ConfigError(where, `"allowActions" entry "${action}" is not of the form service:Action`);
+    }
+  }
+  const ignoreValue = record.ignore ?? [];
+  if (!Array.isArray(ignoreValue)) throw new ConfigError(where, '"ignore" must be a list of { "path", "rule" }');
+  const ignore = ignoreValue.map((entry: unknown) => {
+    const item = entry as { path?: unknown; rule?: unknown };
+    if (typeof entry !== 'object' || entry === null || typeof item.path !== 'string') {
+      throw new ConfigError(where, '"ignore" entries need a "path" glob');
+    }
+    if (item.rule !== undefined && (typeof item.rule !== 'string' || !isKnownRule(item.rule))) {
+      throw new ConfigError(where, `"ignore" names unknown rule ${JSON.stringify(item.rule)}`);
+    }
+    return { path: item.path, rule: item.rule as string | undefined };
+  });
+  const maxFileSize = record.maxFileSize;
+  if (maxFileSize !== undefined && (typeof maxFileSize !== 'number' || !(maxFileSize > 0))) {
+    throw new ConfigError(where, '"maxFileSize" must be a positive number of bytes');
+  }
+  const folder = file ? dirname(file) : undefined;
+  const relativeTo = (filePath: string) =>
+    (folder ? relative(folder, filePath) : filePath).split(sep).join('/');
+  const excludeMatch = exclude.length ? picomatch(exclude, { dot: true }) : undefined;
+  const ignoreMatchers = ignore.map((entry) => ({ rule: entry.rule, match: picomatch(entry.path, { dot: true }) }));
+  return {
+    file,
+    rules,
+    exclude,
+    allowActions,
+    ignore,
+    maxFileSize: maxFileSize as number | undefined,
+    isExcluded: (filePath) => (excludeMatch ? excludeMatch(relativeTo(filePath)) : false),
+    isIgnored: (filePath, rule) => {
+      const path = relativeTo(filePath);
+      return ignoreMatchers.some((m) => (m.rule === undefined || m.rule === rule) && m.match(path));
+    },
+  };
+}
+
+function stringList(where: string, record: Record<string, unknown>, key: string): string[] {
+  const value = record[key] ?? [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw new ConfigError(where, `"${key}" must be a list of strings`);
+  }
+  return value as string[];
+}
+
+/** The nearest `.scopewise.json` at or above `directory`, or undefined. */
+export function findConfigFile(directory: string): string | undefined {
+  let current = directory;
+  const { root } = parse(current);
+  for (;;) {
+    const candidate = join(current, CONFIG_FILE_NAME);
+    if (existsSync(candidate)) return candidate;
+    if (current === root) return undefined;
+    const parent = dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+/** Caches configs by file so a directory walk reads each one once. */
+export class ConfigResolver {
+  private readonly byDirectory = new Map<string, string | undefined>();
+  private readonly byFile = new Map<string, ScopewiseConfig>();
+
+  constructor(private readonly explicit?: ScopewiseConfig) {}
+
+  /** The config for a file: the explicit one, else the nearest upward. Throws ConfigError. */
+  forFile(filePath: string): ScopewiseConfig {
+    if (this.explicit) return this.explicit;
+    const directory = dirname(filePath);
+    let file = this.byDirectory.get(directory);
+    if (!this.byDirectory.has(directory)) {
+      file = findConfigFile(directory);
+      this.byDirectory.set(directory, file);
+    }
+    if (!file) return DEFAULT_CONFIG;
+    let config = this.byFile.get(file);
+    if (!config) {
+      config = loadConfigFile(file);
+      this.byFile.set(file, config);
+    }
+    return config;
+  }
+}
+
+export function loadConfigFile(file: string): ScopewiseConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  return parseConfig(file, text);
+}
