@@ -23,7 +23,18 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['vscode', 'vscode-*', 'node:*', 'fs', 'path', 'child_process', 'os', '**/lsp/**', '**/cli/**', '**/node/**'],
+              group: [
+                'vscode',
+                'vscode-*',
+                'node:*',
+                'fs',
+                'path',
+                'child_process',
+                'os',
+                '**/lsp/**',
+                '**/cli/**',
+                '**/node/**',
+              ],
               message: 'analysis/ is pure: no I/O, no LSP, no vscode (see ARCHITECTURE.md).',
             },
           ],

@@ -9,7 +9,9 @@ import { spawnSync } from 'node:child_process';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 
-const generated = spawnSync(process.execPath, [join(root, 'scripts', 'gen-iam-data.mjs')], { stdio: 'inherit' });
+const generated = spawnSync(process.execPath, [join(root, 'scripts', 'gen-iam-data.mjs')], {
+  stdio: 'inherit',
+});
 if (generated.status !== 0) process.exit(generated.status ?? 1);
 
 const common = {

@@ -4,7 +4,7 @@
 // The package's own loader is not used: it resolves files relative to itself, which breaks once
 // bundled, and indexes plain objects with untrusted keys.
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +18,13 @@ const out = join(root, 'server', 'data', 'iam');
 const readJson = (...parts) => JSON.parse(readFileSync(join(data, ...parts), 'utf8'));
 
 /** Access levels as one letter each; iam-data writes "Tagging, Write" and "Permissions management, Write". */
-const LEVEL_CODES = { List: 'L', Read: 'R', Write: 'W', 'Permissions management': 'P', Tagging: 'T' };
+const LEVEL_CODES = {
+  List: 'L',
+  Read: 'R',
+  Write: 'W',
+  'Permissions management': 'P',
+  Tagging: 'T',
+};
 function levelCode(accessLevel) {
   const primary = accessLevel.split(',')[0].trim();
   const code = LEVEL_CODES[primary];
@@ -59,8 +65,16 @@ for (const prefix of prefixes) {
       })),
       conditionKeys: a.conditionKeys,
     })),
-    resourceTypes: resourceTypes.map((r) => ({ name: r.key, arn: r.arn, conditionKeys: r.conditionKeys })),
-    conditionKeys: conditionKeys.map((c) => ({ name: c.key, type: c.type, description: c.description })),
+    resourceTypes: resourceTypes.map((r) => ({
+      name: r.key,
+      arn: r.arn,
+      conditionKeys: r.conditionKeys,
+    })),
+    conditionKeys: conditionKeys.map((c) => ({
+      name: c.key,
+      type: c.type,
+      description: c.description,
+    })),
   };
   writeFileSync(join(out, 'services', `${prefix}.json`), JSON.stringify(detail));
 }

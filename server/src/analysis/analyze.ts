@@ -51,12 +51,20 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   }
   const kind = model.kind;
   if (kind === 'unknown') {
-    const findings = options.explicit ? runRules(['parse-error'], document, model, options, internalErrors) : [];
+    const findings = options.explicit
+      ? runRules(['parse-error'], document, model, options, internalErrors)
+      : [];
     return { kind, document, model, findings, internalErrors };
   }
   const ids = RULES.filter((rule) => rule.appliesTo.includes(kind)).map((rule) => rule.id);
   const findings = runRules(ids, document, model, options, internalErrors);
-  return { kind, document, model, findings: suppressions(document, model).filter(findings), internalErrors };
+  return {
+    kind,
+    document,
+    model,
+    findings: suppressions(document, model).filter(findings),
+    internalErrors,
+  };
 }
 
 function runRules(
@@ -110,7 +118,8 @@ function rangeOf(at: Node | Range, length: number): Range {
 
 export function sortFindings<T extends Finding>(findings: T[]): T[] {
   return findings.sort(
-    (a, b) => a.start - b.start || a.end - b.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+    (a, b) =>
+      a.start - b.start || a.end - b.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
   );
 }
 
@@ -135,7 +144,9 @@ function tooLarge(text: string, options: AnalyzeOptions, maxSize: number): Analy
 }
 
 function formatSize(units: number): string {
-  return units >= 1024 * 1024 ? `${(units / 1024 / 1024).toFixed(1)} MB` : `${Math.round(units / 1024)} KB`;
+  return units >= 1024 * 1024
+    ? `${(units / 1024 / 1024).toFixed(1)} MB`
+    : `${Math.round(units / 1024)} KB`;
 }
 
 function describe(error: unknown): string {

@@ -10,7 +10,10 @@ export function replace(range: Range, newText: string): TextEdit {
  * Applies edits to a text. Edits are applied from the end so offsets stay valid; an edit that
  * overlaps one already applied is skipped and reported, never merged into a corrupt result.
  */
-export function applyEdits(text: string, edits: readonly TextEdit[]): { text: string; skipped: number } {
+export function applyEdits(
+  text: string,
+  edits: readonly TextEdit[],
+): { text: string; skipped: number } {
   const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
   let result = text;
   let limit = Infinity;
@@ -56,7 +59,11 @@ function lineHead(text: string, offset: number): string {
 /**
  * Replaces a string node's value, keeping its quoting when the new value needs no escaping.
  */
-export function replaceString(document: ParsedDocument, node: StringNode, newValue: string): TextEdit {
+export function replaceString(
+  document: ParsedDocument,
+  node: StringNode,
+  newValue: string,
+): TextEdit {
   const raw = document.text.slice(node.start, node.end);
   const quote = raw[0];
   if (document.format === 'json') {
@@ -71,28 +78,41 @@ export function replaceString(document: ParsedDocument, node: StringNode, newVal
  * Replaces one value with several: inside a list the new items take its place in the list's own
  * layout; as a property's single value it becomes a list.
  */
-export function replaceWithList(document: ParsedDocument, node: Node, values: readonly Value[]): TextEdit {
+export function replaceWithList(
+  document: ParsedDocument,
+  node: Node,
+  values: readonly Value[],
+): TextEdit {
   const { text, format } = document;
   const eol = lineBreakOf(text);
-  if (values.length === 1 && values[0] !== undefined) return replace(node, renderInline(values[0], format));
+  if (values.length === 1 && values[0] !== undefined)
+    return replace(node, renderInline(values[0], format));
   if (node.parent?.kind === 'array') {
     const head = lineHead(text, node.start);
     let separator: string;
     if (format === 'yaml' && /^\s*-\s+$/.test(head)) {
       separator = `${eol}${head.replace(/-\s+$/, '')}- `;
     } else {
-      const multiLine = node.parent.items.length > 1
-        ? text.slice(node.parent.start, node.parent.end).includes('\n')
-        : /^\s*$/.test(head);
+      const multiLine =
+        node.parent.items.length > 1
+          ? text.slice(node.parent.start, node.parent.end).includes('\n')
+          : /^\s*$/.test(head);
       separator = multiLine ? `,${eol}${indentationAt(text, node.start)}` : ', ';
     }
     return replace(node, values.map((v) => renderInline(v, format)).join(separator));
   }
   const property = node.property;
   const unit = indentUnit(text);
-  const keyIndent = property ? ' '.repeat(columnOf(text, property.key.start)) : indentationAt(text, node.start);
+  const keyIndent = property
+    ? ' '.repeat(columnOf(text, property.key.start))
+    : indentationAt(text, node.start);
   if (format === 'json') {
-    return replace(node, renderBlock(values, format, keyIndent, unit, eol));
+    const oneLine =
+      node.parent !== undefined && !text.slice(node.parent.start, node.parent.end).includes('\n');
+    return replace(
+      node,
+      oneLine ? renderInline(values, format) : renderBlock(values, format, keyIndent, unit, eol),
+    );
   }
   if (!property) return replace(node, renderInline(values, format));
   // `Key: value` becomes `Key:` followed by a block sequence, keeping any comment after the value.
@@ -102,7 +122,12 @@ export function replaceWithList(document: ParsedDocument, node: Node, values: re
 }
 
 /** Adds `key: value` as the last property of an object, in the object's own layout. */
-export function insertProperty(document: ParsedDocument, object: ObjectNode, key: string, value: Value): TextEdit | undefined {
+export function insertProperty(
+  document: ParsedDocument,
+  object: ObjectNode,
+  key: string,
+  value: Value,
+): TextEdit | undefined {
   const { text, format } = document;
   const last = object.properties[object.properties.length - 1];
   if (!last) return undefined;
@@ -112,14 +137,27 @@ export function insertProperty(document: ParsedDocument, object: ObjectNode, key
   const sameLine = !text.slice(object.start, last.key.start).includes('\n');
   const end = last.value?.end ?? last.key.end;
   if (format === 'json') {
-    if (sameLine) return { start: end, end, newText: `, ${JSON.stringify(key)}: ${renderInline(value, format)}` };
+    if (sameLine)
+      return {
+        start: end,
+        end,
+        newText: `, ${JSON.stringify(key)}: ${renderInline(value, format)}`,
+      };
     const indent = ' '.repeat(column);
-    return { start: end, end, newText: `,${eol}${indent}${JSON.stringify(key)}: ${renderBlock(value, format, indent, unit, eol)}` };
+    return {
+      start: end,
+      end,
+      newText: `,${eol}${indent}${JSON.stringify(key)}: ${renderBlock(value, format, indent, unit, eol)}`,
+    };
   }
   if (object.tag === undefined && text[object.start] === '{') {
     return { start: end, end, newText: `, ${yamlScalar(key)}: ${renderInline(value, format)}` };
   }
   const indent = ' '.repeat(column);
   const block = renderBlock(value, format, indent, unit, eol);
-  return { start: end, end, newText: `${eol}${indent}${yamlScalar(key)}:${block.startsWith(eol) ? '' : ' '}${block}` };
+  return {
+    start: end,
+    end,
+    newText: `${eol}${indent}${yamlScalar(key)}:${block.startsWith(eol) ? '' : ' '}${block}`,
+  };
 }

@@ -1,5 +1,11 @@
 /** The engine's public surface: everything lsp/ and cli/ use comes through here. */
-export { analyze, sortFindings, DEFAULT_MAX_SIZE, type Analysis, type AnalyzeOptions } from './analyze';
+export {
+  analyze,
+  sortFindings,
+  DEFAULT_MAX_SIZE,
+  type Analysis,
+  type AnalyzeOptions,
+} from './analyze';
 export { applyEdits } from './edits';
 export { LineIndex, type Position, type Range } from './document';
 export { Catalog } from './iam/catalog';

@@ -18,61 +18,92 @@ export function isIntrinsic(value: Value): boolean {
 
 /** One value on one line: JSON, or YAML flow style. */
 export function renderInline(value: Value, format: SourceFormat): string {
-  if (typeof value === 'string') return format === 'json' ? JSON.stringify(value) : yamlScalar(value);
+  if (typeof value === 'string')
+    return format === 'json' ? JSON.stringify(value) : yamlScalar(value);
   if (Array.isArray(value)) {
     const items = (value as readonly Value[]).map((v) => renderInline(v, format));
     return `[${items.join(', ')}]`;
   }
   const v = value as Exclude<Value, string | readonly Value[]>;
-  if ('ref' in v) return format === 'json' ? `{ "Ref": ${JSON.stringify(v.ref)} }` : `!Ref ${v.ref}`;
+  if ('ref' in v)
+    return format === 'json' ? `{ "Ref": ${JSON.stringify(v.ref)} }` : `!Ref ${v.ref}`;
   if ('getAtt' in v) {
     return format === 'json'
       ? `{ "Fn::GetAtt": [${JSON.stringify(v.getAtt[0])}, ${JSON.stringify(v.getAtt[1])}] }`
       : `!GetAtt ${v.getAtt[0]}.${v.getAtt[1]}`;
   }
-  if ('sub' in v) return format === 'json' ? `{ "Fn::Sub": ${JSON.stringify(v.sub)} }` : `!Sub ${yamlQuoted(v.sub)}`;
+  if ('sub' in v)
+    return format === 'json'
+      ? `{ "Fn::Sub": ${JSON.stringify(v.sub)} }`
+      : `!Sub ${yamlQuoted(v.sub)}`;
   const entries = v.map.map(
-    ([key, item]) => `${format === 'json' ? JSON.stringify(key) : yamlScalar(key)}: ${renderInline(item, format)}`,
+    ([key, item]) =>
+      `${format === 'json' ? JSON.stringify(key) : yamlScalar(key)}: ${renderInline(item, format)}`,
   );
   return `{ ${entries.join(', ')} }`;
 }
 
 /**
- * A value as the text that follows `key:` in block style, each new line starting with `indent`
- * plus nesting; maps and lists open on a new line in YAML and span lines in JSON.
+ * A value as the text that follows `key:` in block style: a scalar on the same line, a map or list
+ * on the lines below, one `unit` deeper than `indent` (the key's own indentation).
  */
-export function renderBlock(value: Value, format: SourceFormat, indent: string, unit: string, eol: string): string {
-  if (format === 'json') {
-    if (typeof value === 'string' || isIntrinsic(value)) return renderInline(value, format);
-    if (Array.isArray(value)) {
-      const items = (value as readonly Value[]).map((v) => indent + unit + renderBlock(v, format, indent + unit, unit, eol));
-      return `[${eol}${items.join(`,${eol}`)}${eol}${indent}]`;
-    }
-    const map = (value as { map: readonly (readonly [string, Value])[] }).map;
-    const entries = map.map(
-      ([key, item]) => `${indent + unit}${JSON.stringify(key)}: ${renderBlock(item, format, indent + unit, unit, eol)}`,
+export function renderBlock(
+  value: Value,
+  format: SourceFormat,
+  indent: string,
+  unit: string,
+  eol: string,
+): string {
+  if (format === 'json') return renderJsonBlock(value, indent, unit, eol);
+  const text = renderYamlBlock(value, indent, unit, eol);
+  return text.startsWith(' ') ? text.slice(1) : text;
+}
+
+function renderJsonBlock(value: Value, indent: string, unit: string, eol: string): string {
+  if (typeof value === 'string' || isIntrinsic(value)) return renderInline(value, 'json');
+  const inner = indent + unit;
+  if (Array.isArray(value)) {
+    const items = (value as readonly Value[]).map(
+      (v) => inner + renderJsonBlock(v, inner, unit, eol),
     );
-    return `{${eol}${entries.join(`,${eol}`)}${eol}${indent}}`;
+    return `[${eol}${items.join(`,${eol}`)}${eol}${indent}]`;
   }
-  if (typeof value === 'string' || isIntrinsic(value)) return renderInline(value, format);
+  const map = (value as { map: readonly (readonly [string, Value])[] }).map;
+  const entries = map.map(
+    ([key, item]) => `${inner}${JSON.stringify(key)}: ${renderJsonBlock(item, inner, unit, eol)}`,
+  );
+  return `{${eol}${entries.join(`,${eol}`)}${eol}${indent}}`;
+}
+
+/** YAML: ` scalar`, or line breaks followed by the nested entries. */
+function renderYamlBlock(value: Value, indent: string, unit: string, eol: string): string {
+  if (typeof value === 'string' || isIntrinsic(value)) return ` ${renderInline(value, 'yaml')}`;
+  const inner = indent + unit;
   if (Array.isArray(value)) {
     return (value as readonly Value[])
-      .map((v) => `${eol}${indent}${unit}- ${renderBlock(v, format, indent + unit + '  ', unit, eol).trimStart()}`)
+      .map((v) => `${eol}${inner}- ${renderInline(v, 'yaml')}`)
       .join('');
   }
   const map = (value as { map: readonly (readonly [string, Value])[] }).map;
   return map
-    .map(([key, item]) => `${eol}${indent}${unit}${yamlScalar(key)}: ${renderBlock(item, format, indent + unit, unit, eol)}`)
-    .join('')
-    .replace(/: \r?\n/g, (m) => m.slice(1));
+    .map(
+      ([key, item]) =>
+        `${eol}${inner}${yamlScalar(key)}:${renderYamlBlock(item, inner, unit, eol)}`,
+    )
+    .join('');
 }
 
-const PLAIN_SAFE = /^[A-Za-z0-9_/.][A-Za-z0-9_/.:*${}\-]*$/;
+const PLAIN_SAFE = /^[A-Za-z0-9_/.][A-Za-z0-9_/.:*${}-]*$/;
 const YAML_SPECIAL = /^(true|false|yes|no|on|off|null|~|y|n)$/i;
 
 /** A YAML scalar, plain when that is unambiguous, else single-quoted. */
 export function yamlScalar(text: string): string {
-  if (PLAIN_SAFE.test(text) && !YAML_SPECIAL.test(text) && !/^[\d.]+$/.test(text) && !/:\s|:$/.test(text)) {
+  if (
+    PLAIN_SAFE.test(text) &&
+    !YAML_SPECIAL.test(text) &&
+    !/^[\d.]+$/.test(text) &&
+    !/:\s|:$/.test(text)
+  ) {
     return text;
   }
   return yamlQuoted(text);

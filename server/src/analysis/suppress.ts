@@ -22,15 +22,20 @@ export function suppressions(document: ParsedDocument, model: DocumentModel) {
     const rules = stringItems(ignore)
       .map((item) => item.value)
       .filter((v): v is string => v !== undefined);
-    if (rules.length > 0) list.push({ start: resource.node.start, end: resource.node.end, rules: new Set(rules) });
-    else if (stringValue(ignore) === '*') list.push({ start: resource.node.start, end: resource.node.end, rules: new Set() });
+    if (rules.length > 0)
+      list.push({ start: resource.node.start, end: resource.node.end, rules: new Set(rules) });
+    else if (stringValue(ignore) === '*')
+      list.push({ start: resource.node.start, end: resource.node.end, rules: new Set() });
   }
   return {
     filter(findings: Finding[]): Finding[] {
       if (list.length === 0) return findings;
       return findings.filter(
         (f) =>
-          !list.some((s) => f.start >= s.start && f.start < s.end && (s.rules.size === 0 || s.rules.has(f.rule))),
+          !list.some(
+            (s) =>
+              f.start >= s.start && f.start < s.end && (s.rules.size === 0 || s.rules.has(f.rule)),
+          ),
       );
     },
   };
@@ -46,7 +51,11 @@ function comments(text: string): Suppression[] {
       .split(/[\s,]+/)
       .map((r) => r.trim())
       .filter((r) => /^[a-z0-9-]+$/.test(r));
-    result.push({ start: lineEnd + 1, end: nextEnd < 0 ? text.length : nextEnd, rules: new Set(rules) });
+    result.push({
+      start: lineEnd + 1,
+      end: nextEnd < 0 ? text.length : nextEnd,
+      rules: new Set(rules),
+    });
   }
   return result;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Catalog } from '../analysis/iam/catalog';
 import type { CatalogSource, IamIndexData, ServiceDetailData } from '../analysis/iam/data';
@@ -8,18 +8,9 @@ import type { CatalogSource, IamIndexData, ServiceDetailData } from '../analysis
  * reach `server/data` from their own folder.
  */
 export function dataDirectory(): string {
-  const candidates = [
-    join(__dirname, '..', 'server', 'data'),
-    join(__dirname, '..', '..', 'data'),
-  ];
-  for (const candidate of candidates) {
-    try {
-      readFileSync(join(candidate, 'iam', 'index.json'), { flag: 'r' }).length;
-      return candidate;
-    } catch {
-      // Try the next layout.
-    }
-  }
+  const candidates = [join(__dirname, '..', 'server', 'data'), join(__dirname, '..', '..', 'data')];
+  const found = candidates.find((candidate) => existsSync(join(candidate, 'iam', 'index.json')));
+  if (found) return found;
   throw new Error(
     `Scopewise's IAM data was not found (looked in ${candidates.join(', ')}). Run "npm run build" to generate it.`,
   );
@@ -35,7 +26,9 @@ export function fileCatalogSource(directory = dataDirectory()): CatalogSource {
     loadService(prefix: string): ServiceDetailData | undefined {
       // Prefixes come from the index, never from document text; checked again because a file path is built from it.
       if (!known.has(prefix) || !/^[a-z0-9-]+$/.test(prefix)) return undefined;
-      return JSON.parse(readFileSync(join(iamDirectory, 'services', `${prefix}.json`), 'utf8')) as ServiceDetailData;
+      return JSON.parse(
+        readFileSync(join(iamDirectory, 'services', `${prefix}.json`), 'utf8'),
+      ) as ServiceDetailData;
     },
   };
 }

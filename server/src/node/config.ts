@@ -6,7 +6,14 @@ import type { SeveritySetting } from '../analysis/rules/rule';
 
 export const CONFIG_FILE_NAME = '.scopewise.json';
 const SEVERITIES = new Set(['off', 'info', 'warning', 'error']);
-const KNOWN_KEYS = new Set(['rules', 'exclude', 'allowActions', 'ignore', 'maxFileSize', '$schema']);
+const KNOWN_KEYS = new Set([
+  'rules',
+  'exclude',
+  'allowActions',
+  'ignore',
+  'maxFileSize',
+  '$schema',
+]);
 
 export class ConfigError extends Error {
   constructor(
@@ -65,7 +72,10 @@ function makeConfig(file: string | undefined, record: Record<string, unknown>): 
   for (const [id, severity] of Object.entries(rulesValue)) {
     if (!isKnownRule(id)) throw new ConfigError(where, `unknown rule "${id}" in "rules"`);
     if (typeof severity !== 'string' || !SEVERITIES.has(severity)) {
-      throw new ConfigError(where, `rule "${id}" has severity ${JSON.stringify(severity)}; use off, info, warning or error`);
+      throw new ConfigError(
+        where,
+        `rule "${id}" has severity ${JSON.stringify(severity)}; use off, info, warning or error`,
+      );
     }
     rules.set(id, severity as SeveritySetting);
   }
@@ -73,11 +83,15 @@ function makeConfig(file: string | undefined, record: Record<string, unknown>): 
   const allowActions = stringList(where, record, 'allowActions');
   for (const action of allowActions) {
     if (!/^[a-z0-9-]+:[A-Za-z0-9*?_-]+$/i.test(action)) {
-      throw new ConfigError(where, `"allowActions" entry "${action}" is not of the form service:Action`);
+      throw new ConfigError(
+        where,
+        `"allowActions" entry "${action}" is not of the form service:Action`,
+      );
     }
   }
   const ignoreValue = record.ignore ?? [];
-  if (!Array.isArray(ignoreValue)) throw new ConfigError(where, '"ignore" must be a list of { "path", "rule" }');
+  if (!Array.isArray(ignoreValue))
+    throw new ConfigError(where, '"ignore" must be a list of { "path", "rule" }');
   const ignore = ignoreValue.map((entry: unknown) => {
     const item = entry as { path?: unknown; rule?: unknown };
     if (typeof entry !== 'object' || entry === null || typeof item.path !== 'string') {
@@ -96,7 +110,10 @@ function makeConfig(file: string | undefined, record: Record<string, unknown>): 
   const relativeTo = (filePath: string) =>
     (folder ? relative(folder, filePath) : filePath).split(sep).join('/');
   const excludeMatch = exclude.length ? picomatch(exclude, { dot: true }) : undefined;
-  const ignoreMatchers = ignore.map((entry) => ({ rule: entry.rule, match: picomatch(entry.path, { dot: true }) }));
+  const ignoreMatchers = ignore.map((entry) => ({
+    rule: entry.rule,
+    match: picomatch(entry.path, { dot: true }),
+  }));
   return {
     file,
     rules,
@@ -165,7 +182,10 @@ export function loadConfigFile(file: string): ScopewiseConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new ConfigError(
+      file,
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   return parseConfig(file, text);
 }

@@ -1,4 +1,9 @@
-import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import {
+  parseTree,
+  printParseErrorCode,
+  type Node as JsonNode,
+  type ParseError,
+} from 'jsonc-parser';
 import { checkNesting } from './limits';
 import type {
   ArrayNode,
@@ -47,21 +52,40 @@ export function parseJson(text: string, options: JsonOptions = {}): ParsedDocume
     allowTrailingComma: !!options.allowComments,
     allowEmptyContent: true,
   });
-  const problems: ParseProblem[] = errors.map((error) => {
+  const problems: ParseProblem[] = [];
+  for (const error of errors) {
+    const offset = Math.min(error.offset, text.length);
+    const comma = /[}\]]/.test(source[offset] ?? '') ? commaBefore(source, offset) : -1;
+    const start = comma >= 0 ? comma : offset;
+    // One message per position: after a trailing comma jsonc-parser reports two.
+    if (problems.some((p) => p.start === start)) continue;
     const name = printParseErrorCode(error.error);
-    const start = Math.min(error.offset, text.length);
-    return {
+    problems.push({
       code: 'parse-error',
-      message: `${ERROR_MESSAGES[name] ?? name}.`,
+      message:
+        comma >= 0
+          ? 'Trailing commas are not allowed in JSON.'
+          : `${ERROR_MESSAGES[name] ?? name}.`,
       start,
-      end: Math.max(start + Math.max(error.length, 1), start + 1),
-    };
-  });
+      end: comma >= 0 ? comma + 1 : Math.max(start + Math.max(error.length, 1), start + 1),
+    });
+  }
   const root = tree ? convert(tree, undefined, problems) : undefined;
   return { text, format: 'json', root, problems };
 }
 
-function convert(node: JsonNode, parent: ObjectNode | ArrayNode | undefined, problems: ParseProblem[]): Node {
+/** The offset of a comma just before `offset` (whitespace between), or -1. */
+function commaBefore(text: string, offset: number): number {
+  let i = offset - 1;
+  while (i >= 0 && /\s/.test(text[i] ?? '')) i--;
+  return text[i] === ',' ? i : -1;
+}
+
+function convert(
+  node: JsonNode,
+  parent: ObjectNode | ArrayNode | undefined,
+  problems: ParseProblem[],
+): Node {
   const start = node.offset;
   const end = node.offset + node.length;
   const base = { start, end, parent, property: undefined };

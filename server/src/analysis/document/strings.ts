@@ -16,7 +16,7 @@ export function stringSourceRange(text: string, node: StringNode, from: number, 
   if (quote !== '"') return { start: node.start, end: node.end };
   // Walk the escaped body, recording the source offset of each decoded code unit.
   const offsets: number[] = [];
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     const at = node.start + 1 + i;
     if (body[i] !== '\\') {
       offsets.push(at);

@@ -96,7 +96,10 @@ export function getValue(node: Node | undefined, key: string): Node | undefined 
 }
 
 /** The value at a path of keys and array indexes, or undefined. */
-export function getPath(node: Node | undefined, path: readonly (string | number)[]): Node | undefined {
+export function getPath(
+  node: Node | undefined,
+  path: readonly (string | number)[],
+): Node | undefined {
   let current = node;
   for (const segment of path) {
     if (current === undefined) return undefined;

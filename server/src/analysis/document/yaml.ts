@@ -1,18 +1,26 @@
 import {
-  Alias,
   isAlias,
   isMap,
   isScalar,
   isSeq,
   LineCounter,
   parseDocument,
+  type Alias,
   type Document,
   type Node as YamlNode,
   type ScalarTag,
   type CollectionTag,
 } from 'yaml';
 import { checkNesting, MAX_NESTING } from './limits';
-import type { ArrayNode, Node, ObjectNode, ParseProblem, ParsedDocument, Property, StringNode } from './tree';
+import type {
+  ArrayNode,
+  Node,
+  ObjectNode,
+  ParseProblem,
+  ParsedDocument,
+  Property,
+  StringNode,
+} from './tree';
 
 /** The CloudFormation short-form tags and the long-form key each stands for. */
 export const CFN_TAGS: ReadonlyMap<string, string> = new Map(
@@ -155,7 +163,13 @@ class Converter {
       parent: object,
       property: undefined,
     };
-    const property: Property = { key: keyNode, value: undefined, parent: object, start: tagStart, end };
+    const property: Property = {
+      key: keyNode,
+      value: undefined,
+      parent: object,
+      start: tagStart,
+      end,
+    };
     const value = this.convertPlain(node, valueStart, end, object, depth + 1);
     value.property = property;
     property.value = value;
@@ -193,7 +207,13 @@ class Converter {
           parent: object,
           property: undefined,
         };
-        const property: Property = { key, value: undefined, parent: object, start: keyStart, end: keyEnd };
+        const property: Property = {
+          key,
+          value: undefined,
+          parent: object,
+          start: keyStart,
+          end: keyEnd,
+        };
         if (pair.value !== null && pair.value !== undefined) {
           const value = this.convert(pair.value, object, depth + 1);
           value.property = property;

@@ -128,7 +128,9 @@ export class Catalog {
   action(fullName: string): ActionInfo | undefined {
     const colon = fullName.indexOf(':');
     if (colon < 0) return undefined;
-    return this.service(fullName.slice(0, colon))?.byName.get(fullName.slice(colon + 1).toLowerCase());
+    return this.service(fullName.slice(0, colon))?.byName.get(
+      fullName.slice(colon + 1).toLowerCase(),
+    );
   }
 
   /**
@@ -172,7 +174,8 @@ export class Catalog {
   /** Counts actions by access level. */
   countByLevel(actions: readonly ActionInfo[]): LevelCounts {
     const byLevel = new Map<AccessLevel, number>();
-    for (const action of actions) byLevel.set(action.accessLevel, (byLevel.get(action.accessLevel) ?? 0) + 1);
+    for (const action of actions)
+      byLevel.set(action.accessLevel, (byLevel.get(action.accessLevel) ?? 0) + 1);
     return { total: actions.length, byLevel };
   }
 

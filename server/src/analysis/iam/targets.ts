@@ -6,51 +6,90 @@ import type { Catalog } from './catalog';
  * How a template resource names itself in an ARN, for each IAM resource type it is. Used to
  * replace `*` with the template's own resources.
  */
-const TEMPLATE_ARNS: ReadonlyMap<string, readonly { service: string; type: string; arn: (name: string) => Value }[]> =
-  new Map([
+const TEMPLATE_ARNS: ReadonlyMap<
+  string,
+  readonly { service: string; type: string; arn: (name: string) => Value }[]
+> = new Map([
+  [
+    'AWS::S3::Bucket',
     [
-      'AWS::S3::Bucket',
-      [
-        { service: 's3', type: 'bucket', arn: (n) => ({ getAtt: [n, 'Arn'] }) },
-        { service: 's3', type: 'object', arn: (n) => ({ sub: `\${${n}.Arn}/*` }) },
-      ],
+      { service: 's3', type: 'bucket', arn: (n) => ({ getAtt: [n, 'Arn'] }) },
+      { service: 's3', type: 'object', arn: (n) => ({ sub: `\${${n}.Arn}/*` }) },
     ],
-    ['AWS::CodeBuild::Project', [{ service: 'codebuild', type: 'project', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
+  ],
+  [
+    'AWS::CodeBuild::Project',
+    [{ service: 'codebuild', type: 'project', arn: (n) => ({ getAtt: [n, 'Arn'] }) }],
+  ],
+  [
+    'AWS::CodePipeline::Pipeline',
     [
-      'AWS::CodePipeline::Pipeline',
-      [
-        {
-          service: 'codepipeline',
-          type: 'pipeline',
-          arn: (n) => ({ sub: `arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:\${${n}}` }),
-        },
-      ],
+      {
+        service: 'codepipeline',
+        type: 'pipeline',
+        arn: (n) => ({
+          sub: `arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:\${${n}}`,
+        }),
+      },
     ],
-    ['AWS::IAM::Role', [{ service: 'iam', type: 'role', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
-    ['AWS::KMS::Key', [{ service: 'kms', type: 'key', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
-    ['AWS::SNS::Topic', [{ service: 'sns', type: 'topic', arn: (n) => ({ ref: n }) }]],
-    ['AWS::SQS::Queue', [{ service: 'sqs', type: 'queue', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
-    ['AWS::Lambda::Function', [{ service: 'lambda', type: 'function', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
-    ['AWS::Serverless::Function', [{ service: 'lambda', type: 'function', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
-    ['AWS::DynamoDB::Table', [{ service: 'dynamodb', type: 'table', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
-    ['AWS::ECR::Repository', [{ service: 'ecr', type: 'repository', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
-    ['AWS::Logs::LogGroup', [{ service: 'logs', type: 'log-group', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
-    ['AWS::SecretsManager::Secret', [{ service: 'secretsmanager', type: 'secret', arn: (n) => ({ ref: n }) }]],
-    ['AWS::CodeCommit::Repository', [{ service: 'codecommit', type: 'repository', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
-    ['AWS::StepFunctions::StateMachine', [{ service: 'states', type: 'statemachine', arn: (n) => ({ ref: n }) }]],
-    ['AWS::ECS::Cluster', [{ service: 'ecs', type: 'cluster', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
-    ['AWS::Kinesis::Stream', [{ service: 'kinesis', type: 'stream', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
+  ],
+  ['AWS::IAM::Role', [{ service: 'iam', type: 'role', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
+  ['AWS::KMS::Key', [{ service: 'kms', type: 'key', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
+  ['AWS::SNS::Topic', [{ service: 'sns', type: 'topic', arn: (n) => ({ ref: n }) }]],
+  ['AWS::SQS::Queue', [{ service: 'sqs', type: 'queue', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
+  [
+    'AWS::Lambda::Function',
+    [{ service: 'lambda', type: 'function', arn: (n) => ({ getAtt: [n, 'Arn'] }) }],
+  ],
+  [
+    'AWS::Serverless::Function',
+    [{ service: 'lambda', type: 'function', arn: (n) => ({ getAtt: [n, 'Arn'] }) }],
+  ],
+  [
+    'AWS::DynamoDB::Table',
+    [{ service: 'dynamodb', type: 'table', arn: (n) => ({ getAtt: [n, 'Arn'] }) }],
+  ],
+  [
+    'AWS::ECR::Repository',
+    [{ service: 'ecr', type: 'repository', arn: (n) => ({ getAtt: [n, 'Arn'] }) }],
+  ],
+  [
+    'AWS::Logs::LogGroup',
+    [{ service: 'logs', type: 'log-group', arn: (n) => ({ getAtt: [n, 'Arn'] }) }],
+  ],
+  [
+    'AWS::SecretsManager::Secret',
+    [{ service: 'secretsmanager', type: 'secret', arn: (n) => ({ ref: n }) }],
+  ],
+  [
+    'AWS::CodeCommit::Repository',
+    [{ service: 'codecommit', type: 'repository', arn: (n) => ({ getAtt: [n, 'Arn'] }) }],
+  ],
+  [
+    'AWS::StepFunctions::StateMachine',
+    [{ service: 'states', type: 'statemachine', arn: (n) => ({ ref: n }) }],
+  ],
+  [
+    'AWS::ECS::Cluster',
+    [{ service: 'ecs', type: 'cluster', arn: (n) => ({ getAtt: [n, 'Arn'] }) }],
+  ],
+  [
+    'AWS::Kinesis::Stream',
+    [{ service: 'kinesis', type: 'stream', arn: (n) => ({ getAtt: [n, 'Arn'] }) }],
+  ],
+  [
+    'AWS::CodeDeploy::Application',
     [
-      'AWS::CodeDeploy::Application',
-      [
-        {
-          service: 'codedeploy',
-          type: 'application',
-          arn: (n) => ({ sub: `arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:application:\${${n}}` }),
-        },
-      ],
+      {
+        service: 'codedeploy',
+        type: 'application',
+        arn: (n) => ({
+          sub: `arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:application:\${${n}}`,
+        }),
+      },
     ],
-  ]);
+  ],
+]);
 
 /** An IAM resource type, as `service/type` in lower case (`s3/object`). */
 export type ResourceTypeKey = string;
@@ -66,7 +105,10 @@ export interface ScopeTarget {
  * the ARNs of that resource for every wanted type it can be (a bucket gives its own ARN and its
  * objects').
  */
-export function templateTargets(template: Template, wanted: ReadonlySet<ResourceTypeKey>): ScopeTarget[] {
+export function templateTargets(
+  template: Template,
+  wanted: ReadonlySet<ResourceTypeKey>,
+): ScopeTarget[] {
   const targets: ScopeTarget[] = [];
   for (const resource of template.resources.values()) {
     const arns = (TEMPLATE_ARNS.get(resource.type) ?? [])
@@ -89,8 +131,10 @@ const PLACEHOLDERS: ReadonlyMap<string, string> = new Map([
  * `arn:aws:codebuild:REGION:ACCOUNT_ID:project/PROJECT_NAME`.
  */
 export function placeholderArn(format: string): string {
-  return format.replace(/\$\{([A-Za-z]+)\}/g, (_, name: string) =>
-    PLACEHOLDERS.get(name) ?? name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase(),
+  return format.replace(
+    /\$\{([A-Za-z]+)\}/g,
+    (_, name: string) =>
+      PLACEHOLDERS.get(name) ?? name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase(),
   );
 }
 

@@ -3,12 +3,7 @@ import { alternatives, stringItems, type LocatedValue } from './values';
 
 /** What a policy is used as; decides which elements it needs (issue 3 builds on this). */
 export type PolicyType =
-  | 'identity'
-  | 'resource'
-  | 'trust'
-  | 'permissions-boundary'
-  | 'service-control'
-  | 'unknown';
+  'identity' | 'resource' | 'trust' | 'permissions-boundary' | 'service-control' | 'unknown';
 
 export const STATEMENT_ELEMENTS = [
   'Sid',

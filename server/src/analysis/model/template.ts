@@ -41,7 +41,9 @@ export function readTemplate(root: ObjectNode): Template {
   }
   const transform = getValue(root, 'Transform');
   const transforms = transform?.kind === 'array' ? transform.items : transform ? [transform] : [];
-  const isSam = transforms.some((t) => t.kind === 'string' && t.value.startsWith('AWS::Serverless'));
+  const isSam = transforms.some(
+    (t) => t.kind === 'string' && t.value.startsWith('AWS::Serverless'),
+  );
   return { root, resources, parameters, isSam };
 }
 
@@ -50,69 +52,71 @@ export function readTemplate(root: ObjectNode): Template {
  * every item of a list. Only properties that hold IAM-grammar policies are listed; look-alikes
  * such as SQS `RedriveAllowPolicy` or SNS `DataProtectionPolicy` are deliberately absent.
  */
-const POLICY_LOCATIONS: ReadonlyMap<string, readonly { path: readonly string[]; type: PolicyType }[]> =
-  new Map([
+const POLICY_LOCATIONS: ReadonlyMap<
+  string,
+  readonly { path: readonly string[]; type: PolicyType }[]
+> = new Map([
+  [
+    'AWS::IAM::Role',
     [
-      'AWS::IAM::Role',
-      [
-        { path: ['AssumeRolePolicyDocument'], type: 'trust' },
-        { path: ['Policies', '*', 'PolicyDocument'], type: 'identity' },
-      ],
+      { path: ['AssumeRolePolicyDocument'], type: 'trust' },
+      { path: ['Policies', '*', 'PolicyDocument'], type: 'identity' },
     ],
-    ['AWS::IAM::User', [{ path: ['Policies', '*', 'PolicyDocument'], type: 'identity' }]],
-    ['AWS::IAM::Group', [{ path: ['Policies', '*', 'PolicyDocument'], type: 'identity' }]],
-    ['AWS::IAM::Policy', [{ path: ['PolicyDocument'], type: 'identity' }]],
-    ['AWS::IAM::ManagedPolicy', [{ path: ['PolicyDocument'], type: 'identity' }]],
-    ['AWS::IAM::RolePolicy', [{ path: ['PolicyDocument'], type: 'identity' }]],
-    ['AWS::IAM::UserPolicy', [{ path: ['PolicyDocument'], type: 'identity' }]],
-    ['AWS::IAM::GroupPolicy', [{ path: ['PolicyDocument'], type: 'identity' }]],
-    ['AWS::SSO::PermissionSet', [{ path: ['InlinePolicy'], type: 'identity' }]],
-    ['AWS::S3::BucketPolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
-    ['AWS::S3::AccessPoint', [{ path: ['Policy'], type: 'resource' }]],
-    ['AWS::S3::MultiRegionAccessPointPolicy', [{ path: ['Policy'], type: 'resource' }]],
-    ['AWS::S3Express::BucketPolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
-    ['AWS::S3Express::AccessPoint', [{ path: ['Policy'], type: 'resource' }]],
-    ['AWS::S3Outposts::BucketPolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
-    ['AWS::KMS::Key', [{ path: ['KeyPolicy'], type: 'resource' }]],
-    ['AWS::KMS::ReplicaKey', [{ path: ['KeyPolicy'], type: 'resource' }]],
-    ['AWS::SNS::TopicPolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
-    ['AWS::SNS::TopicInlinePolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
-    ['AWS::SQS::QueuePolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
-    ['AWS::SQS::QueueInlinePolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
-    ['AWS::ECR::Repository', [{ path: ['RepositoryPolicyText'], type: 'resource' }]],
-    ['AWS::ECR::PublicRepository', [{ path: ['RepositoryPolicyText'], type: 'resource' }]],
-    ['AWS::ECR::RegistryPolicy', [{ path: ['PolicyText'], type: 'resource' }]],
-    ['AWS::SecretsManager::ResourcePolicy', [{ path: ['ResourcePolicy'], type: 'resource' }]],
-    ['AWS::Events::EventBus', [{ path: ['Policy'], type: 'resource' }]],
-    ['AWS::Logs::ResourcePolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
-    ['AWS::OpenSearchService::Domain', [{ path: ['AccessPolicies'], type: 'resource' }]],
-    ['AWS::Elasticsearch::Domain', [{ path: ['AccessPolicies'], type: 'resource' }]],
-    ['AWS::Backup::BackupVault', [{ path: ['AccessPolicy'], type: 'resource' }]],
-    ['AWS::CodeArtifact::Domain', [{ path: ['PermissionsPolicyDocument'], type: 'resource' }]],
-    ['AWS::CodeArtifact::Repository', [{ path: ['PermissionsPolicyDocument'], type: 'resource' }]],
-    ['AWS::EFS::FileSystem', [{ path: ['FileSystemPolicy'], type: 'resource' }]],
-    ['AWS::ApiGateway::RestApi', [{ path: ['Policy'], type: 'resource' }]],
-    ['AWS::CodeBuild::ResourcePolicy', [{ path: ['Policy'], type: 'resource' }]],
-    ['AWS::DynamoDB::Table', [{ path: ['ResourcePolicy', 'PolicyDocument'], type: 'resource' }]],
-    ['AWS::Kinesis::ResourcePolicy', [{ path: ['ResourcePolicy'], type: 'resource' }]],
-    ['AWS::EventSchemas::RegistryPolicy', [{ path: ['Policy'], type: 'resource' }]],
-    ['AWS::Glue::ResourcePolicy', [{ path: ['PolicyInJson'], type: 'resource' }]],
+  ],
+  ['AWS::IAM::User', [{ path: ['Policies', '*', 'PolicyDocument'], type: 'identity' }]],
+  ['AWS::IAM::Group', [{ path: ['Policies', '*', 'PolicyDocument'], type: 'identity' }]],
+  ['AWS::IAM::Policy', [{ path: ['PolicyDocument'], type: 'identity' }]],
+  ['AWS::IAM::ManagedPolicy', [{ path: ['PolicyDocument'], type: 'identity' }]],
+  ['AWS::IAM::RolePolicy', [{ path: ['PolicyDocument'], type: 'identity' }]],
+  ['AWS::IAM::UserPolicy', [{ path: ['PolicyDocument'], type: 'identity' }]],
+  ['AWS::IAM::GroupPolicy', [{ path: ['PolicyDocument'], type: 'identity' }]],
+  ['AWS::SSO::PermissionSet', [{ path: ['InlinePolicy'], type: 'identity' }]],
+  ['AWS::S3::BucketPolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
+  ['AWS::S3::AccessPoint', [{ path: ['Policy'], type: 'resource' }]],
+  ['AWS::S3::MultiRegionAccessPointPolicy', [{ path: ['Policy'], type: 'resource' }]],
+  ['AWS::S3Express::BucketPolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
+  ['AWS::S3Express::AccessPoint', [{ path: ['Policy'], type: 'resource' }]],
+  ['AWS::S3Outposts::BucketPolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
+  ['AWS::KMS::Key', [{ path: ['KeyPolicy'], type: 'resource' }]],
+  ['AWS::KMS::ReplicaKey', [{ path: ['KeyPolicy'], type: 'resource' }]],
+  ['AWS::SNS::TopicPolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
+  ['AWS::SNS::TopicInlinePolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
+  ['AWS::SQS::QueuePolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
+  ['AWS::SQS::QueueInlinePolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
+  ['AWS::ECR::Repository', [{ path: ['RepositoryPolicyText'], type: 'resource' }]],
+  ['AWS::ECR::PublicRepository', [{ path: ['RepositoryPolicyText'], type: 'resource' }]],
+  ['AWS::ECR::RegistryPolicy', [{ path: ['PolicyText'], type: 'resource' }]],
+  ['AWS::SecretsManager::ResourcePolicy', [{ path: ['ResourcePolicy'], type: 'resource' }]],
+  ['AWS::Events::EventBus', [{ path: ['Policy'], type: 'resource' }]],
+  ['AWS::Logs::ResourcePolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
+  ['AWS::OpenSearchService::Domain', [{ path: ['AccessPolicies'], type: 'resource' }]],
+  ['AWS::Elasticsearch::Domain', [{ path: ['AccessPolicies'], type: 'resource' }]],
+  ['AWS::Backup::BackupVault', [{ path: ['AccessPolicy'], type: 'resource' }]],
+  ['AWS::CodeArtifact::Domain', [{ path: ['PermissionsPolicyDocument'], type: 'resource' }]],
+  ['AWS::CodeArtifact::Repository', [{ path: ['PermissionsPolicyDocument'], type: 'resource' }]],
+  ['AWS::EFS::FileSystem', [{ path: ['FileSystemPolicy'], type: 'resource' }]],
+  ['AWS::ApiGateway::RestApi', [{ path: ['Policy'], type: 'resource' }]],
+  ['AWS::CodeBuild::ResourcePolicy', [{ path: ['Policy'], type: 'resource' }]],
+  ['AWS::DynamoDB::Table', [{ path: ['ResourcePolicy', 'PolicyDocument'], type: 'resource' }]],
+  ['AWS::Kinesis::ResourcePolicy', [{ path: ['ResourcePolicy'], type: 'resource' }]],
+  ['AWS::EventSchemas::RegistryPolicy', [{ path: ['Policy'], type: 'resource' }]],
+  ['AWS::Glue::ResourcePolicy', [{ path: ['PolicyInJson'], type: 'resource' }]],
+  [
+    'AWS::Serverless::Function',
     [
-      'AWS::Serverless::Function',
-      [
-        { path: ['Policies', '*'], type: 'identity' },
-        { path: ['Policies'], type: 'identity' },
-        { path: ['AssumeRolePolicyDocument'], type: 'trust' },
-      ],
+      { path: ['Policies', '*'], type: 'identity' },
+      { path: ['Policies'], type: 'identity' },
+      { path: ['AssumeRolePolicyDocument'], type: 'trust' },
     ],
+  ],
+  [
+    'AWS::Serverless::StateMachine',
     [
-      'AWS::Serverless::StateMachine',
-      [
-        { path: ['Policies', '*'], type: 'identity' },
-        { path: ['Policies'], type: 'identity' },
-      ],
+      { path: ['Policies', '*'], type: 'identity' },
+      { path: ['Policies'], type: 'identity' },
     ],
-  ]);
+  ],
+]);
 
 /** Every policy document embedded in the template's resources, in document order. */
 export function embeddedPolicies(template: Template): Policy[] {
@@ -122,8 +126,14 @@ export function embeddedPolicies(template: Template): Policy[] {
     if (!locations) continue;
     for (const location of locations) {
       for (const node of follow(resource.properties, location.path)) {
-        if (node.kind === 'object' && node.tag === undefined && getValue(node, 'Statement') !== undefined) {
-          policies.push(readPolicy(node, location.type, { name: resource.name, type: resource.type }));
+        if (
+          node.kind === 'object' &&
+          node.tag === undefined &&
+          getValue(node, 'Statement') !== undefined
+        ) {
+          policies.push(
+            readPolicy(node, location.type, { name: resource.name, type: resource.type }),
+          );
         }
       }
     }
@@ -137,7 +147,8 @@ function follow(node: Node | undefined, path: readonly string[]): Node[] {
     const next: Node[] = [];
     for (const value of current) {
       if (segment === '*') {
-        if (value.kind === 'array') for (const item of value.items) next.push(...alternatives(item));
+        if (value.kind === 'array')
+          for (const item of value.items) next.push(...alternatives(item));
       } else {
         next.push(...alternatives(getValue(value, segment)));
       }

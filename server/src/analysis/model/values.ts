@@ -62,6 +62,7 @@ function located(node: Node): LocatedValue {
 export function getAttTarget(node: Node | undefined): string | undefined {
   if (intrinsicName(node) !== 'Fn::GetAtt') return undefined;
   const args = getValue(node, 'Fn::GetAtt');
-  if (args?.kind === 'array') return args.items[0]?.kind === 'string' ? args.items[0].value : undefined;
+  if (args?.kind === 'array')
+    return args.items[0]?.kind === 'string' ? args.items[0].value : undefined;
   return args?.kind === 'string' ? args.value.split('.')[0] : undefined;
 }

@@ -17,11 +17,14 @@ export default defineRule({
       code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": ["s3:GetObject", "s3:PutObject"],\n      "Resource": "arn:aws:s3:::my-bucket/*"\n    }\n  ]\n}\n',
     },
     fix: 'Merge the values into one key (for `Action` and `Resource`, a list) or delete the one you did not mean.',
-    references: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html'],
+    references: [
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html',
+    ],
   },
   check(context) {
     for (const problem of context.document.problems) {
-      if (problem.code === 'duplicate-key') context.report({ at: problem, message: problem.message });
+      if (problem.code === 'duplicate-key')
+        context.report({ at: problem, message: problem.message });
     }
   },
 });

@@ -14,7 +14,9 @@ export default defineRule({
       code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket/*" }\n  ]\n}\n',
     },
     fix: 'Raise `maxFileSize` (in bytes) in `.scopewise.json` if the file really should be analysed, or exclude it.',
-    references: ['https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html'],
+    references: [
+      'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html',
+    ],
   },
   check() {
     // Reported by the engine before parsing (see analyze.ts); nothing to check on a parsed document.

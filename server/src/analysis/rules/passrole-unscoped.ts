@@ -13,7 +13,8 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: true,
   docs: {
-    summary: 'An Allow statement grants `iam:PassRole` (directly or through a wildcard such as `*`, `iam:*` or `iam:Pass*`) on `"Resource": "*"` or with `NotResource`; a warning when the roles are named but no `iam:PassedToService` condition limits where they go.',
+    summary:
+      'An Allow statement grants `iam:PassRole` (directly or through a wildcard such as `*`, `iam:*` or `iam:Pass*`) on `"Resource": "*"` or with `NotResource`; a warning when the roles are named but no `iam:PassedToService` condition limits where they go.',
     why: 'Passing a role hands its permissions to a service: whoever may pass any role can start a build, a function or a stack that runs as the most privileged role in the account, which is a direct path to privilege escalation. Scope `iam:PassRole` to the roles the workload really passes, and limit the services they are passed to with `iam:PassedToService`. Deny statements never fire this rule.',
     bad: {
       language: 'json',
@@ -36,18 +37,23 @@ export default defineRule({
         if (statement.effect !== 'Allow') continue;
         const grant = passRoleGrant(statement);
         if (!grant) continue;
-        const how = grant.value === PASS_ROLE ? `"${PASS_ROLE}"` : `"${grant.value}" grants ${PASS_ROLE} and`;
+        const how =
+          grant.value === PASS_ROLE ? `"${PASS_ROLE}"` : `"${grant.value}" grants ${PASS_ROLE} and`;
         const notResource = statement.element('NotResource');
         const stars = starResources(statement);
         if (notResource || stars.length > 0) {
           report({
             at: grant.node,
             message: `${how} applies to ${notResource ? 'every role outside NotResource' : 'every role ("Resource": "*")'}: whoever holds this can hand any role, including administrator roles, to a service. Name the roles and limit them with iam:PassedToService.`,
-            fixes: passRoleOnly(statement) && stars.length === 1 && stars[0] && !notResource
-              ? roleFixes(document, model.template, statement, stars[0].node)
-              : [],
+            fixes:
+              passRoleOnly(statement) && stars.length === 1 && stars[0] && !notResource
+                ? roleFixes(document, model.template, statement, stars[0].node)
+                : [],
           });
-        } else if (!conditionHasKey(statement, 'iam:PassedToService') && statement.values('Resource').length > 0) {
+        } else if (
+          !conditionHasKey(statement, 'iam:PassedToService') &&
+          statement.values('Resource').length > 0
+        ) {
           report({
             at: grant.node,
             severity: 'warning',
@@ -65,20 +71,24 @@ function passRoleGrant(statement: Statement) {
   const notAction = statement.element('NotAction');
   if (notAction) {
     const excluded = statement.values('NotAction');
-    if (excluded.some((e) => e.value === undefined || patternCovers(e.value, PASS_ROLE))) return undefined;
+    if (excluded.some((e) => e.value === undefined || patternCovers(e.value, PASS_ROLE)))
+      return undefined;
     return { node: notAction.key, value: 'NotAction' };
   }
   // Point at `iam:PassRole` itself when it is written out, else at the first wildcard that covers it.
   const granting = statement
     .values('Action')
     .filter((entry) => entry.value !== undefined && patternCovers(entry.value, PASS_ROLE));
-  const grant = granting.find((entry) => entry.value?.toLowerCase() === PASS_ROLE.toLowerCase()) ?? granting[0];
+  const grant =
+    granting.find((entry) => entry.value?.toLowerCase() === PASS_ROLE.toLowerCase()) ?? granting[0];
   return grant?.value === undefined ? undefined : { node: grant.node, value: grant.value };
 }
 
 function passRoleOnly(statement: Statement): boolean {
   const actions = statement.values('Action');
-  return actions.length > 0 && actions.every((a) => a.value?.toLowerCase() === PASS_ROLE.toLowerCase());
+  return (
+    actions.length > 0 && actions.every((a) => a.value?.toLowerCase() === PASS_ROLE.toLowerCase())
+  );
 }
 
 /** The services a template role trusts (`Principal.Service` of its trust policy). */
@@ -86,7 +96,8 @@ function trustedServices(template: Template, roleName: string): string[] {
   const role = template.resources.get(roleName);
   const trust = getValue(role?.properties, 'AssumeRolePolicyDocument');
   const statementList = getValue(trust, 'Statement');
-  const statements = statementList?.kind === 'array' ? statementList.items : statementList ? [statementList] : [];
+  const statements =
+    statementList?.kind === 'array' ? statementList.items : statementList ? [statementList] : [];
   const services = new Set<string>();
   for (const statement of statements) {
     for (const item of stringItems(getValue(getValue(statement, 'Principal'), 'Service'))) {
@@ -101,7 +112,12 @@ function passedToService(services: readonly string[]): Value {
   return { map: [['StringEquals', { map: [['iam:PassedToService', value]] }]] };
 }
 
-function roleFixes(document: ParsedDocument, template: Template | undefined, statement: Statement, star: Parameters<typeof replaceWithList>[1]): Fix[] {
+function roleFixes(
+  document: ParsedDocument,
+  template: Template | undefined,
+  statement: Statement,
+  star: Parameters<typeof replaceWithList>[1],
+): Fix[] {
   if (!template) return [];
   const fixes: Fix[] = [];
   for (const resource of template.resources.values()) {
@@ -113,7 +129,10 @@ function roleFixes(document: ParsedDocument, template: Template | undefined, sta
       if (edit) edits.push(edit);
     }
     fixes.push({
-      title: services.length > 0 ? `Scope to ${resource.name}, passed only to ${services.join(', ')}` : `Scope to ${resource.name}`,
+      title:
+        services.length > 0
+          ? `Scope to ${resource.name}, passed only to ${services.join(', ')}`
+          : `Scope to ${resource.name}`,
       safe: false,
       edits,
     });
@@ -122,7 +141,11 @@ function roleFixes(document: ParsedDocument, template: Template | undefined, sta
 }
 
 /** For named template roles: add the condition with the services their trust policies name. */
-function conditionFixes(document: ParsedDocument, template: Template | undefined, statement: Statement): Fix[] {
+function conditionFixes(
+  document: ParsedDocument,
+  template: Template | undefined,
+  statement: Statement,
+): Fix[] {
   if (!template || statement.element('Condition')) return [];
   const services = new Set<string>();
   for (const resource of statement.values('Resource')) {
@@ -133,6 +156,19 @@ function conditionFixes(document: ParsedDocument, template: Template | undefined
     for (const service of trusted) services.add(service);
   }
   if (services.size === 0) return [];
-  const edit = insertProperty(document, statement.node, 'Condition', passedToService([...services]));
-  return edit ? [{ title: `Add iam:PassedToService: ${[...services].join(', ')}`, safe: false, edits: [edit] }] : [];
+  const edit = insertProperty(
+    document,
+    statement.node,
+    'Condition',
+    passedToService([...services]),
+  );
+  return edit
+    ? [
+        {
+          title: `Add iam:PassedToService: ${[...services].join(', ')}`,
+          safe: false,
+          edits: [edit],
+        },
+      ]
+    : [];
 }

@@ -1,5 +1,5 @@
-import { getProperty } from '../document';
-import { insertProperty, replaceString } from '../edits';
+import { getProperty, type ObjectNode, type ParsedDocument } from '../document';
+import { replaceString } from '../edits';
 import { missingElementRange } from './location';
 import { defineRule, type Fix } from './rule';
 
@@ -46,11 +46,21 @@ export default defineRule({
       if (value?.kind !== 'string') {
         // An intrinsic or parameter is unknown, not wrong; a number or list is wrong.
         if (value && value.kind !== 'object') {
-          report({ at: value, severity: 'error', message: `"Version" must be the string "${CURRENT}".` });
+          report({
+            at: value,
+            severity: 'error',
+            message: `"Version" must be the string "${CURRENT}".`,
+          });
         }
         continue;
       }
-      const fixes: Fix[] = [{ title: `Set "Version" to "${CURRENT}"`, safe, edits: [replaceString(document, value, CURRENT)] }];
+      const fixes: Fix[] = [
+        {
+          title: `Set "Version" to "${CURRENT}"`,
+          safe,
+          edits: [replaceString(document, value, CURRENT)],
+        },
+      ];
       if (value.value === LEGACY) {
         report({
           at: value,
@@ -69,7 +79,10 @@ export default defineRule({
   },
 });
 
-function insertVersion(document: Parameters<typeof insertProperty>[0], policy: Parameters<typeof insertProperty>[1]) {
+function insertVersion(
+  document: Parameters<typeof insertProperty>[0],
+  policy: Parameters<typeof insertProperty>[1],
+) {
   const first = policy.properties[0];
   if (!first) return undefined;
   const { text, format } = document;

@@ -9,7 +9,8 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: true,
   docs: {
-    summary: 'An action names a service or an operation the IAM catalog does not know, or a wildcard pattern matches no action.',
+    summary:
+      'An action names a service or an operation the IAM catalog does not know, or a wildcard pattern matches no action.',
     why: 'IAM accepts a misspelt action without complaint and then never matches it: an Allow silently grants nothing, and a Deny silently protects nothing. Typos such as `s3:GetObjects` or `codebuild:StartBuilds` survive review because the policy still deploys.',
     bad: {
       language: 'json',
@@ -59,10 +60,15 @@ export default defineRule({
               continue;
             }
             if (hasWildcard(action)) {
-              report({ at: node, message: `"${action}" matches no action in the IAM catalog of ${date}.` });
+              report({
+                at: node,
+                message: `"${action}" matches no action in the IAM catalog of ${date}.`,
+              });
               continue;
             }
-            const candidates = nearestActions(catalog, action).map((a) => `${a.service.prefix}:${a.name}`);
+            const candidates = nearestActions(catalog, action).map(
+              (a) => `${a.service.prefix}:${a.name}`,
+            );
             report({
               at: node,
               message: `Unknown action "${action}": ${catalog.service(prefix)?.name ?? prefix} has no such action in the IAM catalog of ${date}${suggestionText(candidates)} If it is newer than the catalog, add it to "allowActions" in .scopewise.json.`,
@@ -76,10 +82,20 @@ export default defineRule({
 });
 
 function suggestionText(candidates: readonly string[]): string {
-  return candidates.length ? `. Did you mean ${candidates.map((c) => `"${c}"`).join(' or ')}?` : '.';
+  return candidates.length
+    ? `. Did you mean ${candidates.map((c) => `"${c}"`).join(' or ')}?`
+    : '.';
 }
 
-function fixFor(document: Parameters<typeof replaceString>[0], node: Parameters<typeof replaceString>[1], action: string): Fix {
+function fixFor(
+  document: Parameters<typeof replaceString>[0],
+  node: Parameters<typeof replaceString>[1],
+  action: string,
+): Fix {
   // Unsafe: the corrected action starts granting (or denying) something the typo did not.
-  return { title: `Change to "${action}"`, safe: false, edits: [replaceString(document, node, action)] };
+  return {
+    title: `Change to "${action}"`,
+    safe: false,
+    edits: [replaceString(document, node, action)],
+  };
 }

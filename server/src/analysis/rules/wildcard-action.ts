@@ -13,7 +13,8 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: true,
   docs: {
-    summary: 'An Allow statement grants every action (`*`), every action of a service (`s3:*`), or a wildcard pattern that includes write or permissions-management actions.',
+    summary:
+      'An Allow statement grants every action (`*`), every action of a service (`s3:*`), or a wildcard pattern that includes write or permissions-management actions.',
     why: '`"Action": "*"` makes the holder an administrator, and `service:*` hands over every present and future operation of that service, including deletes and policy changes. Wildcards grow silently as AWS adds actions. Scopewise reports `*` (and patterns equal to it, such as `*:*`) as errors and `service:*` as warnings; narrower patterns are reported only when they reach Write or Permissions management actions, because read-only patterns such as `ec2:Describe*` are the usual least-privilege idiom. Deny statements are never reported: a broad Deny only takes permissions away.',
     bad: {
       language: 'json',
@@ -47,7 +48,9 @@ export default defineRule({
           }
           const [servicePart, actionPart] = entry.value.split(':');
           const whole = actionPart === '*' && !hasWildcard(servicePart ?? '');
-          const risky = entry.matches.filter((a) => a.accessLevel === 'Write' || a.accessLevel === 'Permissions management');
+          const risky = entry.matches.filter(
+            (a) => a.accessLevel === 'Write' || a.accessLevel === 'Permissions management',
+          );
           if (!whole && risky.length === 0) continue;
           const service = whole ? catalog.service(servicePart ?? '')?.name : undefined;
           report({
@@ -67,15 +70,26 @@ function describeCounts(catalog: Catalog, actions: readonly ActionInfo[]): strin
   const { total, byLevel } = catalog.countByLevel(actions);
   const write = byLevel.get('Write') ?? 0;
   const permissions = byLevel.get('Permissions management') ?? 0;
-  return `${plural(total, 'action')}, ${write.toLocaleString('en-US')} of them Write and ${permissions.toLocaleString('en-US')} Permissions management`;
+  const risky = [
+    write > 0 ? `${write.toLocaleString('en-US')} Write` : '',
+    permissions > 0 ? `${permissions.toLocaleString('en-US')} Permissions management` : '',
+  ].filter(Boolean);
+  return risky.length > 0
+    ? `${plural(total, 'action')}, including ${risky.join(' and ')}`
+    : plural(total, 'action');
 }
 
 function plural(count: number, noun: string): string {
   return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-function expansions(document: Parameters<typeof replaceWithList>[0], node: Parameters<typeof replaceWithList>[1], matches: readonly ActionInfo[]): Fix[] {
-  const names = (actions: readonly ActionInfo[]) => actions.map((a) => `${a.service.prefix}:${a.name}`);
+function expansions(
+  document: Parameters<typeof replaceWithList>[0],
+  node: Parameters<typeof replaceWithList>[1],
+  matches: readonly ActionInfo[],
+): Fix[] {
+  const names = (actions: readonly ActionInfo[]) =>
+    actions.map((a) => `${a.service.prefix}:${a.name}`);
   const fixes: Fix[] = [];
   const readOnly = matches.filter((a) => a.accessLevel === 'List' || a.accessLevel === 'Read');
   if (readOnly.length > 0 && readOnly.length <= MAX_EXPANSION && readOnly.length < matches.length) {

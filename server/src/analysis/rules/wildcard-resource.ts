@@ -22,7 +22,8 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: true,
   docs: {
-    summary: 'An Allow statement applies actions that support resource-level permissions to `"Resource": "*"`.',
+    summary:
+      'An Allow statement applies actions that support resource-level permissions to `"Resource": "*"`.',
     why: 'With `*` the actions reach every bucket, key, project or role in the account, now and in future, not only the ones the workload uses. Actions that accept only `*` (such as `s3:ListAllMyBuckets` or `codebuild:ListProjects`) cannot be scoped and are never reported, and neither are statements whose scopable actions are all List actions (such as `ec2:Describe*`), where `*` is the norm. Only identity policies are checked: in a resource-based policy (a bucket, key or queue policy) `*` can only mean the resource the policy is attached to. Deny statements are never reported.',
     bad: {
       language: 'yaml',
@@ -54,7 +55,10 @@ export default defineRule({
           report({
             at: star.node,
             message: `"Resource": "*" applies ${describe(scopable)} to every resource in the account; ${scopable.length === 1 ? 'it supports' : 'they support'} resource-level permissions, so name the resources.`,
-            fixes: types.size <= MAX_FIX_TYPES ? scopeFixes(document, model.template, catalog, star.node, types) : [],
+            fixes:
+              types.size <= MAX_FIX_TYPES
+                ? scopeFixes(document, model.template, catalog, star.node, types)
+                : [],
           });
         }
       }
@@ -78,8 +82,9 @@ function describe(actions: readonly ActionInfo[]): string {
 }
 
 /**
- * The resource types the actions act on: for each action its required types, or all of its
- * types when none is required.
+ * The resource types the actions act on: for each action its required types or, when none is
+ * required, its most direct one (the ARN with the fewest parts to fill in: an S3 object rather
+ * than an object reached through an access point).
  */
 function resourceTypesOf(catalog: Catalog, actions: readonly ActionInfo[]): Set<ResourceTypeKey> {
   const types = new Set<ResourceTypeKey>();
@@ -87,12 +92,18 @@ function resourceTypesOf(catalog: Catalog, actions: readonly ActionInfo[]): Set<
     const detail = catalog.actionDetail(action);
     if (!detail) continue;
     const required = detail.resourceTypes.filter((r) => r.required);
-    for (const type of required.length > 0 ? required : detail.resourceTypes) {
+    for (const type of required.length > 0 ? required : mostDirect(detail.resourceTypes)) {
       types.add(`${action.service.prefix}/${type.name.toLowerCase()}`);
     }
     if (types.size > MAX_FIX_TYPES) break;
   }
   return types;
+}
+
+function mostDirect<T extends { detail: { arn: string } | undefined }>(types: readonly T[]): T[] {
+  const parts = (t: T) => (t.detail?.arn.match(/\$\{/g) ?? []).length;
+  const fewest = Math.min(...types.map(parts));
+  return types.filter((t) => parts(t) === fewest).slice(0, 1);
 }
 
 function scopeFixes(
@@ -112,8 +123,12 @@ function scopeFixes(
     const targets = templateTargets(template, types);
     if (targets.length > 0) return targets.map((t) => fix(`Scope to ${t.label}`, t.arns));
   }
-  const formats = [...types].map((key) => arnFormat(catalog, key)).filter((f): f is string => f !== undefined);
+  const formats = [...types]
+    .map((key) => arnFormat(catalog, key))
+    .filter((f): f is string => f !== undefined);
   if (formats.length === 0) return [];
-  const arns: Value[] = template ? formats.map(templatePlaceholderArn) : formats.map(placeholderArn);
+  const arns: Value[] = template
+    ? formats.map(templatePlaceholderArn)
+    : formats.map(placeholderArn);
   return [fix(`Replace with ARN ${formats.length === 1 ? 'format' : 'formats'} to fill in`, arns)];
 }

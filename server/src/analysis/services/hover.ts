@@ -9,12 +9,18 @@ export interface HoverResult extends Range {
 }
 
 /** Hover at an offset: an IAM action or pattern, plus the findings under the cursor. */
-export function hover(analysis: Analysis, catalog: Catalog, offset: number): HoverResult | undefined {
+export function hover(
+  analysis: Analysis,
+  catalog: Catalog,
+  offset: number,
+): HoverResult | undefined {
   const parts: string[] = [];
   let range: Range | undefined;
   const node = nodeAt(analysis.document.root, offset);
   if (node?.kind === 'string' && isActionValue(analysis, node)) {
-    const text = hasWildcard(node.value) ? patternHover(catalog, node.value) : actionHover(catalog, node.value);
+    const text = hasWildcard(node.value)
+      ? patternHover(catalog, node.value)
+      : actionHover(catalog, node.value);
     if (text) {
       parts.push(text);
       range = node;
@@ -24,7 +30,9 @@ export function hover(analysis: Analysis, catalog: Catalog, offset: number): Hov
     if (offset < finding.start || offset > finding.end) continue;
     const rule = RULES_BY_ID.get(finding.rule);
     if (!rule) continue;
-    parts.push(`**${rule.id}** (${finding.severity}): ${rule.docs.summary}\n\n_Fix:_ ${rule.docs.fix}`);
+    parts.push(
+      `**${rule.id}** (${finding.severity}): ${rule.docs.summary}\n\n_Fix:_ ${rule.docs.fix}`,
+    );
     range ??= finding;
   }
   if (parts.length === 0 || !range) return undefined;
@@ -49,7 +57,9 @@ export function actionHover(catalog: Catalog, name: string): string | undefined 
   const action = catalog.action(name);
   if (!action) return undefined;
   const detail = catalog.actionDetail(action);
-  const lines = [`**${action.service.prefix}:${action.name}** · ${action.service.name} · ${action.accessLevel}`];
+  const lines = [
+    `**${action.service.prefix}:${action.name}** · ${action.service.name} · ${action.accessLevel}`,
+  ];
   if (detail?.description) lines.push('', detail.description);
   lines.push('');
   if (action.wildcardOnly) {
@@ -72,9 +82,14 @@ export function patternHover(catalog: Catalog, pattern: string): string | undefi
   const matches = catalog.match(pattern);
   if (matches.length === 0) return undefined;
   const { byLevel } = catalog.countByLevel(matches);
-  const levels = [...byLevel.entries()].map(([level, count]) => `${level} ${count.toLocaleString('en-US')}`).join(', ');
+  const levels = [...byLevel.entries()]
+    .map(([level, count]) => `${level} ${count.toLocaleString('en-US')}`)
+    .join(', ');
   const first = matches.slice(0, 10).map((a: ActionInfo) => `\`${a.service.prefix}:${a.name}\``);
-  const more = matches.length > first.length ? `, and ${(matches.length - first.length).toLocaleString('en-US')} more` : '';
+  const more =
+    matches.length > first.length
+      ? `, and ${(matches.length - first.length).toLocaleString('en-US')} more`
+      : '';
   return [
     `**${pattern}** matches ${matches.length.toLocaleString('en-US')} action${matches.length === 1 ? '' : 's'} (${levels}).`,
     '',

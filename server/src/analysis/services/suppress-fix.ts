@@ -14,6 +14,12 @@ export function disableRuleFix(document: ParsedDocument, finding: Finding): Fix 
   return {
     title: `Disable ${finding.rule} for this line`,
     safe: false,
-    edits: [{ start: lineStart, end: lineStart, newText: `${indent}# scopewise-disable-next-line ${finding.rule}${lineBreakOf(text)}` }],
+    edits: [
+      {
+        start: lineStart,
+        end: lineStart,
+        newText: `${indent}# scopewise-disable-next-line ${finding.rule}${lineBreakOf(text)}`,
+      },
+    ],
   };
 }
