@@ -1,4 +1,4 @@
-import { getValue, type ParsedDocument } from '../document';
+import { getValue, type Node, type ParsedDocument } from '../document';
 import { insertProperty, replaceWithList } from '../edits';
 import { conditionHasKey, patternCovers, starResources } from '../iam/statement';
 import { getAttTarget, stringItems, type Statement, type Template } from '../model';
@@ -116,7 +116,7 @@ function roleFixes(
   document: ParsedDocument,
   template: Template | undefined,
   statement: Statement,
-  star: Parameters<typeof replaceWithList>[1],
+  star: Node,
 ): Fix[] {
   if (!template) return [];
   const fixes: Fix[] = [];

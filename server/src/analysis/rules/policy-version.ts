@@ -79,10 +79,7 @@ export default defineRule({
   },
 });
 
-function insertVersion(
-  document: Parameters<typeof insertProperty>[0],
-  policy: Parameters<typeof insertProperty>[1],
-) {
+function insertVersion(document: ParsedDocument, policy: ObjectNode) {
   const first = policy.properties[0];
   if (!first) return undefined;
   const { text, format } = document;

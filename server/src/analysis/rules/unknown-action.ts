@@ -1,3 +1,4 @@
+import type { ParsedDocument, StringNode } from '../document';
 import { replaceString } from '../edits';
 import { hasWildcard } from '../iam/catalog';
 import { nearestActions, nearestServices } from '../iam/nearest';
@@ -87,11 +88,7 @@ function suggestionText(candidates: readonly string[]): string {
     : '.';
 }
 
-function fixFor(
-  document: Parameters<typeof replaceString>[0],
-  node: Parameters<typeof replaceString>[1],
-  action: string,
-): Fix {
+function fixFor(document: ParsedDocument, node: StringNode, action: string): Fix {
   // Unsafe: the corrected action starts granting (or denying) something the typo did not.
   return {
     title: `Change to "${action}"`,

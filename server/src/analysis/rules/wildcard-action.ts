@@ -1,3 +1,4 @@
+import type { Node, ParsedDocument } from '../document';
 import { replaceWithList } from '../edits';
 import type { ActionInfo, Catalog } from '../iam/catalog';
 import { hasWildcard } from '../iam/catalog';
@@ -83,11 +84,7 @@ function plural(count: number, noun: string): string {
   return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-function expansions(
-  document: Parameters<typeof replaceWithList>[0],
-  node: Parameters<typeof replaceWithList>[1],
-  matches: readonly ActionInfo[],
-): Fix[] {
+function expansions(document: ParsedDocument, node: Node, matches: readonly ActionInfo[]): Fix[] {
   const names = (actions: readonly ActionInfo[]) =>
     actions.map((a) => `${a.service.prefix}:${a.name}`);
   const fixes: Fix[] = [];

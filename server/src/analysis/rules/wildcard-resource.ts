@@ -1,4 +1,4 @@
-import type { ParsedDocument } from '../document';
+import type { Node, ParsedDocument } from '../document';
 import { replaceWithList } from '../edits';
 import type { ActionInfo, Catalog } from '../iam/catalog';
 import { actionEntries, starResources } from '../iam/statement';
@@ -110,7 +110,7 @@ function scopeFixes(
   document: ParsedDocument,
   template: Template | undefined,
   catalog: Catalog,
-  node: Parameters<typeof replaceWithList>[1],
+  node: Node,
   types: ReadonlySet<ResourceTypeKey>,
 ): Fix[] {
   const fix = (title: string, arns: readonly Value[]): Fix => ({
