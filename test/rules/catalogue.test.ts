@@ -1,0 +1,103 @@
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze, RULES } from '../../server/src/analysis';
+import { ruleDocsPage, ruleIndexPage } from '../../scripts/rule-docs';
+import { registryIds, renderRegistry, scaffoldRule } from '../../scripts/scaffold-rule';
+import { REPO_ROOT, testCatalog } from '../support/catalog';
+
+const RULES_DIR = join(REPO_ROOT, 'server', 'src', 'analysis', 'rules');
+const DOCS_DIR = join(REPO_ROOT, 'docs', 'rules');
+const FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures');
+/** Rules the engine reports before any check runs; their examples need a tiny size limit. */
+const SIZE_LIMITED = new Set(['file-too-large']);
+
+describe('rule catalogue', () => {
+  it('the registry is sorted and lists every rule file', () => {
+    const source = readFileSync(join(RULES_DIR, 'registry.ts'), 'utf8');
+    expect(source).toBe(renderRegistry(registryIds(source)));
+    const files = readdirSync(RULES_DIR)
+      .filter((f) => f.endsWith('.ts'))
+      .filter(
+        (f) => /defineRule\(/.test(readFileSync(join(RULES_DIR, f), 'utf8')) && f !== 'rule.ts',
+      )
+      .map((f) => f.slice(0, -3));
+    expect(RULES.map((r) => r.id)).toEqual([...files].sort());
+  });
+
+  for (const rule of RULES) {
+    describe(rule.id, () => {
+      it('has a kebab-case id, complete docs and references', () => {
+        expect(rule.id).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
+        expect(rule.id).not.toMatch(/^(no|disallow)-/);
+        expect(rule.docs.summary.length).toBeGreaterThan(20);
+        expect(rule.docs.why.length).toBeGreaterThan(80);
+        expect(rule.docs.fix.length).toBeGreaterThan(20);
+        expect(rule.docs.references.length).toBeGreaterThan(0);
+        for (const reference of rule.docs.references)
+          expect(reference).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+      });
+
+      it('has an up-to-date docs page (npm run docs)', () => {
+        expect(readFileSync(join(DOCS_DIR, `${rule.id}.md`), 'utf8')).toBe(ruleDocsPage(rule));
+      });
+
+      it.runIf(!SIZE_LIMITED.has(rule.id))('has fixtures with at least one finding', () => {
+        const folder = join(FIXTURES_DIR, rule.id);
+        expect(existsSync(folder)).toBe(true);
+        const marked = readdirSync(folder).some((f) =>
+          readFileSync(join(folder, f), 'utf8').includes(` ${rule.id} (`),
+        );
+        expect(marked).toBe(true);
+      });
+
+      it('fires on its bad example and not on its good one', () => {
+        const catalog = testCatalog();
+        const { bad, good } = rule.docs;
+        const fileName = (language: string) => `example.${language}`;
+        const badCode = SIZE_LIMITED.has(rule.id) ? good.code : bad.code;
+        const maxSize = SIZE_LIMITED.has(rule.id) ? badCode.length - 1 : undefined;
+        const badIds = analyze(badCode, {
+          catalog,
+          fileName: fileName(bad.language),
+          maxSize,
+        }).findings.map((f) => f.rule);
+        const goodIds = analyze(good.code, {
+          catalog,
+          fileName: fileName(good.language),
+        }).findings.map((f) => f.rule);
+        expect(badIds).toContain(rule.id);
+        expect(goodIds).not.toContain(rule.id);
+      });
+    });
+  }
+
+  it('has an up-to-date index page', () => {
+    expect(readFileSync(join(DOCS_DIR, 'README.md'), 'utf8')).toBe(ruleIndexPage(RULES));
+  });
+});
+
+describe('new-rule scaffold', () => {
+  it('creates the rule file, a sorted registry line and a fixture folder', () => {
+    const root = mkdtempSync(join(tmpdir(), 'scopewise-scaffold-'));
+    mkdirSync(join(root, 'server', 'src', 'analysis'), { recursive: true });
+    cpSync(RULES_DIR, join(root, 'server', 'src', 'analysis', 'rules'), { recursive: true });
+    const files = scaffoldRule(root, 'bucket-versioning');
+    expect(files.map((f) => f.slice(root.length + 1))).toEqual([
+      'server/src/analysis/rules/bucket-versioning.ts',
+      'server/src/analysis/rules/registry.ts',
+      'test/fixtures/bucket-versioning/bad.json',
+      'test/fixtures/bucket-versioning/good.json',
+    ]);
+    const registry = readFileSync(
+      join(root, 'server', 'src', 'analysis', 'rules', 'registry.ts'),
+      'utf8',
+    );
+    expect(registryIds(registry)).toEqual([...RULES.map((r) => r.id), 'bucket-versioning'].sort());
+    expect(registry).toContain("import bucketVersioning from './bucket-versioning';");
+    expect(readFileSync(files[0] ?? '', 'utf8')).toContain("id: 'bucket-versioning'");
+    expect(() => scaffoldRule(root, 'bucket-versioning')).toThrow(/already exists/);
+    expect(() => scaffoldRule(root, 'Bad_Id')).toThrow(/kebab-case/);
+  });
+});
