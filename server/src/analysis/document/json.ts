@@ -71,7 +71,7 @@ export function parseJson(text: string, options: JsonOptions = {}): ParsedDocume
     });
   }
   const root = tree ? convert(tree, undefined, problems) : undefined;
-  return { text, format: 'json', root, problems };
+  return { text, format: 'json', root, problems: problems.sort((a, b) => a.start - b.start) };
 }
 
 /** The offset of a comma just before `offset` (whitespace between), or -1. */

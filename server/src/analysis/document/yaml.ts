@@ -94,7 +94,7 @@ export function parseYaml(text: string): ParsedDocument {
   }
   const converter = new Converter(text, problems);
   const root = doc.contents ? converter.convert(doc.contents, undefined, 0) : undefined;
-  return { text, format: 'yaml', root, problems };
+  return { text, format: 'yaml', root, problems: problems.sort((a, b) => a.start - b.start) };
 }
 
 function firstLine(message: string): string {
