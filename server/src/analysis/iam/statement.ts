@@ -8,12 +8,19 @@ export interface ActionEntry extends LocatedValue {
   readonly matches: readonly ActionInfo[];
 }
 
-/** The known entries of a statement's `Action` element, each with the actions it matches. */
+/**
+ * The known entries of a statement's `Action` element, each with the actions it matches. In an
+ * IoT policy only IoT actions exist, so `*` means every `iot:` action.
+ */
 export function actionEntries(catalog: Catalog, statement: Statement): ActionEntry[] {
+  const iot = statement.policy.type === 'iot';
   return statement
     .values('Action')
     .filter((item): item is LocatedValue & { value: string } => item.value !== undefined)
-    .map((item) => ({ ...item, matches: catalog.match(item.value) }));
+    .map((item) => {
+      const matches = catalog.match(item.value);
+      return { ...item, matches: iot ? matches.filter((a) => a.service.prefix === 'iot') : matches };
+    });
 }
 
 /** Whether an action pattern (`*`, `iam:*`, `iam:Pass*`, `iam:PassRole`) covers a given action. */

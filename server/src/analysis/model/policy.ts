@@ -3,7 +3,14 @@ import { alternatives, stringItems, type LocatedValue } from './values';
 
 /** What a policy is used as; decides which elements it needs (issue 3 builds on this). */
 export type PolicyType =
-  'identity' | 'resource' | 'trust' | 'permissions-boundary' | 'service-control' | 'unknown';
+  | 'identity'
+  | 'resource'
+  | 'trust'
+  | 'permissions-boundary'
+  | 'service-control'
+  /** An AWS IoT policy: IAM grammar, but its actions are IoT's alone. */
+  | 'iot'
+  | 'unknown';
 
 export const STATEMENT_ELEMENTS = [
   'Sid',

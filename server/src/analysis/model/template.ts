@@ -71,6 +71,8 @@ const POLICY_LOCATIONS: ReadonlyMap<
   ['AWS::IAM::UserPolicy', [{ path: ['PolicyDocument'], type: 'identity' }]],
   ['AWS::IAM::GroupPolicy', [{ path: ['PolicyDocument'], type: 'identity' }]],
   ['AWS::SSO::PermissionSet', [{ path: ['InlinePolicy'], type: 'identity' }]],
+  // IoT policies use the IAM grammar with iot: actions; they are attached to certificates and things.
+  ['AWS::IoT::Policy', [{ path: ['PolicyDocument'], type: 'iot' }]],
   ['AWS::S3::BucketPolicy', [{ path: ['PolicyDocument'], type: 'resource' }]],
   ['AWS::S3::AccessPoint', [{ path: ['Policy'], type: 'resource' }]],
   ['AWS::S3::MultiRegionAccessPointPolicy', [{ path: ['Policy'], type: 'resource' }]],

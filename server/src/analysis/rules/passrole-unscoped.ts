@@ -32,7 +32,8 @@ export default defineRule({
   },
   check({ document, model, report }) {
     for (const policy of model.policies) {
-      if (policy.type === 'trust') continue;
+      // Trust policies cannot grant PassRole and IoT policies grant IoT actions alone.
+      if (policy.type === 'trust' || policy.type === 'iot') continue;
       for (const statement of policy.statements) {
         if (statement.effect !== 'Allow') continue;
         const grant = passRoleGrant(statement);

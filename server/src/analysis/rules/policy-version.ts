@@ -1,4 +1,4 @@
-import { getProperty, type ObjectNode, type ParsedDocument } from '../document';
+import { getProperty, type Node, type ObjectNode, type ParsedDocument } from '../document';
 import { replaceString } from '../edits';
 import { missingElementRange } from './location';
 import { defineRule, type Fix } from './rule';
@@ -13,7 +13,7 @@ export default defineRule({
   fixable: true,
   docs: {
     summary: `A policy has no \`Version\`, the old \`${LEGACY}\`, or a value IAM does not accept.`,
-    why: `Without \`"Version": "${CURRENT}"\` IAM reads the policy with the ${LEGACY} grammar, in which policy variables such as \`\${aws:username}\` are plain text: a statement meant to give each user their own folder then matches a folder literally named \`\${aws:username}\`, and newer features are unavailable. Any value other than the two published dates makes IAM reject the policy.`,
+    why: `Without \`"Version": "${CURRENT}"\` IAM reads the policy with the ${LEGACY} grammar, in which policy variables such as \`\${aws:username}\` are plain text: a statement meant to give each user their own folder then matches a folder literally named \`\${aws:username}\`, and newer features are unavailable. Any value other than the two published dates makes IAM reject the policy (an error). A missing \`Version\` is a warning when the policy uses variables and otherwise information only, since nothing is misread yet; \`${LEGACY}\` is always a warning.`,
     bad: {
       language: 'json',
       code: '{\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "s3:GetObject",\n      "Resource": "arn:aws:s3:::home-bucket/${aws:username}/*"\n    }\n  ]\n}\n',
@@ -31,14 +31,19 @@ export default defineRule({
   check({ document, model, report }) {
     for (const policy of model.policies) {
       // Only `${...}` variables change meaning between the two grammars.
-      const safe = !document.text.slice(policy.node.start, policy.node.end).includes('${');
+      const usesVariables = usesPolicyVariables(policy.node);
+      const safe = !usesVariables;
       const version = getProperty(policy.node, 'Version');
       const value = version?.value;
       if (!version) {
         const edit = insertVersion(document, policy.node);
+        // Without variables nothing is misread today, so the missing element is advice (info).
         report({
           at: missingElementRange(document, policy.node),
-          message: `The policy has no "Version", so IAM applies the ${LEGACY} grammar, in which policy variables do not work. Add "Version": "${CURRENT}".`,
+          severity: usesVariables ? 'warning' : 'info',
+          message: usesVariables
+            ? `The policy has no "Version", so IAM applies the ${LEGACY} grammar and its \${...} policy variables are read as plain text. Add "Version": "${CURRENT}".`
+            : `The policy has no "Version", so IAM applies the ${LEGACY} grammar, in which policy variables do not work. Add "Version": "${CURRENT}".`,
           fixes: edit ? [{ title: `Add "Version": "${CURRENT}"`, safe, edits: [edit] }] : [],
         });
         continue;
@@ -78,6 +83,27 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * Whether a policy contains `${...}` policy variables. Inside `Fn::Sub` a plain `${Name}` is a
+ * CloudFormation substitution and only the escaped `${!name}` reaches IAM as a variable.
+ */
+function usesPolicyVariables(node: Node): boolean {
+  switch (node.kind) {
+    case 'string': {
+      const inSub =
+        node.property?.key.value === 'Fn::Sub' ||
+        (node.parent?.kind === 'array' && node.parent.property?.key.value === 'Fn::Sub');
+      return inSub ? node.value.includes('${!') : node.value.includes('${');
+    }
+    case 'object':
+      return node.properties.some((p) => p.value !== undefined && usesPolicyVariables(p.value));
+    case 'array':
+      return node.items.some(usesPolicyVariables);
+    default:
+      return false;
+  }
+}
 
 function insertVersion(document: ParsedDocument, policy: ObjectNode) {
   const first = policy.properties[0];

@@ -39,6 +39,14 @@ export default defineRule({
         for (const entry of actionEntries(catalog, statement)) {
           if (!hasWildcard(entry.value) || entry.matches.length === 0) continue;
           const counts = describeCounts(catalog, entry.matches);
+          if (policy.type === 'iot' && entry.value === '*') {
+            report({
+              at: entry.node,
+              severity: 'error',
+              message: `"*" grants every AWS IoT action: ${counts}. List the actions the devices need.`,
+            });
+            continue;
+          }
           if (entry.value === '*' || entry.matches.length === catalog.actionCount) {
             report({
               at: entry.node,
@@ -52,7 +60,8 @@ export default defineRule({
           const risky = entry.matches.filter(
             (a) => a.accessLevel === 'Write' || a.accessLevel === 'Permissions management',
           );
-          if (!whole && risky.length === 0) continue;
+          // A pattern that matches one action is that action; it is no broader than writing it out.
+          if (!whole && (risky.length === 0 || entry.matches.length < 2)) continue;
           const service = whole ? catalog.service(servicePart ?? '')?.name : undefined;
           report({
             at: entry.node,

@@ -42,7 +42,7 @@ export default defineRule({
   },
   check({ document, model, catalog, report }) {
     for (const policy of model.policies) {
-      if (policy.type !== 'identity') continue;
+      if (policy.type !== 'identity' && policy.type !== 'iot') continue;
       for (const statement of policy.statements) {
         if (statement.effect !== 'Allow' || statement.element('NotAction')) continue;
         const stars = starResources(statement);
