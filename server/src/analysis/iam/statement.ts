@@ -19,7 +19,10 @@ export function actionEntries(catalog: Catalog, statement: Statement): ActionEnt
     .filter((item): item is LocatedValue & { value: string } => item.value !== undefined)
     .map((item) => {
       const matches = catalog.match(item.value);
-      return { ...item, matches: iot ? matches.filter((a) => a.service.prefix === 'iot') : matches };
+      return {
+        ...item,
+        matches: iot ? matches.filter((a) => a.service.prefix === 'iot') : matches,
+      };
     });
 }
 
