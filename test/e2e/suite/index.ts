@@ -1,0 +1,215 @@
+/**
+ * Extension-host tests: VS Code (code-server) loads the bundle of this module through the
+ * `extensionTestsPath` contract and awaits `run()`; a rejection makes the run exit with 1.
+ * Runs against the repository root as `extensionDevelopmentPath`, with the workspace from
+ * test/e2e/fixtures/workspace copied to a scratch folder. Every wait is on an event, with a timeout.
+ */
+import * as assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { ScopewiseApi } from '../../../client/src/extension';
+
+const EXTENSION_ID = 'scopewise.scopewise';
+const TIMEOUT_MS = 30_000;
+const ADD_VERSION = 'Add "Version": "2012-10-17"';
+const started = Date.now();
+
+function log(...parts: unknown[]): void {
+  const line = `[exthost ${String(Date.now() - started).padStart(6)}ms] ${parts.join(' ')}`;
+  console.log(line);
+  // The runner prints this file: the extension host's console only reaches the browser.
+  const file = process.env.SCOPEWISE_TEST_LOG;
+  if (file) appendFileSync(file, `${line}\n`);
+}
+
+/** Resolves with the first truthy value of `probe`, checked now and after each `event`. */
+function waitFor<T>(
+  what: string,
+  events: readonly vscode.Event<unknown>[],
+  probe: () => T | undefined | false,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const subscriptions: vscode.Disposable[] = [];
+    const done = () => {
+      clearTimeout(timer);
+      for (const s of subscriptions) s.dispose();
+    };
+    const check = () => {
+      const value = probe();
+      if (value) {
+        done();
+        resolve(value);
+      }
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`timeout after ${TIMEOUT_MS} ms: ${what}`));
+    }, TIMEOUT_MS);
+    for (const event of events) subscriptions.push(event(check));
+    check();
+  });
+}
+
+/**
+ * `vscode.executeCodeActionProvider` rejects with "Canceled" when the set of code action
+ * providers changes while it runs, which happens while the built-in JSON extension activates.
+ */
+async function codeActions(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    try {
+      return await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
+    } catch (error) {
+      if (!/Canceled/.test(String(error)) || Date.now() > deadline) throw error;
+      log('code actions canceled by a provider change; asking again');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+function scopewiseDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'scopewise');
+}
+
+function codeOf(diagnostic: vscode.Diagnostic): string {
+  const { code } = diagnostic;
+  return typeof code === 'object' ? String(code.value) : String(code);
+}
+
+function diagnosticsWith(
+  uri: vscode.Uri,
+  wanted: readonly string[],
+  unwanted: readonly string[] = [],
+) {
+  return () => {
+    const diagnostics = scopewiseDiagnostics(uri);
+    const codes = new Set(diagnostics.map(codeOf));
+    return wanted.every((c) => codes.has(c)) && !unwanted.some((c) => codes.has(c)) && diagnostics;
+  };
+}
+
+async function open(uri: vscode.Uri): Promise<vscode.TextDocument> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document);
+  return document;
+}
+
+async function tests(): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder is open');
+  const file = (name: string) => vscode.Uri.joinPath(folder.uri, name);
+  log(`VS Code ${vscode.version}, app host ${vscode.env.appHost}, remote ${vscode.env.remoteName}`);
+
+  const extension = vscode.extensions.getExtension<ScopewiseApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is installed`);
+  const policyUri = file('policy.json');
+  const policy = await open(policyUri);
+  assert.equal(policy.languageId, 'json');
+  const api = await extension.activate();
+  assert.ok(extension.isActive, 'opening a JSON file activated the extension');
+  const statusEvents = [api.onDidChangeDocumentStatus, vscode.window.onDidChangeActiveTextEditor];
+
+  // Diagnostics: the rule ids the engine reports for this policy, with links to the rule pages.
+  const diagnostics = await waitFor(
+    'passrole-unscoped, wildcard-resource and policy-version on policy.json',
+    [vscode.languages.onDidChangeDiagnostics],
+    diagnosticsWith(policyUri, ['passrole-unscoped', 'wildcard-resource', 'policy-version']),
+  );
+  log('diagnostics:', diagnostics.map((d) => `${codeOf(d)}@${d.range.start.line + 1}`).join(', '));
+  const passRole = diagnostics.find((d) => codeOf(d) === 'passrole-unscoped');
+  assert.ok(passRole);
+  assert.equal(passRole.severity, vscode.DiagnosticSeverity.Error);
+  assert.equal(policy.getText(passRole.range), '"iam:PassRole"');
+  const target = typeof passRole.code === 'object' ? passRole.code.target : undefined;
+  assert.ok(target?.toString().endsWith('docs/rules/passrole-unscoped.md'), `docs link ${target}`);
+
+  // Status bar: the document kind reported by the server for the active editor.
+  const status = await waitFor('an iam-policy status for policy.json', statusEvents, () =>
+    api.documentStatus(policyUri),
+  );
+  assert.equal(status.kind, 'iam-policy');
+  assert.equal(api.statusBarText(), '$(shield) Scopewise: IAM policy');
+
+  // Quick fix: add "Version"; the text changes and that diagnostic goes away, the others stay.
+  const versionDiagnostic = diagnostics.find((d) => codeOf(d) === 'policy-version');
+  assert.ok(versionDiagnostic);
+  const actions = await codeActions(policyUri, versionDiagnostic.range);
+  log('quick fixes:', actions.map((a) => a.title).join(' | '));
+  const addVersion = actions.find((a) => a.title === ADD_VERSION);
+  assert.ok(addVersion?.edit, `"${ADD_VERSION}" is offered with an edit`);
+  assert.ok(await vscode.workspace.applyEdit(addVersion.edit), 'the edit applies');
+  assert.match(policy.getText(), /^\{\n {2}"Version": "2012-10-17",\n {2}"Statement": \[/);
+  await waitFor(
+    'policy-version to go away after the fix',
+    [vscode.languages.onDidChangeDiagnostics],
+    diagnosticsWith(policyUri, ['passrole-unscoped', 'wildcard-resource'], ['policy-version']),
+  );
+  log('quick fix applied, policy-version gone');
+
+  // Settings: scopewise.rules reaches the server through configuration synchronisation.
+  const config = vscode.workspace.getConfiguration('scopewise');
+  await config.update(
+    'rules',
+    { 'wildcard-resource': 'off' },
+    vscode.ConfigurationTarget.Workspace,
+  );
+  await waitFor(
+    'wildcard-resource to go away once scopewise.rules turns it off',
+    [vscode.languages.onDidChangeDiagnostics],
+    diagnosticsWith(policyUri, ['passrole-unscoped'], ['wildcard-resource']),
+  );
+  await config.update('rules', undefined, vscode.ConfigurationTarget.Workspace);
+  await waitFor(
+    'wildcard-resource to come back once the setting is removed',
+    [vscode.languages.onDidChangeDiagnostics],
+    diagnosticsWith(policyUri, ['passrole-unscoped', 'wildcard-resource']),
+  );
+  log('scopewise.rules applied and removed');
+
+  // The status bar follows the active editor: a template, then a file of no known kind.
+  const templateUri = file('template.yaml');
+  await open(templateUri);
+  await waitFor('a cloudformation status for template.yaml', statusEvents, () =>
+    api.documentStatus(templateUri)?.kind === 'cloudformation' ? true : undefined,
+  );
+  assert.equal(api.statusBarText(), '$(shield) Scopewise: CloudFormation');
+  const notesUri = file('notes.json');
+  await open(notesUri);
+  await waitFor('an unknown status for notes.json', statusEvents, () =>
+    api.documentStatus(notesUri)?.kind === 'unknown' ? true : undefined,
+  );
+  assert.equal(api.statusBarText(), undefined, 'the status bar entry hides for unknown files');
+  await open(policyUri);
+  await waitFor('the status bar to show the policy again', statusEvents, () =>
+    api.statusBarText() === '$(shield) Scopewise: IAM policy' ? true : undefined,
+  );
+  log('status bar: IAM policy -> CloudFormation -> hidden -> IAM policy');
+
+  // Commands: restarting the server analyses the open documents again.
+  const before = api.documentStatus(policyUri);
+  await vscode.commands.executeCommand('scopewise.restartServer');
+  await waitFor(
+    'a fresh status for policy.json after the restart',
+    [api.onDidChangeDocumentStatus],
+    () => api.documentStatus(policyUri) !== before && api.documentStatus(policyUri),
+  );
+  await vscode.commands.executeCommand('scopewise.showOutput');
+  log('restartServer and showOutput ran');
+
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+}
+
+export async function run(): Promise<void> {
+  try {
+    await tests();
+    log('PASS');
+  } catch (error) {
+    log('FAIL', error instanceof Error ? (error.stack ?? error.message) : String(error));
+    throw error;
+  }
+}
