@@ -1,4 +1,5 @@
-import type { Statement } from '../model';
+import { getProperty, stringValue } from '../document';
+import { stringItems, type Statement } from '../model';
 import type { LocatedValue } from '../model/values';
 import { globToRegExp, hasWildcard, type ActionInfo, type Catalog } from './catalog';
 
@@ -47,4 +48,22 @@ export function conditionHasKey(statement: Statement, key: string): boolean {
 /** `Resource: "*"` entries of a statement. */
 export function starResources(statement: Statement) {
   return statement.values('Resource').filter((r) => r.value === '*');
+}
+
+const ACCOUNT_ROOT =
+  /^(arn:(aws[a-z-]*|\$\{AWS::Partition\}):iam::(\d{12}|\$\{AWS::AccountId\}):root|\d{12})$/;
+
+/**
+ * Whether a resource-policy statement names only whole accounts as principals (`...:root` or an
+ * account id). Such a statement delegates to the account's own IAM policies, which then decide;
+ * it is how every default KMS key policy starts.
+ */
+export function delegatesToAccounts(statement: Statement): boolean {
+  const principal = statement.element('Principal')?.value;
+  if (principal?.kind !== 'object' || principal.properties.length !== 1) return false;
+  const aws = getProperty(principal, 'AWS')?.value;
+  const values = stringItems(aws).map(
+    (item) => item.value ?? stringValue(getProperty(item.node, 'Fn::Sub')?.value),
+  );
+  return values.length > 0 && values.every((v) => v !== undefined && ACCOUNT_ROOT.test(v));
 }

@@ -2,7 +2,7 @@ import type { Node, ParsedDocument } from '../document';
 import { replaceWithList } from '../edits';
 import type { ActionInfo, Catalog } from '../iam/catalog';
 import { hasWildcard } from '../iam/catalog';
-import { actionEntries } from '../iam/statement';
+import { actionEntries, delegatesToAccounts } from '../iam/statement';
 import { defineRule, type Fix } from './rule';
 
 /** Wildcards are expanded into a list by a quick-fix only up to this many actions. */
@@ -16,7 +16,7 @@ export default defineRule({
   docs: {
     summary:
       'An Allow statement grants every action (`*`), every action of a service (`s3:*`), or a wildcard pattern that includes write or permissions-management actions.',
-    why: '`"Action": "*"` makes the holder an administrator, and `service:*` hands over every present and future operation of that service, including deletes and policy changes. Wildcards grow silently as AWS adds actions. Scopewise reports `*` (and patterns equal to it, such as `*:*`) as errors and `service:*` as warnings; narrower patterns are reported only when they reach Write or Permissions management actions, because read-only patterns such as `ec2:Describe*` are the usual least-privilege idiom. Deny statements are never reported: a broad Deny only takes permissions away.',
+    why: '`"Action": "*"` makes the holder an administrator, and `service:*` hands over every present and future operation of that service, including deletes and policy changes. Wildcards grow silently as AWS adds actions. Scopewise reports `*` (and patterns equal to it, such as `*:*`) as errors and `service:*` as warnings; narrower patterns are reported only when they reach Write or Permissions management actions, because read-only patterns such as `ec2:Describe*` are the usual least-privilege idiom. Deny statements are never reported: a broad Deny only takes permissions away. Neither are resource-policy statements whose only principals are whole accounts (`arn:aws:iam::111122223333:root`), such as the default KMS key policy: they hand the decision to the IAM policies of that account.',
     bad: {
       language: 'json',
       code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "codebuild:*", "Resource": "arn:aws:codebuild:us-east-1:111122223333:project/app" }\n  ]\n}\n',
@@ -35,7 +35,7 @@ export default defineRule({
   check({ document, model, catalog, report }) {
     for (const policy of model.policies) {
       for (const statement of policy.statements) {
-        if (statement.effect !== 'Allow') continue;
+        if (statement.effect !== 'Allow' || delegatesToAccounts(statement)) continue;
         for (const entry of actionEntries(catalog, statement)) {
           if (!hasWildcard(entry.value) || entry.matches.length === 0) continue;
           const counts = describeCounts(catalog, entry.matches);
