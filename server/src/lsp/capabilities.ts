@@ -1,0 +1,53 @@
+import {
+  CodeActionKind,
+  TextDocumentSyncKind,
+  type ClientCapabilities,
+  type ServerCapabilities,
+} from 'vscode-languageserver';
+import { FIX_ALL_KIND } from './protocol';
+
+/** What the server relies on the client for, read once from `initialize`. */
+export interface ClientFeatures {
+  /** `textDocument/diagnostic`: the client pulls, so the server does not push. */
+  readonly pullDiagnostics: boolean;
+  /** `workspace/diagnostic/refresh`: the client re-pulls when asked (after a settings change). */
+  readonly diagnosticRefresh: boolean;
+  /** `workspace/configuration`: settings are requested per document. */
+  readonly configuration: boolean;
+  readonly registerConfigurationChanges: boolean;
+  readonly registerWatchedFiles: boolean;
+  readonly documentChanges: boolean;
+}
+
+export function clientFeatures(capabilities: ClientCapabilities): ClientFeatures {
+  return {
+    pullDiagnostics: capabilities.textDocument?.diagnostic !== undefined,
+    diagnosticRefresh: capabilities.workspace?.diagnostics?.refreshSupport === true,
+    configuration: capabilities.workspace?.configuration === true,
+    registerConfigurationChanges:
+      capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+    registerWatchedFiles:
+      capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+  };
+}
+
+/** The server's side of `initialize`. Completion and document symbols are not offered yet. */
+export const SERVER_CAPABILITIES: ServerCapabilities = {
+  textDocumentSync: {
+    openClose: true,
+    change: TextDocumentSyncKind.Incremental,
+    // Saving a `.scopewise.json` re-reads configs in clients that do not watch files.
+    save: { includeText: false },
+  },
+  hoverProvider: true,
+  codeActionProvider: {
+    codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND],
+    resolveProvider: false,
+  },
+  diagnosticProvider: {
+    identifier: 'scopewise',
+    interFileDependencies: false,
+    workspaceDiagnostics: false,
+  },
+};

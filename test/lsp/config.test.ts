@@ -1,0 +1,183 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CodeActionRequest,
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  DidCloseTextDocumentNotification,
+  FileChangeType,
+  MessageType,
+  TextDocumentEdit,
+  type CodeAction,
+} from 'vscode-languageserver-protocol/node';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, TestClient } from './harness';
+
+const POLICY = `{
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "iam:PassRole",
+      "Resource": "*"
+    }
+  ]
+}
+`;
+
+beforeAll(() => {
+  ensureBuilt();
+});
+
+let client: TestClient | undefined;
+afterEach(() => {
+  client?.dispose();
+  client = undefined;
+});
+
+function codes(diagnostics: { code?: number | string }[]): (number | string | undefined)[] {
+  return diagnostics.map((d) => d.code);
+}
+
+describe('language server configuration', () => {
+  it('applies the nearest .scopewise.json and re-reads it when it changes', async () => {
+    client = TestClient.start({ transport: 'stdio' });
+    await client.initialize();
+    const configFile = join(client.workspace, '.scopewise.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        rules: { 'wildcard-resource': 'off', 'policy-version': 'error' },
+        ignore: [{ path: 'legacy/*.json', rule: 'passrole-unscoped' }],
+      }),
+    );
+    mkdirSync(join(client.workspace, 'legacy'));
+    const legacy = client.uriOf('legacy/old.json');
+    const current = client.uriOf('current.json');
+    await client.open(legacy, POLICY);
+    await client.open(current, POLICY);
+    const legacyDiagnostics = (await client.diagnosticsFor(legacy, 1)).diagnostics;
+    expect(codes(legacyDiagnostics)).toEqual(['policy-version']);
+    expect(legacyDiagnostics[0]?.severity).toBe(DiagnosticSeverity.Error);
+    expect(codes((await client.diagnosticsFor(current, 1)).diagnostics)).toEqual([
+      'policy-version',
+      'passrole-unscoped',
+    ]);
+
+    writeFileSync(configFile, JSON.stringify({ rules: { 'passrole-unscoped': 'off' } }));
+    const since = client.diagnostics.mark();
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: client.uriOf('.scopewise.json'), type: FileChangeType.Changed }],
+    });
+    const updated = await client.diagnosticsFor(current, 1, since);
+    expect(codes(updated.diagnostics)).toEqual(['policy-version', 'wildcard-resource']);
+    expect(updated.diagnostics[0]?.severity).toBe(DiagnosticSeverity.Information);
+    expect(await client.shutdown()).toBe(0);
+  });
+
+  it('shows an invalid config once and falls back to the defaults', async () => {
+    client = TestClient.start({ transport: 'stdio' });
+    await client.initialize();
+    writeFileSync(
+      join(client.workspace, '.scopewise.json'),
+      JSON.stringify({ rules: { 'no-such-rule': 'error' } }),
+    );
+    const first = client.uriOf('one.json');
+    const second = client.uriOf('two.json');
+    await client.open(first, POLICY);
+    await client.open(second, POLICY);
+    expect((await client.diagnosticsFor(first, 1)).diagnostics).toHaveLength(3);
+    expect((await client.diagnosticsFor(second, 1)).diagnostics).toHaveLength(3);
+    const message = await client.messages.next('a showMessage', () => true);
+    expect(message.type).toBe(MessageType.Error);
+    expect(message.message).toContain('.scopewise.json');
+    expect(message.message).toContain('no-such-rule');
+    expect(client.messages.all).toHaveLength(1);
+    expect(client.logs.some((line) => line.includes('no-such-rule'))).toBe(true);
+    expect(await client.shutdown()).toBe(0);
+  });
+
+  it('layers the client settings on top and re-analyses when they change', async () => {
+    let severity = 'error';
+    client = TestClient.start({
+      transport: 'stdio',
+      settings: () => ({ rules: { 'wildcard-resource': severity, 'not-a-rule': 'off' } }),
+    });
+    await client.initialize();
+    const uri = client.uriOf('policy.json');
+    await client.open(uri, POLICY);
+    const before = (await client.diagnosticsFor(uri, 1)).diagnostics;
+    expect(before.find((d) => d.code === 'wildcard-resource')?.severity).toBe(
+      DiagnosticSeverity.Error,
+    );
+
+    severity = 'off';
+    const since = client.diagnostics.mark();
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, {
+      settings: null,
+    });
+    const after = await client.diagnosticsFor(uri, 1, since);
+    expect(codes(after.diagnostics)).toEqual(['policy-version', 'passrole-unscoped']);
+    expect(client.logs.some((line) => line.includes('not-a-rule'))).toBe(true);
+    expect(await client.shutdown()).toBe(0);
+  });
+});
+
+describe('language server editing behaviour', () => {
+  it('publishes only the latest of several quick changes, and clears closed documents', async () => {
+    client = TestClient.start({ transport: 'stdio' });
+    await client.initialize();
+    const uri = client.uriOf('typing.json');
+    await client.open(uri, POLICY);
+    await client.diagnosticsFor(uri, 1);
+    const since = client.diagnostics.mark();
+    // Sent in one go, like fast typing: the server sees them well within its debounce.
+    const typing = client;
+    const versions = await Promise.all(
+      [...' \n\n \n'].map((character) =>
+        typing.change(uri, [
+          {
+            range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } },
+            text: character,
+          },
+        ]),
+      ),
+    );
+    const version = Math.max(...versions);
+    expect(version).toBe(6);
+    await client.diagnosticsFor(uri, version, since);
+    expect(client.diagnostics.all.slice(since).map((p) => p.version)).toEqual([version]);
+
+    await client.connection.sendNotification(DidCloseTextDocumentNotification.type, {
+      textDocument: { uri },
+    });
+    const cleared = await client.diagnostics.next(
+      'cleared diagnostics',
+      (p) => p.uri === uri && p.diagnostics.length === 0,
+      since,
+    );
+    expect(cleared.version).toBeUndefined();
+    expect(await client.shutdown()).toBe(0);
+  });
+
+  it('offers a fix-all action that applies the safe fixes only', async () => {
+    client = TestClient.start({ transport: 'stdio' });
+    await client.initialize();
+    const uri = client.uriOf('fix-all.json');
+    await client.open(uri, POLICY);
+    await client.diagnosticsFor(uri, 1);
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    })) as CodeAction[];
+    expect(actions.map((a) => [a.title, a.kind])).toEqual([
+      ['Fix all safe Scopewise problems (1)', 'source.fixAll.scopewise'],
+    ]);
+    const change = actions[0]?.edit?.documentChanges?.[0];
+    if (!change || !TextDocumentEdit.is(change)) throw new Error('no document edit');
+    expect(change.textDocument).toEqual({ uri, version: 1 });
+    expect(change.edits.map((e) => e.newText)).toEqual(['"Version": "2012-10-17",\n  ']);
+    expect(await client.shutdown()).toBe(0);
+  });
+});
