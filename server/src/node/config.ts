@@ -15,10 +15,12 @@ const KNOWN_KEYS = new Set([
   '$schema',
 ]);
 
+/** A config file that cannot be read or is invalid; the message names the file and the problem. */
 export class ConfigError extends Error {
   constructor(
     readonly file: string,
-    problem: string,
+    /** The problem alone, without the file name. */
+    readonly problem: string,
   ) {
     super(`${file}: ${problem}`);
   }
@@ -109,7 +111,9 @@ function makeConfig(file: string | undefined, record: Record<string, unknown>): 
   const folder = file ? dirname(file) : undefined;
   const relativeTo = (filePath: string) =>
     (folder ? relative(folder, filePath) : filePath).split(sep).join('/');
-  const excludeMatch = exclude.length ? picomatch(exclude, { dot: true }) : undefined;
+  // "./build/**" and "/build/**" mean the same as "build/**": globs are relative to the config's folder.
+  const excludeGlobs = exclude.map((glob) => glob.replace(/^(\.\/|\/)+/, ''));
+  const excludeMatch = excludeGlobs.length ? picomatch(excludeGlobs, { dot: true }) : undefined;
   const ignoreMatchers = ignore.map((entry) => ({
     rule: entry.rule,
     match: picomatch(entry.path, { dot: true }),
@@ -121,12 +125,23 @@ function makeConfig(file: string | undefined, record: Record<string, unknown>): 
     allowActions,
     ignore,
     maxFileSize: maxFileSize as number | undefined,
-    isExcluded: (filePath) => (excludeMatch ? excludeMatch(relativeTo(filePath)) : false),
+    isExcluded: (filePath) =>
+      excludeMatch ? isUnderMatch(excludeMatch, relativeTo(filePath)) : false,
     isIgnored: (filePath, rule) => {
       const path = relativeTo(filePath);
       return ignoreMatchers.some((m) => (m.rule === undefined || m.rule === rule) && m.match(path));
     },
   };
+}
+
+/** A path is excluded when it or one of its folders matches, so `"build"` excludes `build/x.json`. */
+function isUnderMatch(match: (path: string) => boolean, path: string): boolean {
+  if (path.startsWith('../')) return false;
+  const parts = path.split('/');
+  for (let i = 1; i <= parts.length; i++) {
+    if (match(parts.slice(0, i).join('/'))) return true;
+  }
+  return false;
 }
 
 function stringList(where: string, record: Record<string, unknown>, key: string): string[] {

@@ -1,0 +1,176 @@
+import { LineIndex, type Finding, type Severity } from '../analysis';
+import {
+  SECRET_RULES,
+  shownText,
+  totals,
+  tooManyWarnings,
+  type FileReport,
+  type Report,
+} from './report';
+
+export interface TextOptions {
+  /** ANSI colours, for a terminal. */
+  readonly color: boolean;
+}
+
+/** Lines of context shown above and below a finding's lines. */
+const CONTEXT_LINES = 1;
+/** A finding spanning more lines shows only its first ones. */
+const MAX_RANGE_LINES = 3;
+/** Longer lines (minified JSON) are cut to a window around the finding. */
+const MAX_LINE_WIDTH = 160;
+const WINDOW_LEAD = 40;
+
+interface Style {
+  severity(severity: Severity, text: string): string;
+  dim(text: string): string;
+  bold(text: string): string;
+}
+
+const PLAIN: Style = { severity: (_, text) => text, dim: (text) => text, bold: (text) => text };
+const SEVERITY_COLOR: Record<Severity, number> = { error: 31, warning: 33, info: 36 };
+const ANSI: Style = {
+  severity: (severity, text) => `\x1b[${SEVERITY_COLOR[severity]}m${text}\x1b[39m`,
+  dim: (text) => `\x1b[2m${text}\x1b[22m`,
+  bold: (text) => `\x1b[1m${text}\x1b[22m`,
+};
+
+/**
+ * The human report: per finding `path:line:col  severity  message  rule-id` (1-based) and a code
+ * frame, then a summary line.
+ */
+export function formatText(report: Report, options: TextOptions): string {
+  const style = options.color ? ANSI : PLAIN;
+  const out: string[] = [];
+  for (const file of report.files) {
+    for (const finding of file.findings) {
+      const position = file.lines.positionAt(finding.start);
+      const where = `${sanitize(file.path)}:${position.line + 1}:${position.character + 1}`;
+      const severity = style.severity(finding.severity, finding.severity);
+      out.push(`${where}  ${severity}  ${sanitize(finding.message)}  ${style.dim(finding.rule)}`);
+      out.push(...codeFrame(file, finding, style), '');
+    }
+  }
+  out.push(...summary(report, style));
+  return `${out.join('\n')}\n`;
+}
+
+function summary(report: Report, style: Style): string[] {
+  const lines: string[] = [];
+  if (report.fixed && report.fixed.fixes > 0) {
+    lines.push(
+      `Fixed ${plural(report.fixed.fixes, 'problem')} in ${plural(report.fixed.files, 'file')}.`,
+    );
+  }
+  const count = totals(report.files);
+  const problems = count.errors + count.warnings + count.infos;
+  if (problems === 0) {
+    lines.push(`No problems found in ${plural(report.files.length, 'file')}`);
+  } else {
+    const text =
+      `✖ ${plural(problems, 'problem')} (${plural(count.errors, 'error')}, ` +
+      `${plural(count.warnings, 'warning')}, ${count.infos} info) in ${plural(count.filesWithProblems, 'file')}`;
+    lines.push(style.bold(style.severity(count.errors > 0 ? 'error' : 'warning', text)));
+  }
+  if (tooManyWarnings(report)) {
+    lines.push(
+      `Too many warnings: ${count.warnings}, more than --max-warnings ${report.maxWarnings}.`,
+    );
+  }
+  return lines;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * The finding's lines with a caret underline and a line of context either side. The covered
+ * text of a secret rule is masked before anything is printed.
+ */
+export function codeFrame(file: FileReport, finding: Finding, style: Style = PLAIN): string[] {
+  const { lines, text } = file;
+  const startLine = lines.positionAt(finding.start).line;
+  let endLine = lines.positionAt(finding.end).line;
+  // A range ending right after a line break does not underline the next line.
+  if (endLine > startLine && lines.lineStart(endLine) === finding.end) endLine--;
+  const first = Math.max(0, startLine - CONTEXT_LINES);
+  let last =
+    endLine - startLine < MAX_RANGE_LINES
+      ? Math.min(lines.lineCount - 1, endLine + CONTEXT_LINES)
+      : startLine + MAX_RANGE_LINES - 1;
+  // The empty "line" after a final line break is not worth showing as context.
+  if (last > endLine && last === lines.lineCount - 1 && lines.lineText(last) === '') last--;
+  const regionStart = lines.lineStart(first);
+  const regionEnd = lines.lineEnd(last);
+  let region = text.slice(regionStart, regionEnd);
+  let coveredStart = finding.start - regionStart;
+  let coveredEnd = Math.min(finding.end, regionEnd) - regionStart;
+  if (SECRET_RULES.has(finding.rule)) {
+    const mask = shownText(finding, text.slice(finding.start, finding.end)).replace(/[\r\n]/g, ' ');
+    region =
+      region.slice(0, coveredStart) +
+      mask +
+      text.slice(finding.end, Math.max(finding.end, regionEnd));
+    coveredEnd = coveredStart + mask.length;
+  }
+  coveredStart = Math.max(0, coveredStart);
+  const shown = new LineIndex(region);
+  const gutterWidth = String(first + shown.lineCount).length;
+  const firstRangeLine = shown.positionAt(coveredStart).line;
+  const lastRangeLine = shown.positionAt(Math.max(coveredStart, coveredEnd - 1)).line;
+  const window = lineWindow(
+    shown.lineText(firstRangeLine),
+    coveredStart - shown.lineStart(firstRangeLine),
+  );
+  const out: string[] = [];
+  for (let i = 0; i < shown.lineCount; i++) {
+    const lineStart = shown.lineStart(i);
+    const lineText = shown.lineText(i);
+    const isRangeLine = i >= firstRangeLine && i <= lastRangeLine;
+    const number = String(first + i + 1).padStart(gutterWidth);
+    const gutter = `${isRangeLine ? '>' : ' '} ${style.dim(`${number} |`)}`;
+    out.push(`${gutter} ${window.cut(sanitize(lineText))}`.trimEnd());
+    if (isRangeLine) {
+      const from = i === firstRangeLine ? coveredStart - lineStart : lineText.search(/\S|$/);
+      const to = Math.max(Math.min(coveredEnd - lineStart, lineText.length), from + 1);
+      const caretLine = underline(window.cut(lineText), window.map(from), window.map(to));
+      out.push(
+        `  ${style.dim(`${' '.repeat(gutterWidth)} |`)} ${style.severity(finding.severity, caretLine)}`,
+      );
+    }
+  }
+  return out;
+}
+
+interface LineWindow {
+  cut(line: string): string;
+  map(column: number): number;
+}
+
+/** Keeps long lines readable: a window of MAX_LINE_WIDTH columns around the finding's start. */
+function lineWindow(line: string, column: number): LineWindow {
+  if (line.length <= MAX_LINE_WIDTH) return { cut: (l) => l, map: (c) => c };
+  const start = Math.max(0, Math.min(column - WINDOW_LEAD, line.length - MAX_LINE_WIDTH));
+  const lead = start > 0 ? 1 : 0;
+  return {
+    cut: (l) => {
+      const inner = l.slice(start, start + MAX_LINE_WIDTH);
+      return (lead ? '…' : '') + inner + (l.length > start + MAX_LINE_WIDTH ? '…' : '');
+    },
+    map: (c) => Math.max(0, Math.min(c - start, MAX_LINE_WIDTH)) + lead,
+  };
+}
+
+/** Spaces (tabs kept, so the carets line up) up to `from`, then carets up to `to`. */
+function underline(line: string, from: number, to: number): string {
+  const prefix = line.slice(0, from).replace(/[^\t]/g, ' ');
+  const width = Math.max(1, Array.from(line.slice(from, to)).length);
+  return `${prefix}${'^'.repeat(width)}`;
+}
+
+/** Control characters (from binary files or hostile names) never reach the terminal. */
+export function sanitize(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
+}
