@@ -5,6 +5,7 @@ import {
   commands,
   type Event,
   type ExtensionContext,
+  type OutputChannel,
   type Uri,
 } from 'vscode';
 import {
@@ -19,6 +20,7 @@ import {
   documentStatusNotification,
   type DocumentStatus,
 } from './document-status';
+import { LocalRuleDocs } from './rule-docs';
 import { KindStatusBar } from './status-bar';
 
 /** What the extension returns from `activate`, for other extensions and for the e2e tests. */
@@ -47,6 +49,7 @@ export async function activate(context: ExtensionContext): Promise<ScopewiseApi>
   const configWatcher = workspace.createFileSystemWatcher('**/.scopewise.json');
   context.subscriptions.push(configWatcher);
 
+  const ruleDocs = new LocalRuleDocs(context.asAbsolutePath('docs/rules'));
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -65,6 +68,14 @@ export async function activate(context: ExtensionContext): Promise<ScopewiseApi>
       fileEvents: configWatcher,
     },
     outputChannel: output,
+    middleware: {
+      handleDiagnostics: (uri, diagnostics, next) => next(uri, ruleDocs.apply(diagnostics)),
+      provideDiagnostics: async (document, previousResultId, token, next) => {
+        const report = await next(document, previousResultId, token);
+        if (report && 'items' in report) ruleDocs.apply(report.items);
+        return report;
+      },
+    },
   };
   const languageClient = new LanguageClient(CLIENT_ID, 'Scopewise', serverOptions, clientOptions);
   client = languageClient;
@@ -97,25 +108,30 @@ export async function activate(context: ExtensionContext): Promise<ScopewiseApi>
     commands.registerCommand(SHOW_OUTPUT, () => output.show(true)),
     commands.registerCommand(RESTART_SERVER, async () => {
       output.appendLine('Restarting the Scopewise language server.');
-      await languageClient.restart();
+      await startOrReport(() => languageClient.restart(), output);
     }),
   );
 
-  try {
-    await languageClient.start();
-  } catch (error) {
-    // The client has already logged the cause; keep the commands so the user can retry.
-    output.appendLine(`The Scopewise language server did not start: ${String(error)}`);
-    void window.showErrorMessage(
-      'The Scopewise language server did not start. See the Scopewise output for details.',
-    );
-  }
+  await startOrReport(() => languageClient.start(), output);
 
   return {
     documentStatus: (uri) => store.get(uri),
     onDidChangeDocumentStatus: statusChanged.event,
     statusBarText: () => statusBar.text,
   };
+}
+
+/** Starts the server; a failure is reported, never thrown, so the commands stay usable. */
+async function startOrReport(start: () => Promise<void>, output: OutputChannel): Promise<void> {
+  try {
+    await start();
+  } catch (error) {
+    // The client has logged the details to the output channel already.
+    output.appendLine(`The Scopewise language server did not start: ${String(error)}`);
+    void window.showErrorMessage(
+      'The Scopewise language server did not start. See the Scopewise output for details.',
+    );
+  }
 }
 
 export async function deactivate(): Promise<void> {

@@ -30,7 +30,9 @@ run_test() {
 }
 FAILED=0
 
-mkdir -p "$E2E_HOME"/{tmp,build,screens,xdg/config,xdg/cache,xdg/data,xdg/state}
+# Screenshots and run folders describe the latest run only.
+rm -rf "$E2E_HOME/screens" "$E2E_HOME/run"
+mkdir -p "$E2E_HOME"/{tmp,build,screens,run,xdg/config,xdg/cache,xdg/data,xdg/state}
 # Keep code-server, Chromium and Neovim state out of $HOME.
 export TMPDIR="$E2E_HOME/tmp" XDG_CONFIG_HOME="$E2E_HOME/xdg/config" XDG_CACHE_HOME="$E2E_HOME/xdg/cache" \
   XDG_DATA_HOME="$E2E_HOME/xdg/data" XDG_STATE_HOME="$E2E_HOME/xdg/state"
