@@ -19,6 +19,8 @@ const common = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // jsonc-parser's `main` is a UMD build that loads its parts at run time; take its ES modules.
+  mainFields: ['module', 'main'],
   sourcemap: true,
   minify: !watch,
   keepNames: true,

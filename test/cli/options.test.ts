@@ -153,7 +153,6 @@ describe('severity options', () => {
         'wildcard-action',
         'passrole-unscoped',
         'wildcard-resource',
-        'passrole-unscoped',
         'wildcard-action',
       ],
     ]);

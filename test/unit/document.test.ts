@@ -79,7 +79,8 @@ describe('JSON tree', () => {
   it('refuses 20,000-deep nesting with one problem instead of overflowing the stack', () => {
     const deep = '['.repeat(20000) + ']'.repeat(20000);
     const parsed = parseJson(deep);
-    expect(parsed.root).toBeUndefined();
+    // What comes before the runaway nesting is kept: here the 512 arrays that fit.
+    expect(parsed.root?.kind).toBe('array');
     expect(parsed.problems).toEqual([
       {
         code: 'parse-error',
@@ -158,9 +159,20 @@ describe('YAML tree', () => {
     expect(getPath(parsed.root, ['a'])).toMatchObject({ kind: 'number', value: 2 });
   });
 
+  it('reports control characters, which YAML forbids', () => {
+    expect(parseYaml('a: "x\u0001y"\n').problems).toEqual([
+      {
+        code: 'parse-error',
+        message: 'Control character U+0001 is not allowed in YAML.',
+        start: 5,
+        end: 6,
+      },
+    ]);
+  });
+
   it('refuses deep flow nesting', () => {
     const parsed = parseYaml('a: ' + '['.repeat(20000));
-    expect(parsed.root).toBeUndefined();
+    expect(getPath(parsed.root, ['a'])?.kind).toBe('array');
     expect(parsed.problems[0]?.message).toBe(
       'Nesting is deeper than 512 levels; the document was not analysed.',
     );

@@ -37,6 +37,21 @@ describe('document kinds', () => {
     ]);
   });
 
+  it('classifies a document from what comes before runaway nesting', () => {
+    const deep = '{"Statement": ' + '['.repeat(20000);
+    const analysis = analyze(deep, options({ fileName: 'deep.json' }));
+    expect(analysis.kind).toBe('iam-policy');
+    expect(analysis.findings.map((f) => [f.rule, f.start, f.message])).toEqual([
+      [
+        'policy-version',
+        0,
+        'The policy has no "Version", so IAM applies the 2008-10-17 grammar, in which policy variables do not work. Add "Version": "2012-10-17".',
+      ],
+      // The object counts as the first level, so the 512th bracket is one too many.
+      ['parse-error', 525, 'Nesting is deeper than 512 levels; the document was not analysed.'],
+    ]);
+  });
+
   it('classifies a broken document from what parsed', () => {
     const broken =
       '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}';
@@ -155,7 +170,7 @@ describe('size limit', () => {
         rule: 'file-too-large',
         severity: 'info',
         message:
-          'The file is 0 KB, over the 0 KB limit, so it was not analysed. Raise "maxFileSize" in .scopewise.json to analyse it.',
+          'The file has 104 characters, over the limit of 50, so it was not analysed. Raise "maxFileSize" in .scopewise.json to analyse it.',
         start: 0,
         end: 1,
         fixes: [],

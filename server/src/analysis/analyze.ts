@@ -16,7 +16,7 @@ export interface AnalyzeOptions {
   readonly rules?: ReadonlyMap<string, SeveritySetting>;
   /** Actions newer than the bundled catalog, accepted as known. */
   readonly allowActions?: readonly string[];
-  /** Texts longer than this many UTF-16 code units get one `file-too-large` finding. */
+  /** Texts longer than this many characters (UTF-16 code units) get one `file-too-large` finding. */
   readonly maxSize?: number;
   /** The user named this file: report `parse-error` even when its kind cannot be told. */
   readonly explicit?: boolean;
@@ -133,7 +133,7 @@ function tooLarge(text: string, options: AnalyzeOptions, maxSize: number): Analy
           {
             rule: fileTooLarge.id,
             severity: setting ?? fileTooLarge.defaultSeverity,
-            message: `The file is ${formatSize(text.length)}, over the ${formatSize(maxSize)} limit, so it was not analysed. Raise "maxFileSize" in .scopewise.json to analyse it.`,
+            message: `The file has ${text.length.toLocaleString('en-US')} characters, over the limit of ${maxSize.toLocaleString('en-US')}, so it was not analysed. Raise "maxFileSize" in .scopewise.json to analyse it.`,
             start: 0,
             end: Math.min(1, text.length),
             fixes: [] as Fix[],
@@ -141,12 +141,6 @@ function tooLarge(text: string, options: AnalyzeOptions, maxSize: number): Analy
         ]
       : [];
   return { kind: 'unknown', document, model: EMPTY_MODEL, findings, internalErrors: [] };
-}
-
-function formatSize(units: number): string {
-  return units >= 1024 * 1024
-    ? `${(units / 1024 / 1024).toFixed(1)} MB`
-    : `${Math.round(units / 1024)} KB`;
 }
 
 function describe(error: unknown): string {

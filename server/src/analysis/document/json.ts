@@ -44,7 +44,11 @@ export function parseJson(text: string, options: JsonOptions = {}): ParsedDocume
   // A byte-order mark is accepted silently: blank it out so offsets stay unchanged.
   const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
   const tooDeep = checkNesting(source, 'json');
-  if (tooDeep) return { text, format: 'json', root: undefined, problems: [tooDeep] };
+  if (tooDeep) {
+    // Keep what comes before the runaway nesting, so the document can still be classified.
+    const prefix = parseJson(source.slice(0, tooDeep.start), options);
+    return { text, format: 'json', root: prefix.root, problems: [tooDeep] };
+  }
 
   const errors: ParseError[] = [];
   const tree = parseTree(source, errors, {

@@ -22,6 +22,10 @@ import type {
   StringNode,
 } from './tree';
 
+/** C0 controls other than tab, line feed and carriage return, and DEL: YAML forbids them. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
 /** The CloudFormation short-form tags and the long-form key each stands for. */
 export const CFN_TAGS: ReadonlyMap<string, string> = new Map(
   [
@@ -65,9 +69,23 @@ const customTags: (ScalarTag | CollectionTag)[] = [...CFN_TAGS.keys()].flatMap((
 /** Parses YAML (first document only, as CloudFormation does) into the located tree. Never throws. */
 export function parseYaml(text: string): ParsedDocument {
   const tooDeep = checkNesting(text, 'yaml');
-  if (tooDeep) return { text, format: 'yaml', root: undefined, problems: [tooDeep] };
+  if (tooDeep) {
+    // Keep what comes before the runaway nesting, so the document can still be classified.
+    const prefix = parseYaml(text.slice(0, tooDeep.start));
+    return { text, format: 'yaml', root: prefix.root, problems: [tooDeep] };
+  }
 
   const problems: ParseProblem[] = [];
+  const control = CONTROL_CHARACTER.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    problems.push({
+      code: 'parse-error',
+      message: `Control character U+${code} is not allowed in YAML.`,
+      start: control.index,
+      end: control.index + 1,
+    });
+  }
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, {

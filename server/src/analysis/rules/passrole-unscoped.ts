@@ -1,7 +1,13 @@
-import { getValue, type Node, type ParsedDocument } from '../document';
+import { getValue, stringValue, type Node, type ParsedDocument } from '../document';
 import { insertProperty, replaceWithList } from '../edits';
 import { conditionHasKey, patternCovers, starResources } from '../iam/statement';
-import { getAttTarget, stringItems, type Statement, type Template } from '../model';
+import {
+  getAttTarget,
+  stringItems,
+  type LocatedValue,
+  type Statement,
+  type Template,
+} from '../model';
 import type { Value } from '../render';
 import { defineRule, type Fix } from './rule';
 
@@ -53,7 +59,7 @@ export default defineRule({
           });
         } else if (
           !conditionHasKey(statement, 'iam:PassedToService') &&
-          statement.values('Resource').length > 0
+          statement.values('Resource').some((r) => couldBeRole(r, model.template))
         ) {
           report({
             at: grant.node,
@@ -89,6 +95,37 @@ function passRoleOnly(statement: Statement): boolean {
   const actions = statement.values('Action');
   return (
     actions.length > 0 && actions.every((a) => a.value?.toLowerCase() === PASS_ROLE.toLowerCase())
+  );
+}
+
+/**
+ * Whether a resource can name a role: a role ARN or a pattern that reaches roles, a `!GetAtt` of a
+ * template role, or a `!Sub` whose text does. Unknown values (a parameter, an import) are not
+ * assumed to be roles: unknown is not bad.
+ */
+function couldBeRole(resource: LocatedValue, template: Template | undefined): boolean {
+  if (resource.value !== undefined) return arnCouldBeRole(resource.value);
+  const target = getAttTarget(resource.node);
+  if (target !== undefined) return template?.resources.get(target)?.type === 'AWS::IAM::Role';
+  const sub = getValue(resource.node, 'Fn::Sub');
+  const text =
+    sub?.kind === 'string'
+      ? sub.value
+      : sub?.kind === 'array'
+        ? stringValue(sub.items[0])
+        : undefined;
+  return text !== undefined && arnCouldBeRole(text.replace(/\$\{[^}]*\}/g, '*'));
+}
+
+function arnCouldBeRole(arn: string): boolean {
+  const parts = arn.split(':');
+  const [, , service = '', , , ...rest] = parts;
+  const resource = rest.join(':');
+  if (parts.length < 6) return arn.includes('*');
+  const wild = (s: string) => /[*?]/.test(s);
+  return (
+    (service === 'iam' || wild(service)) &&
+    (resource.startsWith('role/') || /^[^/]*[*?]/.test(resource))
   );
 }
 
