@@ -84,6 +84,9 @@ export class Catalog {
   private readonly services = new Map<string, ServiceInfo>();
   private readonly details = new Map<string, LoadedService | undefined>();
   private readonly matchCache = new Map<string, readonly ActionInfo[]>();
+  private all: readonly ActionInfo[] | undefined;
+  private readonly countCache = new WeakMap<readonly ActionInfo[], LevelCounts>();
+  private readonly scopableCache = new WeakMap<readonly ActionInfo[], readonly ActionInfo[]>();
 
   constructor(private readonly dataSource: CatalogSource) {
     const { index } = dataSource;
@@ -168,15 +171,31 @@ export class Catalog {
   }
 
   private everyAction(): readonly ActionInfo[] {
-    return [...this.services.values()].flatMap((s) => s.actions);
+    this.all ??= [...this.services.values()].flatMap((s) => s.actions);
+    return this.all;
   }
 
-  /** Counts actions by access level. */
+  /** Counts actions by access level; remembered for the lists `match` returns. */
   countByLevel(actions: readonly ActionInfo[]): LevelCounts {
+    const cached = this.countCache.get(actions);
+    if (cached) return cached;
     const byLevel = new Map<AccessLevel, number>();
-    for (const action of actions)
+    for (const action of actions) {
       byLevel.set(action.accessLevel, (byLevel.get(action.accessLevel) ?? 0) + 1);
-    return { total: actions.length, byLevel };
+    }
+    const counts = { total: actions.length, byLevel };
+    this.countCache.set(actions, counts);
+    return counts;
+  }
+
+  /** The actions of a list that accept resource ARNs; remembered for the lists `match` returns. */
+  scopable(actions: readonly ActionInfo[]): readonly ActionInfo[] {
+    let result = this.scopableCache.get(actions);
+    if (!result) {
+      result = actions.filter((a) => !a.wildcardOnly);
+      this.scopableCache.set(actions, result);
+    }
+    return result;
   }
 
   /** Full detail of one action, loading its service on first use. */

@@ -67,12 +67,10 @@ export default defineRule({
 });
 
 /** The statement's actions that accept resource ARNs, without duplicates, in catalog order. */
-function scopableActions(catalog: Catalog, statement: Statement): ActionInfo[] {
-  const seen = new Set<ActionInfo>();
-  for (const entry of actionEntries(catalog, statement)) {
-    for (const action of entry.matches) if (!action.wildcardOnly) seen.add(action);
-  }
-  return [...seen];
+function scopableActions(catalog: Catalog, statement: Statement): readonly ActionInfo[] {
+  const lists = actionEntries(catalog, statement).map((entry) => catalog.scopable(entry.matches));
+  if (lists.length === 1) return lists[0] ?? [];
+  return [...new Set(lists.flat())];
 }
 
 function describe(actions: readonly ActionInfo[]): string {
