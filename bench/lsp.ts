@@ -1,0 +1,310 @@
+/**
+ * Language server figures, measured over stdio with a real LSP client library against the
+ * bundled server (dist/server.js): keystroke to published diagnostics, start to first
+ * diagnostics, and resident memory after opening many templates.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import { generateTemplate, type TemplateFormat } from './generate';
+import { median, p95 } from './stats';
+
+/** No diagnostics this long after a change or an open means the server is broken: give up. */
+const DIAGNOSTICS_TIMEOUT_MS = 30_000;
+
+interface Waiter {
+  readonly version: number | undefined;
+  readonly resolve: (at: number) => void;
+}
+
+/** A minimal push-diagnostics client: declares no pull support, so the server pushes. */
+class BenchClient {
+  private readonly waiters = new Map<string, Waiter[]>();
+  private stderr = '';
+
+  private constructor(
+    readonly process: ChildProcess,
+    private readonly connection: ProtocolConnection,
+  ) {
+    process.stderr?.on('data', (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString()).slice(-2000);
+    });
+    connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      const at = performance.now();
+      const waiting = this.waiters.get(params.uri) ?? [];
+      const remaining = waiting.filter((waiter) => {
+        const satisfied =
+          waiter.version === undefined ||
+          params.version === undefined ||
+          params.version >= waiter.version;
+        if (satisfied) waiter.resolve(at);
+        return !satisfied;
+      });
+      this.waiters.set(params.uri, remaining);
+    });
+    connection.listen();
+  }
+
+  static spawn(serverPath: string): BenchClient {
+    const child = spawn(process.execPath, [serverPath, '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    if (!child.stdout || !child.stdin) throw new Error('The server has no stdio');
+    const connection = createProtocolConnection(
+      new StreamMessageReader(child.stdout),
+      new StreamMessageWriter(child.stdin),
+    );
+    return new BenchClient(child, connection);
+  }
+
+  async initialize(rootDirectory: string): Promise<void> {
+    await this.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: pathToFileURL(rootDirectory).href,
+      workspaceFolders: [{ uri: pathToFileURL(rootDirectory).href, name: 'bench' }],
+      capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
+    });
+    await this.connection.sendNotification(InitializedNotification.type, {});
+  }
+
+  /** Resolves with the arrival time of the first diagnostics for `uri` at `version` or later. */
+  diagnostics(uri: string, version?: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new Error(
+            `No diagnostics for ${uri} v${version ?? '?'} within ${DIAGNOSTICS_TIMEOUT_MS} ms. ${this.stderr}`,
+          ),
+        );
+      }, DIAGNOSTICS_TIMEOUT_MS);
+      const waiter: Waiter = {
+        version,
+        resolve: (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        },
+      };
+      this.waiters.set(uri, [...(this.waiters.get(uri) ?? []), waiter]);
+    });
+  }
+
+  async open(uri: string, languageId: string, text: string): Promise<void> {
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId, version: 1, text },
+    });
+  }
+
+  /** Replaces one character at `line`:`character` (an incremental change). */
+  async replaceCharacter(
+    uri: string,
+    version: number,
+    line: number,
+    character: number,
+    text: string,
+  ): Promise<void> {
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [
+        { range: { start: { line, character }, end: { line, character: character + 1 } }, text },
+      ],
+    });
+  }
+
+  /** Resident set size of the server process, in bytes (Linux only). */
+  memory(): { rssBytes: number; peakRssBytes: number } {
+    const status = readFileSync(`/proc/${this.process.pid}/status`, 'utf8');
+    const kilobytes = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssBytes: kilobytes('VmRSS') * 1024, peakRssBytes: kilobytes('VmHWM') * 1024 };
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise<void>((resolve) => {
+      if (this.process.exitCode !== null) resolve();
+      else this.process.once('exit', () => resolve());
+    });
+    try {
+      await Promise.race([this.connection.sendRequest(ShutdownRequest.type), delay(2000)]);
+      await this.connection.sendNotification(ExitNotification.type);
+    } catch {
+      // The server is gone already; killing below is enough.
+    }
+    await Promise.race([exited, delay(2000)]);
+    if (this.process.exitCode === null) this.process.kill();
+    this.connection.dispose();
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export interface KeystrokeResult {
+  readonly edits: number;
+  readonly medianMs: number;
+  readonly p95Ms: number;
+  readonly maxMs: number;
+  readonly samplesMs: readonly number[];
+}
+
+export interface StartupResult {
+  readonly runs: number;
+  /** Spawn to first publishDiagnostics, through initialize, initialized and didOpen. */
+  readonly medianMs: number;
+  readonly samplesMs: readonly number[];
+  /** Spawn to the initialize response. */
+  readonly initializeMedianMs: number;
+}
+
+export interface MemoryResult {
+  readonly documents: number;
+  readonly rssBytes: number;
+  readonly peakRssBytes: number;
+  /** RSS right after initialize, before any document. */
+  readonly idleRssBytes: number;
+}
+
+/** Runs `body` with a scratch folder holding the bench's documents, removed afterwards. */
+async function withWorkspace<T>(body: (directory: string) => Promise<T>): Promise<T> {
+  const directory = mkdtempSync(join(tmpdir(), 'scopewise-bench-'));
+  try {
+    return await body(directory);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+function writeTemplate(
+  directory: string,
+  name: string,
+  format: TemplateFormat,
+  seed: number,
+  lines = 1000,
+) {
+  const text = generateTemplate({ lines, format, seed });
+  const path = join(directory, name);
+  writeFileSync(path, text);
+  return { uri: pathToFileURL(path).href, text, languageId: format };
+}
+
+/**
+ * Opens the 1,000-line YAML template, then sends `edits` single-character changes to IAM action
+ * names (a typo, then its correction, on successive lines) and times each change to the
+ * diagnostics published for its version. Each change waits for the previous one's diagnostics.
+ */
+export async function measureKeystrokes(serverPath: string, edits = 30): Promise<KeystrokeResult> {
+  return withWorkspace(async (directory) => {
+    const { uri, text } = writeTemplate(directory, 'keystrokes.yaml', 'yaml', 1);
+    const lines = text.split('\n');
+    const targets: { line: number; character: number; original: string }[] = [];
+    lines.forEach((content, line) => {
+      if (/^\s*- [a-z0-9-]+:[A-Za-z]+$/.test(content)) {
+        targets.push({
+          line,
+          character: content.length - 1,
+          original: content.charAt(content.length - 1),
+        });
+      }
+    });
+    if (targets.length === 0) throw new Error('The generated template has no action to edit');
+
+    const client = BenchClient.spawn(serverPath);
+    try {
+      await client.initialize(directory);
+      const opened = client.diagnostics(uri, 1);
+      await client.open(uri, 'yaml', text);
+      await opened;
+
+      const samples: number[] = [];
+      for (let i = 0; i < edits; i++) {
+        const target = targets[Math.floor(i / 2) % targets.length] as (typeof targets)[number];
+        const replacement = i % 2 === 0 ? (target.original === 'x' ? 'y' : 'x') : target.original;
+        const version = i + 2;
+        const published = client.diagnostics(uri, version);
+        const sent = performance.now();
+        await client.replaceCharacter(uri, version, target.line, target.character, replacement);
+        samples.push((await published) - sent);
+      }
+      return {
+        edits,
+        medianMs: median(samples),
+        p95Ms: p95(samples),
+        maxMs: Math.max(...samples),
+        samplesMs: samples,
+      };
+    } finally {
+      await client.stop();
+    }
+  });
+}
+
+/** Spawn → initialize → didOpen (1,000-line YAML) → first publishDiagnostics, in fresh processes. */
+export async function measureStartup(serverPath: string, runs = 5): Promise<StartupResult> {
+  return withWorkspace(async (directory) => {
+    const { uri, text } = writeTemplate(directory, 'startup.yaml', 'yaml', 1);
+    const samples: number[] = [];
+    const initializeSamples: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const start = performance.now();
+      const client = BenchClient.spawn(serverPath);
+      try {
+        await client.initialize(directory);
+        initializeSamples.push(performance.now() - start);
+        const published = client.diagnostics(uri, 1);
+        await client.open(uri, 'yaml', text);
+        samples.push((await published) - start);
+      } finally {
+        await client.stop();
+      }
+    }
+    return {
+      runs,
+      medianMs: median(samples),
+      samplesMs: samples,
+      initializeMedianMs: median(initializeSamples),
+    };
+  });
+}
+
+/** Opens `count` different generated 1,000-line templates (alternately YAML and JSON) and reads the server's RSS. */
+export async function measureMemory(serverPath: string, count = 50): Promise<MemoryResult> {
+  return withWorkspace(async (directory) => {
+    const documents = Array.from({ length: count }, (_, index) => {
+      const format: TemplateFormat = index % 2 === 0 ? 'yaml' : 'json';
+      return writeTemplate(directory, `template-${index + 1}.${format}`, format, index + 1);
+    });
+    const client = BenchClient.spawn(serverPath);
+    try {
+      await client.initialize(directory);
+      const idle = client.memory();
+      const published = documents.map((document) => client.diagnostics(document.uri, 1));
+      for (const document of documents)
+        await client.open(document.uri, document.languageId, document.text);
+      await Promise.all(published);
+      const after = client.memory();
+      return {
+        documents: count,
+        rssBytes: after.rssBytes,
+        peakRssBytes: after.peakRssBytes,
+        idleRssBytes: idle.rssBytes,
+      };
+    } finally {
+      await client.stop();
+    }
+  });
+}
