@@ -42,7 +42,7 @@ const ALLOWED = [
   /^extension\/syntaxes\/[\w.-]+\.tmLanguage\.json$/,
   /^extension\/docs\/rules\/[\w-]+\.md$/,
   /^extension\/images\/icon\.png$/,
-  /^extension\/(README|CHANGELOG)\.md$/,
+  /^extension\/(readme|changelog)\.md$/, // vsce writes these two in lower case
   /^extension\/(LICENSE|THIRD-PARTY-NOTICES)(\.txt)?$/,
 ];
 const REQUIRED = [
@@ -59,8 +59,13 @@ const REQUIRED = [
     .filter((f) => f.endsWith('.md'))
     .map((f) => `extension/docs/rules/${f}`),
 ];
-// Top-level documents ship whenever they exist (vsce may add .txt to the licence files).
-const SHIPPED_IF_PRESENT = ['README.md', 'CHANGELOG.md', 'LICENSE', 'THIRD-PARTY-NOTICES'];
+// Top-level documents ship whenever they exist, under the names vsce gives them.
+const SHIPPED_IF_PRESENT = new Map([
+  ['README.md', 'extension/readme.md'],
+  ['CHANGELOG.md', 'extension/changelog.md'],
+  ['LICENSE', 'extension/LICENSE.txt'],
+  ['THIRD-PARTY-NOTICES', 'extension/THIRD-PARTY-NOTICES'],
+]);
 
 const names = zipEntries(fs.readFileSync(vsix));
 const set = new Set(names);
@@ -70,10 +75,9 @@ for (const name of names) {
     problems.push(`should not be shipped: ${name}`);
 }
 for (const name of REQUIRED) if (!set.has(name)) problems.push(`missing: ${name}`);
-for (const file of SHIPPED_IF_PRESENT) {
+for (const [file, entry] of SHIPPED_IF_PRESENT) {
   const present = fs.existsSync(path.join(ROOT, file));
-  const shipped = set.has(`extension/${file}`) || set.has(`extension/${file}.txt`);
-  if (present && !shipped) problems.push(`missing: extension/${file}`);
+  if (present && !set.has(entry)) problems.push(`missing: ${entry} (from ${file})`);
   if (!present) console.log(`note: ${file} does not exist yet, so it is not in the .vsix`);
 }
 const size = fs.statSync(vsix).size;

@@ -51,24 +51,39 @@ function waitFor<T>(
 }
 
 /**
- * `vscode.executeCodeActionProvider` rejects with "Canceled" when the set of code action
- * providers changes while it runs, which happens while the built-in JSON extension activates.
+ * The quick fix titled `title` for a range. Right after startup the code action request can come
+ * back "Canceled" (rejected, or resolved empty by the language client) because the set of code
+ * action providers changes while it runs, e.g. while the built-in JSON extension activates; there
+ * is no event for "providers settled", so the request is repeated until the fix shows up.
  */
-async function codeActions(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
+async function quickFix(
+  uri: vscode.Uri,
+  range: vscode.Range,
+  title: string,
+): Promise<vscode.CodeAction> {
   const deadline = Date.now() + TIMEOUT_MS;
-  for (;;) {
+  for (let attempt = 1; ; attempt++) {
+    let actions: vscode.CodeAction[] = [];
     try {
-      return await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
         'vscode.executeCodeActionProvider',
         uri,
         range,
         vscode.CodeActionKind.QuickFix.value,
       );
     } catch (error) {
-      if (!/Canceled/.test(String(error)) || Date.now() > deadline) throw error;
-      log('code actions canceled by a provider change; asking again');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      if (!/Canceled/.test(String(error))) throw error;
     }
+    const found = actions.find((action) => action.title === title);
+    if (found) {
+      log(`quick fixes (attempt ${attempt}):`, actions.map((a) => a.title).join(' | '));
+      return found;
+    }
+    if (Date.now() > deadline) {
+      const titles = actions.map((a) => a.title).join(' | ');
+      throw new Error(`"${title}" was not offered after ${attempt} attempts; last: ${titles}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
@@ -140,10 +155,8 @@ async function tests(): Promise<void> {
   // Quick fix: add "Version"; the text changes and that diagnostic goes away, the others stay.
   const versionDiagnostic = diagnostics.find((d) => codeOf(d) === 'policy-version');
   assert.ok(versionDiagnostic);
-  const actions = await codeActions(policyUri, versionDiagnostic.range);
-  log('quick fixes:', actions.map((a) => a.title).join(' | '));
-  const addVersion = actions.find((a) => a.title === ADD_VERSION);
-  assert.ok(addVersion?.edit, `"${ADD_VERSION}" is offered with an edit`);
+  const addVersion = await quickFix(policyUri, versionDiagnostic.range, ADD_VERSION);
+  assert.ok(addVersion.edit, `"${ADD_VERSION}" comes with its edit`);
   assert.ok(await vscode.workspace.applyEdit(addVersion.edit), 'the edit applies');
   assert.match(policy.getText(), /^\{\n {2}"Version": "2012-10-17",\n {2}"Statement": \[/);
   await waitFor(
