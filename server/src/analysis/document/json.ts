@@ -90,24 +90,35 @@ function convert(
   parent: ObjectNode | ArrayNode | undefined,
   problems: ParseProblem[],
 ): Node {
+  // Every node is built with the same property order, so the engine's hot paths stay monomorphic.
   const start = node.offset;
   const end = node.offset + node.length;
-  const base = { start, end, parent, property: undefined };
   switch (node.type) {
     case 'object': {
-      const object: ObjectNode = { ...base, kind: 'object', properties: [] };
-      const seen = new Map<string, StringNode>();
-      for (const child of node.children ?? []) {
-        const [keyNode, valueNode] = child.children ?? [];
+      const object: ObjectNode = {
+        kind: 'object',
+        start,
+        end,
+        parent,
+        property: undefined,
+        properties: [],
+        tag: undefined,
+      };
+      const children = node.children ?? [];
+      const seen = children.length > 1 ? new Set<string>() : undefined;
+      for (const child of children) {
+        const keyNode = child.children?.[0];
+        const valueNode = child.children?.[1];
         if (!keyNode || keyNode.type !== 'string') continue;
+        const keyValue = String(keyNode.value);
         const key: StringNode = {
           kind: 'string',
-          value: String(keyNode.value),
-          quoted: true,
           start: keyNode.offset,
           end: keyNode.offset + keyNode.length,
           parent: object,
           property: undefined,
+          value: keyValue,
+          quoted: true,
         };
         const property: Property = {
           key,
@@ -121,31 +132,53 @@ function convert(
           value.property = property;
           property.value = value;
         }
-        if (seen.has(key.value)) {
+        if (seen?.has(keyValue)) {
           problems.push({
             code: 'duplicate-key',
-            message: `Key "${key.value}" is repeated in this object; only the last value takes effect.`,
+            message: `Key "${keyValue}" is repeated in this object; only the last value takes effect.`,
             start: key.start,
             end: key.end,
           });
         }
-        seen.set(key.value, key);
+        seen?.add(keyValue);
         object.properties.push(property);
       }
       return object;
     }
     case 'array': {
-      const array: ArrayNode = { ...base, kind: 'array', items: [] };
+      const array: ArrayNode = {
+        kind: 'array',
+        start,
+        end,
+        parent,
+        property: undefined,
+        items: [],
+      };
       for (const child of node.children ?? []) array.items.push(convert(child, array, problems));
       return array;
     }
     case 'string':
-      return { ...base, kind: 'string', value: String(node.value), quoted: true };
+      return {
+        kind: 'string',
+        start,
+        end,
+        parent,
+        property: undefined,
+        value: String(node.value),
+        quoted: true,
+      };
     case 'number':
-      return { ...base, kind: 'number', value: Number(node.value) };
+      return { kind: 'number', start, end, parent, property: undefined, value: Number(node.value) };
     case 'boolean':
-      return { ...base, kind: 'boolean', value: node.value === true };
+      return {
+        kind: 'boolean',
+        start,
+        end,
+        parent,
+        property: undefined,
+        value: node.value === true,
+      };
     default:
-      return { ...base, kind: 'null', value: null };
+      return { kind: 'null', start, end, parent, property: undefined, value: null };
   }
 }

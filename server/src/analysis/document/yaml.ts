@@ -165,21 +165,21 @@ class Converter {
     const tagStart = this.findTagStart(tag, valueStart);
     const object: ObjectNode = {
       kind: 'object',
-      tag,
-      properties: [],
       start: tagStart,
       end,
       parent,
       property: undefined,
+      properties: [],
+      tag,
     };
     const keyNode: StringNode = {
       kind: 'string',
-      value: key,
-      quoted: false,
       start: tagStart,
       end: tagStart + tag.length,
       parent: object,
       property: undefined,
+      value: key,
+      quoted: false,
     };
     const property: Property = {
       key: keyNode,
@@ -208,22 +208,31 @@ class Converter {
     parent: ObjectNode | ArrayNode | undefined,
     depth: number,
   ): Node {
-    const base = { start, end, parent, property: undefined };
+    // Every node is built with the same property order, so the engine's hot paths stay monomorphic.
     if (isMap(node)) {
-      const object: ObjectNode = { ...base, kind: 'object', properties: [] };
-      const seen = new Set<string>();
+      const object: ObjectNode = {
+        kind: 'object',
+        start,
+        end,
+        parent,
+        property: undefined,
+        properties: [],
+        tag: undefined,
+      };
+      const seen = node.items.length > 1 ? new Set<string>() : undefined;
       for (const pair of node.items) {
         const keyNode = pair.key as YamlNode | null;
-        const [keyStart, keyEnd] = keyNode?.range ?? [start, start];
+        const keyStart = keyNode?.range?.[0] ?? start;
+        const keyEnd = keyNode?.range?.[1] ?? start;
         const keyValue = isScalar(keyNode) ? String(keyNode.value) : '';
         const key: StringNode = {
           kind: 'string',
-          value: keyValue,
-          quoted: isScalar(keyNode) && keyNode.type !== 'PLAIN',
           start: keyStart,
           end: keyEnd,
           parent: object,
           property: undefined,
+          value: keyValue,
+          quoted: isScalar(keyNode) && keyNode.type !== 'PLAIN',
         };
         const property: Property = {
           key,
@@ -238,7 +247,7 @@ class Converter {
           property.value = value;
           (property as { end: number }).end = Math.max(keyEnd, value.end);
         }
-        if (seen.has(keyValue)) {
+        if (seen?.has(keyValue)) {
           this.problems.push({
             code: 'duplicate-key',
             message: `Key "${keyValue}" is repeated in this mapping; only the last value takes effect.`,
@@ -246,32 +255,47 @@ class Converter {
             end: Math.max(keyEnd, keyStart + 1),
           });
         }
-        seen.add(keyValue);
+        seen?.add(keyValue);
         object.properties.push(property);
       }
       return object;
     }
     if (isSeq(node)) {
-      const array: ArrayNode = { ...base, kind: 'array', items: [] };
+      const array: ArrayNode = {
+        kind: 'array',
+        start,
+        end,
+        parent,
+        property: undefined,
+        items: [],
+      };
       for (const item of node.items) {
         if (item === null || item === undefined) continue;
         array.items.push(this.convert(item, array, depth + 1));
       }
       return array;
     }
-    if (isScalar(node)) {
-      const value = node.value;
-      if (typeof value === 'string') {
-        return { ...base, kind: 'string', value, quoted: node.type !== 'PLAIN' };
-      }
-      if (typeof value === 'number' || typeof value === 'bigint') {
-        // Keep the source text for numbers that lose precision, such as account ids.
-        return { ...base, kind: 'number', value: Number(value) };
-      }
-      if (typeof value === 'boolean') return { ...base, kind: 'boolean', value };
-      if (value === null || value === undefined) return { ...base, kind: 'null', value: null };
-      return { ...base, kind: 'string', value: String(value), quoted: false };
+    const value = isScalar(node) ? node.value : null;
+    if (typeof value === 'string') {
+      const quoted = isScalar(node) && node.type !== 'PLAIN';
+      return { kind: 'string', start, end, parent, property: undefined, value, quoted };
     }
-    return { ...base, kind: 'null', value: null };
+    if (typeof value === 'number' || typeof value === 'bigint') {
+      return { kind: 'number', start, end, parent, property: undefined, value: Number(value) };
+    }
+    if (typeof value === 'boolean')
+      return { kind: 'boolean', start, end, parent, property: undefined, value };
+    if (value === null || value === undefined) {
+      return { kind: 'null', start, end, parent, property: undefined, value: null };
+    }
+    return {
+      kind: 'string',
+      start,
+      end,
+      parent,
+      property: undefined,
+      value: String(value),
+      quoted: false,
+    };
   }
 }

@@ -12,6 +12,8 @@ import type { Value } from '../render';
 import { defineRule, type Fix } from './rule';
 
 const PASS_ROLE = 'iam:PassRole';
+/** Quick-fixes offer at most this many of the template's roles. */
+const MAX_ROLE_FIXES = 5;
 
 export default defineRule({
   id: 'passrole-unscoped',
@@ -158,19 +160,20 @@ function roleFixes(
 ): Fix[] {
   if (!template) return [];
   const fixes: Fix[] = [];
+  // A role worth passing trusts some service; the role holding this policy is not one to pass.
   for (const resource of template.resources.values()) {
-    if (resource.type !== 'AWS::IAM::Role') continue;
-    const edits = [replaceWithList(document, star, [{ getAtt: [resource.name, 'Arn'] }])];
+    if (fixes.length >= MAX_ROLE_FIXES) break;
+    if (resource.type !== 'AWS::IAM::Role' || resource.name === statement.policy.resource?.name)
+      continue;
     const services = trustedServices(template, resource.name);
-    if (services.length > 0 && !statement.element('Condition')) {
+    if (services.length === 0) continue;
+    const edits = [replaceWithList(document, star, [{ getAtt: [resource.name, 'Arn'] }])];
+    if (!statement.element('Condition')) {
       const edit = insertProperty(document, statement.node, 'Condition', passedToService(services));
       if (edit) edits.push(edit);
     }
     fixes.push({
-      title:
-        services.length > 0
-          ? `Scope to ${resource.name}, passed only to ${services.join(', ')}`
-          : `Scope to ${resource.name}`,
+      title: `Scope to ${resource.name}, passed only to ${services.join(', ')}`,
       safe: false,
       edits,
     });

@@ -30,11 +30,12 @@ export default defineRule({
   },
   check({ document, model, report }) {
     for (const policy of model.policies) {
+      const version = getProperty(policy.node, 'Version');
+      const value = version?.value;
+      if (value?.kind === 'string' && value.value === CURRENT) continue;
       // Only `${...}` variables change meaning between the two grammars.
       const usesVariables = usesPolicyVariables(policy.node);
       const safe = !usesVariables;
-      const version = getProperty(policy.node, 'Version');
-      const value = version?.value;
       if (!version) {
         const edit = insertVersion(document, policy.node);
         // Without variables nothing is misread today, so the missing element is advice (info).
