@@ -1,4 +1,7 @@
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describe, expect, it } from 'vitest';
+import { AnalysisCache, MAX_CACHED_ANALYSES } from '../../server/src/lsp/analysis-cache';
+import type { DocumentAnalysis } from '../../server/src/lsp/document-analysis';
 import { engineFileName, filePathOf } from '../../server/src/lsp/document-path';
 import { describeError, describeInternalError } from '../../server/src/lsp/guard';
 
@@ -26,5 +29,28 @@ describe('document names', () => {
     expect(engineFileName('untitled:Untitled-1', 'yaml')).toBe('Untitled-1.yaml');
     expect(engineFileName('file:///work/template.yml', 'yaml')).toBe('/work/template.yml');
     expect(engineFileName('file:///work/Jenkinsfile', 'plaintext')).toBe('/work/Jenkinsfile');
+  });
+});
+
+describe('analysis cache', () => {
+  it('analyses each version once and keeps only the most recently used documents', async () => {
+    const computed: string[] = [];
+    const cache = new AnalysisCache((snapshot) => {
+      computed.push(`${snapshot.uri}@${snapshot.version}`);
+      return Promise.resolve({} as DocumentAnalysis);
+    });
+    const docs = Array.from({ length: MAX_CACHED_ANALYSES + 1 }, (_, i) =>
+      TextDocument.create(`file:///p${i}.json`, 'json', 1, '{}'),
+    );
+    for (const doc of docs) await cache.get(doc);
+    await cache.get(docs[MAX_CACHED_ANALYSES] as TextDocument);
+    expect(computed).toHaveLength(MAX_CACHED_ANALYSES + 1);
+    // The first document was the least recently used one, so it was dropped and is analysed again.
+    await cache.get(docs[0] as TextDocument);
+    expect(computed.at(-1)).toBe('file:///p0.json@1');
+    expect(computed).toHaveLength(MAX_CACHED_ANALYSES + 2);
+    const next = TextDocument.update(docs[0] as TextDocument, [{ text: '{ }' }], 2);
+    await cache.get(next);
+    expect(computed.at(-1)).toBe('file:///p0.json@2');
   });
 });

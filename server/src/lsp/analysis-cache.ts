@@ -8,9 +8,15 @@ interface Entry {
 }
 
 /**
- * One analysis per document version and settings generation. Entries are promises, so that a
- * hover arriving while diagnostics are being computed waits for the same analysis instead of
- * parsing the document a second time.
+ * How many documents keep their analysis (tree, model, findings) in memory. A document that drops
+ * out has already published its diagnostics; a later hover or code action analyses it again.
+ */
+export const MAX_CACHED_ANALYSES = 12;
+
+/**
+ * One analysis per document version and settings generation, for the most recently used
+ * documents. Entries are promises, so that a hover arriving while diagnostics are being computed
+ * waits for the same analysis instead of parsing the document a second time.
  */
 export class AnalysisCache {
   private readonly entries = new Map<string, Entry>();
@@ -36,6 +42,9 @@ export class AnalysisCache {
       entry.version === document.version &&
       entry.generation === this.currentGeneration
     ) {
+      // Map order is recency order: move the entry to the end.
+      this.entries.delete(document.uri);
+      this.entries.set(document.uri, entry);
       return entry.analysis;
     }
     const created: Entry = {
@@ -43,7 +52,12 @@ export class AnalysisCache {
       generation: this.currentGeneration,
       analysis: this.compute(snapshotOf(document), this.currentGeneration),
     };
+    this.entries.delete(document.uri);
     this.entries.set(document.uri, created);
+    for (const uri of this.entries.keys()) {
+      if (this.entries.size <= MAX_CACHED_ANALYSES) break;
+      this.entries.delete(uri);
+    }
     // A failed analysis must not stick: the next request tries again.
     created.analysis.catch(() => {
       if (this.entries.get(document.uri) === created) this.entries.delete(document.uri);
