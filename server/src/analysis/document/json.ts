@@ -5,15 +5,8 @@ import {
   type ParseError,
 } from 'jsonc-parser';
 import { checkNesting } from './limits';
-import type {
-  ArrayNode,
-  Node,
-  ObjectNode,
-  ParseProblem,
-  ParsedDocument,
-  Property,
-  StringNode,
-} from './tree';
+import { addProperty, arrayNode, KeyTracker, objectNode, scalarNode, stringNode } from './nodes';
+import type { ArrayNode, Node, ObjectNode, ParseProblem, ParsedDocument } from './tree';
 
 const ERROR_MESSAGES: Record<string, string> = {
   InvalidSymbol: 'Unexpected character',
@@ -90,95 +83,41 @@ function convert(
   parent: ObjectNode | ArrayNode | undefined,
   problems: ParseProblem[],
 ): Node {
-  // Every node is built with the same property order, so the engine's hot paths stay monomorphic.
   const start = node.offset;
   const end = node.offset + node.length;
   switch (node.type) {
     case 'object': {
-      const object: ObjectNode = {
-        kind: 'object',
-        start,
-        end,
-        parent,
-        property: undefined,
-        properties: [],
-        tag: undefined,
-      };
-      const children = node.children ?? [];
-      const seen = children.length > 1 ? new Set<string>() : undefined;
-      for (const child of children) {
+      const object = objectNode(start, end, parent);
+      const keys = new KeyTracker(problems, 'object');
+      for (const child of node.children ?? []) {
         const keyNode = child.children?.[0];
         const valueNode = child.children?.[1];
         if (!keyNode || keyNode.type !== 'string') continue;
-        const keyValue = String(keyNode.value);
-        const key: StringNode = {
-          kind: 'string',
-          start: keyNode.offset,
-          end: keyNode.offset + keyNode.length,
-          parent: object,
-          property: undefined,
-          value: keyValue,
-          quoted: true,
-        };
-        const property: Property = {
-          key,
-          value: undefined,
-          parent: object,
-          start: child.offset,
-          end: child.offset + child.length,
-        };
-        if (valueNode) {
-          const value = convert(valueNode, object, problems);
-          value.property = property;
-          property.value = value;
-        }
-        if (seen?.has(keyValue)) {
-          problems.push({
-            code: 'duplicate-key',
-            message: `Key "${keyValue}" is repeated in this object; only the last value takes effect.`,
-            start: key.start,
-            end: key.end,
-          });
-        }
-        seen?.add(keyValue);
-        object.properties.push(property);
+        const key = stringNode(
+          keyNode.offset,
+          keyNode.offset + keyNode.length,
+          object,
+          String(keyNode.value),
+          true,
+        );
+        keys.add(key);
+        const value = valueNode ? convert(valueNode, object, problems) : undefined;
+        addProperty(object, key, value, child.offset, child.offset + child.length);
       }
       return object;
     }
     case 'array': {
-      const array: ArrayNode = {
-        kind: 'array',
-        start,
-        end,
-        parent,
-        property: undefined,
-        items: [],
-      };
+      const array = arrayNode(start, end, parent);
       for (const child of node.children ?? []) array.items.push(convert(child, array, problems));
       return array;
     }
     case 'string':
-      return {
-        kind: 'string',
-        start,
-        end,
-        parent,
-        property: undefined,
-        value: String(node.value),
-        quoted: true,
-      };
+      return stringNode(start, end, parent, String(node.value), true);
     case 'number':
-      return { kind: 'number', start, end, parent, property: undefined, value: Number(node.value) };
+      return scalarNode(start, end, parent, Number(node.value));
     case 'boolean':
-      return {
-        kind: 'boolean',
-        start,
-        end,
-        parent,
-        property: undefined,
-        value: node.value === true,
-      };
+      return scalarNode(start, end, parent, node.value === true);
     default:
-      return { kind: 'null', start, end, parent, property: undefined, value: null };
+      return scalarNode(start, end, parent, null);
   }
 }

@@ -12,15 +12,8 @@ import {
   type CollectionTag,
 } from 'yaml';
 import { checkNesting, MAX_NESTING } from './limits';
-import type {
-  ArrayNode,
-  Node,
-  ObjectNode,
-  ParseProblem,
-  ParsedDocument,
-  Property,
-  StringNode,
-} from './tree';
+import { addProperty, arrayNode, KeyTracker, objectNode, scalarNode, stringNode } from './nodes';
+import type { ArrayNode, Node, ObjectNode, ParseProblem, ParsedDocument } from './tree';
 
 /** C0 controls other than tab, line feed and carriage return, and DEL: YAML forbids them. */
 // eslint-disable-next-line no-control-regex
@@ -137,7 +130,7 @@ class Converter {
         start,
         end: Math.max(end, start + 1),
       });
-      return { kind: 'null', value: null, start, end, parent, property: undefined };
+      return scalarNode(start, end, parent, null);
     }
     const intrinsic = yamlNode.tag ? CFN_TAGS.get(yamlNode.tag) : undefined;
     if (intrinsic) return this.convertTagged(yamlNode, intrinsic, parent, depth);
@@ -150,7 +143,7 @@ class Converter {
    */
   private convertAlias(alias: Alias, parent: ObjectNode | ArrayNode | undefined): Node {
     const [start, end] = alias.range ?? [0, 0];
-    return { kind: 'null', value: null, start, end, parent, property: undefined };
+    return scalarNode(start, end, parent, null);
   }
 
   /** `!Sub x` becomes `{"Fn::Sub": x}`, located from the tag to the end of the value. */
@@ -163,35 +156,10 @@ class Converter {
     const tag = node.tag ?? '';
     const [valueStart, end] = node.range ?? [0, 0];
     const tagStart = this.findTagStart(tag, valueStart);
-    const object: ObjectNode = {
-      kind: 'object',
-      start: tagStart,
-      end,
-      parent,
-      property: undefined,
-      properties: [],
-      tag,
-    };
-    const keyNode: StringNode = {
-      kind: 'string',
-      start: tagStart,
-      end: tagStart + tag.length,
-      parent: object,
-      property: undefined,
-      value: key,
-      quoted: false,
-    };
-    const property: Property = {
-      key: keyNode,
-      value: undefined,
-      parent: object,
-      start: tagStart,
-      end,
-    };
+    const object = objectNode(tagStart, end, parent, tag);
+    const keyNode = stringNode(tagStart, tagStart + tag.length, object, key, false);
     const value = this.convertPlain(node, valueStart, end, object, depth + 1);
-    value.property = property;
-    property.value = value;
-    object.properties.push(property);
+    addProperty(object, keyNode, value, tagStart, end);
     return object;
   }
 
@@ -208,94 +176,44 @@ class Converter {
     parent: ObjectNode | ArrayNode | undefined,
     depth: number,
   ): Node {
-    // Every node is built with the same property order, so the engine's hot paths stay monomorphic.
     if (isMap(node)) {
-      const object: ObjectNode = {
-        kind: 'object',
-        start,
-        end,
-        parent,
-        property: undefined,
-        properties: [],
-        tag: undefined,
-      };
-      const seen = node.items.length > 1 ? new Set<string>() : undefined;
+      const object = objectNode(start, end, parent);
+      const keys = new KeyTracker(this.problems, 'mapping');
       for (const pair of node.items) {
         const keyNode = pair.key as YamlNode | null;
         const keyStart = keyNode?.range?.[0] ?? start;
         const keyEnd = keyNode?.range?.[1] ?? start;
-        const keyValue = isScalar(keyNode) ? String(keyNode.value) : '';
-        const key: StringNode = {
-          kind: 'string',
-          start: keyStart,
-          end: keyEnd,
-          parent: object,
-          property: undefined,
-          value: keyValue,
-          quoted: isScalar(keyNode) && keyNode.type !== 'PLAIN',
-        };
-        const property: Property = {
-          key,
-          value: undefined,
-          parent: object,
-          start: keyStart,
-          end: keyEnd,
-        };
-        if (pair.value !== null && pair.value !== undefined) {
-          const value = this.convert(pair.value, object, depth + 1);
-          value.property = property;
-          property.value = value;
-          (property as { end: number }).end = Math.max(keyEnd, value.end);
-        }
-        if (seen?.has(keyValue)) {
-          this.problems.push({
-            code: 'duplicate-key',
-            message: `Key "${keyValue}" is repeated in this mapping; only the last value takes effect.`,
-            start: keyStart,
-            end: Math.max(keyEnd, keyStart + 1),
-          });
-        }
-        seen?.add(keyValue);
-        object.properties.push(property);
+        const quoted = isScalar(keyNode) && keyNode.type !== 'PLAIN';
+        const key = stringNode(
+          keyStart,
+          keyEnd,
+          object,
+          isScalar(keyNode) ? String(keyNode.value) : '',
+          quoted,
+        );
+        keys.add(key);
+        const hasValue = pair.value !== null && pair.value !== undefined;
+        const value = hasValue ? this.convert(pair.value, object, depth + 1) : undefined;
+        addProperty(object, key, value, keyStart, Math.max(keyEnd, value?.end ?? keyEnd));
       }
       return object;
     }
     if (isSeq(node)) {
-      const array: ArrayNode = {
-        kind: 'array',
-        start,
-        end,
-        parent,
-        property: undefined,
-        items: [],
-      };
+      const array = arrayNode(start, end, parent);
       for (const item of node.items) {
-        if (item === null || item === undefined) continue;
-        array.items.push(this.convert(item, array, depth + 1));
+        if (item !== null && item !== undefined)
+          array.items.push(this.convert(item, array, depth + 1));
       }
       return array;
     }
     const value = isScalar(node) ? node.value : null;
-    if (typeof value === 'string') {
-      const quoted = isScalar(node) && node.type !== 'PLAIN';
-      return { kind: 'string', start, end, parent, property: undefined, value, quoted };
+    if (typeof value === 'string')
+      return stringNode(start, end, parent, value, isScalar(node) && node.type !== 'PLAIN');
+    if (typeof value === 'number' || typeof value === 'bigint')
+      return scalarNode(start, end, parent, Number(value));
+    if (typeof value === 'boolean' || value === null || value === undefined) {
+      return scalarNode(start, end, parent, value ?? null);
     }
-    if (typeof value === 'number' || typeof value === 'bigint') {
-      return { kind: 'number', start, end, parent, property: undefined, value: Number(value) };
-    }
-    if (typeof value === 'boolean')
-      return { kind: 'boolean', start, end, parent, property: undefined, value };
-    if (value === null || value === undefined) {
-      return { kind: 'null', start, end, parent, property: undefined, value: null };
-    }
-    return {
-      kind: 'string',
-      start,
-      end,
-      parent,
-      property: undefined,
-      value: String(value),
-      quoted: false,
-    };
+    return stringNode(start, end, parent, String(value), false);
   }
 }
