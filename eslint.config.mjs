@@ -44,6 +44,35 @@ export default tseslint.config(
     },
   },
   {
+    files: ['server/src/lsp/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['vscode'],
+          patterns: [{ group: ['**/cli/**'], message: 'The server does not know the CLI.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/src/cli/**/*.ts', 'server/src/node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['vscode'],
+          patterns: [
+            {
+              group: ['vscode-*', '**/lsp/**'],
+              message: 'Only server/src/lsp knows LSP (see ARCHITECTURE.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', 'scripts/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

@@ -1,7 +1,8 @@
 // Build: generate the IAM data, then bundle the client, the language server and the CLI with
 // esbuild. tsc only type-checks (npm run typecheck). Runs on `npm ci` through `prepare`.
 import { build } from 'esbuild';
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
@@ -45,4 +46,15 @@ for (const entry of entries) {
   });
   if (entry.bin) chmodSync(join(root, entry.out), 0o755);
 }
+// vscode-languageclient kills a server that does not exit on stop with this script, found beside the bundle.
+const require = createRequire(import.meta.url);
+copyFileSync(
+  join(
+    dirname(require.resolve('vscode-languageclient/node')),
+    'lib',
+    'node',
+    'terminateProcess.sh',
+  ),
+  join(root, 'dist', 'terminateProcess.sh'),
+);
 console.log(`built ${entries.map((e) => e.out).join(', ')}`);

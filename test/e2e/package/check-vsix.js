@@ -38,6 +38,7 @@ const ALLOWED = [
   /^extension\.vsixmanifest$/,
   /^extension\/package\.json$/,
   /^extension\/dist\/(client|server|cli)\.js$/,
+  /^extension\/dist\/terminateProcess\.sh$/,
   /^extension\/server\/data\/.+\.json$/,
   /^extension\/syntaxes\/[\w.-]+\.tmLanguage\.json$/,
   /^extension\/docs\/rules\/[\w-]+\.md$/,
@@ -49,6 +50,7 @@ const REQUIRED = [
   'extension/package.json',
   'extension/dist/client.js',
   'extension/dist/server.js',
+  'extension/dist/terminateProcess.sh',
   'extension/server/data/iam/index.json',
   'extension/images/icon.png',
   ...JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).contributes.grammars.map(
