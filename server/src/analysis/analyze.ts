@@ -1,6 +1,6 @@
 import { parseDocumentText, type Node, type ParsedDocument, type Range } from './document';
 import type { Catalog } from './iam/catalog';
-import { buildModel, type DocumentKind, type DocumentModel } from './model';
+import { buildModel, type DocumentKind, type DocumentModel, type PolicyType } from './model';
 import fileTooLarge from './rules/file-too-large';
 import { RULES, RULES_BY_ID } from './rules/registry';
 import type { Finding, Fix, ResolvedOptions, SeveritySetting } from './rules/rule';
@@ -20,6 +20,11 @@ export interface AnalyzeOptions {
   readonly maxSize?: number;
   /** The user named this file: report `parse-error` even when its kind cannot be told. */
   readonly explicit?: boolean;
+  /**
+   * What a standalone policy document is (from the config's `policyTypes`); detected from the
+   * content when absent. Templates ignore it.
+   */
+  readonly policyType?: Exclude<PolicyType, 'unknown'>;
 }
 
 export interface Analysis {
@@ -44,7 +49,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const internalErrors: string[] = [];
   let model: DocumentModel;
   try {
-    model = buildModel(document);
+    model = buildModel(document, { policyType: options.policyType });
   } catch (error) {
     internalErrors.push(`model: ${describe(error)}`);
     model = EMPTY_MODEL;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, parse, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
+import { POLICY_TYPES, type PolicyType } from '../analysis/model';
 import { RULES_BY_ID } from '../analysis/rules/registry';
 import type { SeveritySetting } from '../analysis/rules/rule';
 
@@ -12,6 +13,7 @@ const KNOWN_KEYS = new Set([
   'allowActions',
   'ignore',
   'maxFileSize',
+  'policyTypes',
   '$schema',
 ]);
 
@@ -34,11 +36,21 @@ export interface ScopewiseConfig {
   readonly allowActions: readonly string[];
   readonly ignore: readonly { path: string; rule: string | undefined }[];
   readonly maxFileSize: number | undefined;
+  /** `policyTypes`: globs (relative to the config's folder) to the type of the policies they match. */
+  readonly policyTypes: readonly { glob: string; type: ConfiguredPolicyType }[];
+  /**
+   * The policy type `policyTypes` gives a standalone policy file (the first glob that matches, in
+   * the order written), or undefined to detect it from the content.
+   */
+  policyTypeFor(filePath: string): ConfiguredPolicyType | undefined;
   /** True when `filePath` is excluded by `exclude` (relative to the config's folder). */
   isExcluded(filePath: string): boolean;
   /** True when `ignore` suppresses `rule` in `filePath`. */
   isIgnored(filePath: string, rule: string): boolean;
 }
+
+/** A policy type a user can name in `policyTypes`. */
+export type ConfiguredPolicyType = Exclude<PolicyType, 'unknown'>;
 
 export const DEFAULT_CONFIG: ScopewiseConfig = makeConfig(undefined, {});
 
@@ -108,12 +120,17 @@ function makeConfig(file: string | undefined, record: Record<string, unknown>): 
   if (maxFileSize !== undefined && (typeof maxFileSize !== 'number' || !(maxFileSize > 0))) {
     throw new ConfigError(where, '"maxFileSize" must be a positive number of bytes');
   }
+  const policyTypes = readPolicyTypes(where, record.policyTypes);
   const folder = file ? dirname(file) : undefined;
   const relativeTo = (filePath: string) =>
     (folder ? relative(folder, filePath) : filePath).split(sep).join('/');
   // "./build/**" and "/build/**" mean the same as "build/**": globs are relative to the config's folder.
   const excludeGlobs = exclude.map((glob) => glob.replace(/^(\.\/|\/)+/, ''));
   const excludeMatch = excludeGlobs.length ? picomatch(excludeGlobs, { dot: true }) : undefined;
+  const policyTypeMatchers = policyTypes.map((entry) => ({
+    type: entry.type,
+    match: picomatch(entry.glob.replace(/^(\.\/|\/)+/, ''), { dot: true }),
+  }));
   const ignoreMatchers = ignore.map((entry) => ({
     rule: entry.rule,
     match: picomatch(entry.path, { dot: true }),
@@ -125,6 +142,11 @@ function makeConfig(file: string | undefined, record: Record<string, unknown>): 
     allowActions,
     ignore,
     maxFileSize: maxFileSize as number | undefined,
+    policyTypes,
+    policyTypeFor: (filePath) => {
+      const path = relativeTo(filePath);
+      return policyTypeMatchers.find((m) => m.match(path))?.type;
+    },
     isExcluded: (filePath) =>
       excludeMatch ? isUnderMatch(excludeMatch, relativeTo(filePath)) : false,
     isIgnored: (filePath, rule) => {
@@ -132,6 +154,32 @@ function makeConfig(file: string | undefined, record: Record<string, unknown>): 
       return ignoreMatchers.some((m) => (m.rule === undefined || m.rule === rule) && m.match(path));
     },
   };
+}
+
+const POLICY_TYPE_NAMES: ReadonlySet<string> = new Set(POLICY_TYPES);
+
+/** Validates `"policyTypes": { "<glob>": "<type>" }`, keeping the order written. */
+function readPolicyTypes(
+  where: string,
+  value: unknown,
+): { glob: string; type: ConfiguredPolicyType }[] {
+  if (value === undefined) return [];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(
+      where,
+      '"policyTypes" must be an object of file glob to policy type, for example { "scps/**": "service-control" }',
+    );
+  }
+  return Object.entries(value).map(([glob, type]) => {
+    if (glob.trim() === '') throw new ConfigError(where, '"policyTypes" has an empty glob');
+    if (typeof type !== 'string' || !POLICY_TYPE_NAMES.has(type)) {
+      throw new ConfigError(
+        where,
+        `"policyTypes" gives "${glob}" the type ${JSON.stringify(type)}; use one of ${POLICY_TYPES.join(', ')}`,
+      );
+    }
+    return { glob, type: type as ConfiguredPolicyType };
+  });
 }
 
 /** A path is excluded when it or one of its folders matches, so `"build"` excludes `build/x.json`. */

@@ -1,7 +1,8 @@
-import { getValue, type ObjectNode, type ParsedDocument } from '../document';
+import { getValue, type Node, type ObjectNode, type ParsedDocument } from '../document';
 import { detectKind, type DocumentKind } from './kind';
-import { readPolicy, type Policy } from './policy';
+import { readPolicy, type Policy, type PolicyType } from './policy';
 import { embeddedPolicies, readTemplate, type Template } from './template';
+import { alternatives, stringItems } from './values';
 
 export * from './kind';
 export * from './policy';
@@ -15,13 +16,28 @@ export interface DocumentModel {
   readonly policies: readonly Policy[];
 }
 
-export function buildModel(document: ParsedDocument): DocumentModel {
+/** What the host knows about a document beyond its text. */
+export interface ModelOptions {
+  /**
+   * The type of a standalone policy document, from the configuration (`policyTypes`). Nothing in
+   * a document tells an SCP, an RCP or a permissions boundary from other policies, so only the
+   * user can say so; templates ignore this, since there the holding property decides.
+   */
+  readonly policyType?: Exclude<PolicyType, 'unknown'>;
+}
+
+/** Builds the model of a parsed document. Never throws. */
+export function buildModel(document: ParsedDocument, options: ModelOptions = {}): DocumentModel {
   const root = document.root;
   const kind = detectKind(root);
   if (root?.kind !== 'object') return { kind, template: undefined, policies: [] };
   switch (kind) {
-    case 'iam-policy':
-      return { kind, template: undefined, policies: [readPolicy(root, standaloneType(root))] };
+    case 'iam-policy': {
+      const policy = options.policyType
+        ? readPolicy(root, options.policyType)
+        : readPolicy(root, standalonePolicyType(root), undefined, true);
+      return { kind, template: undefined, policies: [policy] };
+    }
     case 'cloudformation': {
       const template = readTemplate(root);
       return { kind, template, policies: embeddedPolicies(template) };
@@ -31,12 +47,54 @@ export function buildModel(document: ParsedDocument): DocumentModel {
   }
 }
 
-/** A standalone policy with a principal is resource-based (or a trust policy); otherwise identity-based. */
-function standaloneType(root: ObjectNode): 'identity' | 'resource' {
-  const statement = getValue(root, 'Statement');
-  const statements = statement?.kind === 'array' ? statement.items : statement ? [statement] : [];
-  const hasPrincipal = statements.some(
-    (s) => getValue(s, 'Principal') !== undefined || getValue(s, 'NotPrincipal') !== undefined,
-  );
-  return hasPrincipal ? 'resource' : 'identity';
+/** Actions a role trust policy may hold: assuming the role, and what comes with the session. */
+const TRUST_ACTION = /^sts:(AssumeRole[A-Za-z*]*|TagSession|SetSourceIdentity|SetContext|\*)$/i;
+const ASSUME_ROLE = /^sts:AssumeRole/i;
+
+/**
+ * The type of a standalone policy document, from its content. A role trust policy grants only
+ * `sts:AssumeRole*` and session actions, at least one `sts:AssumeRole*`, and either names
+ * principals or names no resources (a trust policy missing its principal is still one; an identity
+ * policy granting `sts:AssumeRole` needs a `Resource`). Other documents with principals are
+ * resource-based policies, and the rest identity policies (a permissions boundary looks the same).
+ */
+export function standalonePolicyType(root: ObjectNode): 'identity' | 'resource' | 'trust' {
+  const statements = statementObjects(getValue(root, 'Statement'));
+  const has = (s: ObjectNode, ...names: string[]) =>
+    names.some((name) => getValue(s, name) !== undefined);
+  const withPrincipal = statements.filter((s) => has(s, 'Principal', 'NotPrincipal'));
+  if (withPrincipal.length === 0) {
+    const trustLike =
+      statements.length > 0 &&
+      !statements.some((s) => has(s, 'Resource', 'NotResource')) &&
+      grantsOnlyRoleSessions(statements);
+    return trustLike ? 'trust' : 'identity';
+  }
+  return grantsOnlyRoleSessions(withPrincipal) ? 'trust' : 'resource';
+}
+
+/** Every statement grants only trust-policy actions, and at least one grants `sts:AssumeRole*`. */
+function grantsOnlyRoleSessions(statements: readonly ObjectNode[]): boolean {
+  let assumesRole = false;
+  for (const statement of statements) {
+    const actions = stringItems(getValue(statement, 'Action'));
+    if (actions.length === 0) return false;
+    for (const action of actions) {
+      if (action.value === undefined) continue;
+      if (!TRUST_ACTION.test(action.value)) return false;
+      if (ASSUME_ROLE.test(action.value)) assumesRole = true;
+    }
+  }
+  return assumesRole;
+}
+
+function statementObjects(value: Node | undefined): ObjectNode[] {
+  const result: ObjectNode[] = [];
+  for (const alternative of alternatives(value)) {
+    const items = alternative.kind === 'array' ? alternative.items : [alternative];
+    for (const item of items) {
+      for (const choice of alternatives(item)) if (choice.kind === 'object') result.push(choice);
+    }
+  }
+  return result;
 }

@@ -1,17 +1,36 @@
 import { getProperty, type Node, type ObjectNode, type Property } from '../document';
-import { alternatives, stringItems, type LocatedValue } from './values';
+import { alternatives, intrinsicName, stringItems, type LocatedValue } from './values';
 
-/** What a policy is used as; decides which elements it needs (issue 3 builds on this). */
+/**
+ * What a policy is used as; decides which elements it needs and allows. Inside templates it comes
+ * from the property that holds the policy; standalone documents are told apart by their content
+ * (`standalonePolicyType`) unless the configuration says what they are.
+ */
 export type PolicyType =
   | 'identity'
   | 'resource'
   | 'trust'
   | 'permissions-boundary'
+  /** An AWS Organizations service control policy (SCP); only the configuration can say so. */
   | 'service-control'
+  /** An AWS Organizations resource control policy (RCP); only the configuration can say so. */
+  | 'resource-control'
   /** An AWS IoT policy: IAM grammar, but its actions are IoT's alone. */
   | 'iot'
   | 'unknown';
 
+/** Every policy type, for validating settings. */
+export const POLICY_TYPES: readonly Exclude<PolicyType, 'unknown'>[] = [
+  'identity',
+  'resource',
+  'trust',
+  'permissions-boundary',
+  'service-control',
+  'resource-control',
+  'iot',
+];
+
+/** The statement elements of the IAM policy grammar. */
 export const STATEMENT_ELEMENTS = [
   'Sid',
   'Effect',
@@ -25,6 +44,7 @@ export const STATEMENT_ELEMENTS = [
 ] as const;
 export type StatementElement = (typeof STATEMENT_ELEMENTS)[number];
 
+/** One statement of a policy, with its elements as located nodes. */
 export interface Statement {
   readonly node: ObjectNode;
   readonly policy: Policy;
@@ -35,12 +55,18 @@ export interface Statement {
   values(name: 'Action' | 'NotAction' | 'Resource' | 'NotResource'): LocatedValue[];
 }
 
+/** One policy document, standalone or embedded in a template. */
 export interface Policy {
   /** The policy document object (the one holding `Version` and `Statement`). */
   readonly node: ObjectNode;
   readonly type: PolicyType;
   /** For embedded policies: the template resource that holds it. */
   readonly resource?: { readonly name: string; readonly type: string };
+  /**
+   * True when `type` was inferred from the content of a standalone document (not from where the
+   * policy sits, nor from the configuration): the owning service is then unknown.
+   */
+  readonly typeFromContent?: boolean;
   readonly statements: readonly Statement[];
 }
 
@@ -49,9 +75,10 @@ export function readPolicy(
   node: ObjectNode,
   type: PolicyType,
   resource?: { name: string; type: string },
+  typeFromContent = false,
 ): Policy {
   const statements: Statement[] = [];
-  const policy: Policy = { node, type, resource, statements };
+  const policy: Policy = { node, type, resource, typeFromContent, statements };
   for (const statementNode of statementNodes(getProperty(node, 'Statement')?.value)) {
     statements.push(readStatement(statementNode, policy));
   }
@@ -73,8 +100,9 @@ function statementNodes(value: Node | undefined): ObjectNode[] {
   return result;
 }
 
+/** A statement is a plain object: intrinsics other than `Fn::If` (`Ref`, `Fn::Sub`, ...) are unknown values. */
 function isStatementObject(node: Node): node is ObjectNode {
-  return node.kind === 'object' && node.tag === undefined;
+  return node.kind === 'object' && node.tag === undefined && intrinsicName(node) === undefined;
 }
 
 function readStatement(node: ObjectNode, policy: Policy): Statement {
