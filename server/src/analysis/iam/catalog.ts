@@ -1,4 +1,4 @@
-import type { CatalogSource, ServiceDetailData } from './data';
+import type { CatalogSource, ConditionKeyData, ServiceDetailData } from './data';
 
 export type AccessLevel = 'List' | 'Read' | 'Write' | 'Permissions management' | 'Tagging';
 
@@ -53,16 +53,20 @@ export interface ActionDetail extends ActionInfo {
   readonly conditionKeys: readonly string[];
 }
 
-export interface ConditionKeyDetail {
-  readonly name: string;
-  readonly type: string;
-  readonly description: string;
+/** A condition key as the catalog defines it; templated names hold `${...}` or `<...>`. */
+export type ConditionKeyDetail = ConditionKeyData;
+
+/** Condition keys indexed for lookup: exact names (lower-case) and templated names as patterns. */
+interface ConditionKeyIndex {
+  readonly list: readonly ConditionKeyDetail[];
+  readonly exact: Map<string, ConditionKeyDetail>;
+  readonly templates: readonly { readonly pattern: RegExp; readonly detail: ConditionKeyDetail }[];
 }
 
 interface LoadedService {
   readonly actions: Map<string, ActionDetail>;
   readonly resourceTypes: Map<string, ResourceTypeDetail>;
-  readonly conditionKeys: Map<string, ConditionKeyDetail>;
+  readonly conditionKeys: ConditionKeyIndex;
 }
 
 export interface LevelCounts {
@@ -87,6 +91,8 @@ export class Catalog {
   private all: readonly ActionInfo[] | undefined;
   private readonly countCache = new WeakMap<readonly ActionInfo[], LevelCounts>();
   private readonly scopableCache = new WeakMap<readonly ActionInfo[], readonly ActionInfo[]>();
+  private readonly globalKeys: ConditionKeyIndex;
+  private readonly keyHosts: readonly { readonly pattern: RegExp; readonly services: string[] }[];
 
   constructor(private readonly dataSource: CatalogSource) {
     const { index } = dataSource;
@@ -112,6 +118,11 @@ export class Catalog {
       this.services.set(entry.prefix, service);
     }
     this.actionCount = count;
+    this.globalKeys = indexConditionKeys(index.globalConditionKeys ?? []);
+    this.keyHosts = (index.conditionKeyHosts ?? []).map((host) => ({
+      pattern: conditionKeyPattern(host.prefix),
+      services: [...host.services],
+    }));
   }
 
   /** The catalog's date, `YYYY-MM-DD`. */
@@ -209,7 +220,36 @@ export class Catalog {
 
   /** A service-specific condition key, as written in the catalog (`s3:prefix`, `aws:ResourceTag/${TagKey}`). */
   conditionKey(prefix: string, name: string): ConditionKeyDetail | undefined {
-    return this.loaded(prefix)?.conditionKeys.get(name.toLowerCase());
+    return this.loaded(prefix)?.conditionKeys.exact.get(name.toLowerCase());
+  }
+
+  /**
+   * The key of a service that a key used in a policy stands for: the exact name, else a templated
+   * one whose placeholder takes the rest (`s3:ExistingObjectTag/env` is `s3:ExistingObjectTag/<key>`).
+   */
+  findServiceConditionKey(prefix: string, used: string): ConditionKeyDetail | undefined {
+    const keys = this.loaded(prefix)?.conditionKeys;
+    return keys ? findKey(keys, used) : undefined;
+  }
+
+  /** Every condition key a service defines (empty for unknown services). */
+  serviceConditionKeys(prefix: string): readonly ConditionKeyDetail[] {
+    return this.loaded(prefix)?.conditionKeys.list ?? [];
+  }
+
+  /** A global condition key (`aws:SourceIp`, `aws:PrincipalTag/team`), matched like service keys. */
+  globalConditionKey(used: string): ConditionKeyDetail | undefined {
+    return findKey(this.globalKeys, used);
+  }
+
+  globalConditionKeys(): readonly ConditionKeyDetail[] {
+    return this.globalKeys.list;
+  }
+
+  /** Services other than `keyPrefix` itself that define keys with that prefix (`saml` → `sts`). */
+  conditionKeyHosts(keyPrefix: string): readonly string[] {
+    const lower = keyPrefix.toLowerCase();
+    return this.keyHosts.filter((host) => host.pattern.test(lower)).flatMap((h) => h.services);
   }
 
   private loaded(prefix: string): LoadedService | undefined {
@@ -230,8 +270,7 @@ export class Catalog {
   private build(service: ServiceInfo, data: ServiceDetailData): LoadedService {
     const resourceTypes = new Map<string, ResourceTypeDetail>();
     for (const r of data.resourceTypes) resourceTypes.set(r.name.toLowerCase(), r);
-    const conditionKeys = new Map<string, ConditionKeyDetail>();
-    for (const c of data.conditionKeys) conditionKeys.set(c.name.toLowerCase(), c);
+    const conditionKeys = indexConditionKeys(data.conditionKeys);
     const actions = new Map<string, ActionDetail>();
     for (const a of data.actions) {
       const info = service.byName.get(a.name.toLowerCase());
@@ -249,6 +288,40 @@ export class Catalog {
     }
     return { actions, resourceTypes, conditionKeys };
   }
+}
+
+const PLACEHOLDER = /\$\{[^}]*\}|<[^>]*>/g;
+
+/** Whether a catalog key name is templated (`aws:RequestTag/${TagKey}`, `s3:ExistingObjectTag/<key>`). */
+export function isTemplatedKey(name: string): boolean {
+  return /\$\{[^}]*\}|<[^>]*>/.test(name);
+}
+
+/** A catalog key name as a case-insensitive pattern whose placeholders match any non-empty text. */
+export function conditionKeyPattern(name: string): RegExp {
+  const source = name
+    .split(PLACEHOLDER)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.+');
+  return new RegExp(`^${source}$`, 'i');
+}
+
+function indexConditionKeys(list: readonly ConditionKeyDetail[]): ConditionKeyIndex {
+  const exact = new Map<string, ConditionKeyDetail>();
+  const templates: { pattern: RegExp; detail: ConditionKeyDetail }[] = [];
+  for (const detail of list) {
+    exact.set(detail.name.toLowerCase(), detail);
+    if (isTemplatedKey(detail.name)) {
+      templates.push({ pattern: conditionKeyPattern(detail.name), detail });
+    }
+  }
+  return { list, exact, templates };
+}
+
+function findKey(keys: ConditionKeyIndex, used: string): ConditionKeyDetail | undefined {
+  return (
+    keys.exact.get(used.toLowerCase()) ?? keys.templates.find((t) => t.pattern.test(used))?.detail
+  );
 }
 
 export function hasWildcard(text: string): boolean {

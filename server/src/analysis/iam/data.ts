@@ -13,6 +13,27 @@ export interface IamIndexData {
     /** One digit per action: 1 when the action accepts only `*` as its resource. */
     readonly wildcardOnly: string;
   }[];
+  /**
+   * Condition keys available in every request (`aws:SourceIp`, `aws:ResourceTag/${TagKey}`, ...).
+   * Optional so that data generated before they were added still loads.
+   */
+  readonly globalConditionKeys?: readonly ConditionKeyData[];
+  /**
+   * Condition-key prefixes defined by services other than the one of that name, lower-case
+   * (`saml` keys live in `sts`, some `ec2` keys in `ssm`); prefixes may hold `${...}` placeholders.
+   */
+  readonly conditionKeyHosts?: readonly {
+    readonly prefix: string;
+    readonly services: readonly string[];
+  }[];
+}
+
+/** One condition key: its name as AWS writes it (templated keys hold a `${...}` or `<...>` placeholder). */
+export interface ConditionKeyData {
+  readonly name: string;
+  /** String, ARN, Bool, Date, IPAddress, Numeric, Binary, or ArrayOf one of them. */
+  readonly type: string;
+  readonly description: string;
 }
 
 export interface ServiceDetailData {
@@ -32,11 +53,7 @@ export interface ServiceDetailData {
     readonly arn: string;
     readonly conditionKeys: readonly string[];
   }[];
-  readonly conditionKeys: readonly {
-    readonly name: string;
-    readonly type: string;
-    readonly description: string;
-  }[];
+  readonly conditionKeys: readonly ConditionKeyData[];
 }
 
 /**
