@@ -1,20 +1,27 @@
-// RESTORED by the issue-3 over-broad-grants engineer: this file was overwritten by mistake and
-// rebuilt from the tsx transpile cache of 03:35:58 (logic verbatim; types and comments inferred).
-// Its author should compare it with their own copy and restore their comments.
 import type { Node, Property, ScalarNode } from '../document';
 import { alternatives, intrinsicName, type Statement } from '../model';
 import { isTemplatedKey, type Catalog, type ConditionKeyDetail } from './catalog';
 import { editDistance, nearestServices } from './nearest';
 
+/** The value types of condition keys once `ArrayOf` is taken off. */
 export type KeyBaseType = 'String' | 'ARN' | 'Bool' | 'Date' | 'IPAddress' | 'Numeric' | 'Binary';
 
+/** A condition key used in a policy, resolved to the catalog's definition. */
 export interface ResolvedConditionKey {
   readonly detail: ConditionKeyDetail;
+  /** True for keys available in every request (`aws:SourceIp`, `aws:PrincipalTag/...`). */
   readonly global: boolean;
+  /** `String` for `ArrayOfString`; undefined for a type the table does not know. */
   readonly baseType: KeyBaseType | undefined;
+  /** True for `ArrayOf...` keys, which hold a set of values. */
   readonly multiValued: boolean;
 }
 
+/**
+ * `known`: the catalog defines the key. `unknown`: it does not (the service prefix is unknown, or
+ * the service does not define that key). `unverifiable`: the key cannot be judged (an identity
+ * provider's claim, a `${...}` substitution), so rules must stay silent.
+ */
 export type ConditionKeyResolution =
   | { readonly status: 'known'; readonly key: ResolvedConditionKey }
   | { readonly status: 'unverifiable' }
@@ -36,18 +43,33 @@ const BASE_TYPES = new Map<string, KeyBaseType>([
 function resolved(detail: ConditionKeyDetail, global: boolean): ConditionKeyResolution {
   const type = detail.type.trim();
   const multiValued = /^arrayof/i.test(type);
-  const base = BASE_TYPES.get((multiValued ? type.slice(7) : type).toLowerCase());
-  return { status: 'known', key: { detail, global, baseType: base, multiValued } };
+  const baseType = BASE_TYPES.get(
+    (multiValued ? type.slice('ArrayOf'.length) : type).toLowerCase(),
+  );
+  return { status: 'known', key: { detail, global, baseType, multiValued } };
 }
 
+/**
+ * An identity provider's prefix (`token.actions.githubusercontent.com`,
+ * `oidc.eks.<region>.amazonaws.com/id/<id>`): any OIDC provider registered in the account can be
+ * named, with claims (`aud`, `sub`, `amr`) the catalog does not list for every provider.
+ */
 function isProviderPrefix(prefix: string): boolean {
   return prefix.includes('.') || prefix.includes('/');
 }
 
-/** Resolves a condition key as used in a policy against the global and service keys. */
+/**
+ * Resolves a condition key as written in a policy (case-insensitive): global keys, the key's own
+ * service, services that host keys of that prefix (`saml:` in sts), and templated keys
+ * (`aws:ResourceTag/${TagKey}`, `s3:ExistingObjectTag/<key>`,
+ * `kms:EncryptionContext:${EncryptionContextKey}`), whose placeholder takes any text. The
+ * statement's actions do not matter: a key of another service is valid wherever the catalog
+ * defines it (`kms:ViaService` beside S3 actions).
+ */
 export function resolveConditionKey(catalog: Catalog, used: string): ConditionKeyResolution {
-  const colon = used.indexOf(':');
+  // A `${...}` in a key is a substitution by some other tool; nothing to judge.
   if (used.includes('${')) return { status: 'unverifiable' };
+  const colon = used.indexOf(':');
   if (colon <= 0 || colon === used.length - 1) return { status: 'unknown', prefixKnown: false };
   const prefix = used.slice(0, colon);
   const global = catalog.globalConditionKey(used);
@@ -65,15 +87,22 @@ export function resolveConditionKey(catalog: Catalog, used: string): ConditionKe
   };
 }
 
+/** The fixed text before a templated catalog key's placeholder (`aws:PrincipalTag/`). */
 function templateHead(name: string): string | undefined {
   const match = /\$\{[^}]*\}|<[^>]*>/.exec(name);
   return match ? name.slice(0, match.index) : undefined;
 }
 
-/** The known condition keys nearest to an unknown one, best first. */
+/**
+ * The real keys closest to a misspelt one, best first, written as the user would use them: a
+ * templated key keeps the user's own suffix (`aws:ResourceTags/env` → `aws:ResourceTag/env`), and
+ * a templated key named without its suffix (`aws:RequestTag`) comes back as the template.
+ */
 export function nearestConditionKeys(catalog: Catalog, used: string, max = 3): string[] {
   const colon = used.indexOf(':');
-  const prefix = colon > 0 ? used.slice(0, colon) : used;
+  // A key written without its prefix (`SourceVpce`) is most likely a global `aws:` key.
+  const wanted = colon > 0 ? used : `aws:${used}`;
+  const prefix = wanted.slice(0, wanted.indexOf(':'));
   const services = catalog.service(prefix)
     ? [prefix]
     : nearestServices(catalog, prefix).map((s) => s.prefix);
@@ -83,24 +112,35 @@ export function nearestConditionKeys(catalog: Catalog, used: string, max = 3): s
       catalog.serviceConditionKeys(s),
     ),
   ];
-  const limit = Math.max(2, Math.floor(used.length / 4));
+  const limit = Math.max(2, Math.floor(wanted.length / 4));
+  const lower = wanted.toLowerCase();
   const scored = new Map<string, number>();
-  for (const candidate of candidates) {
-    const head = templateHead(candidate.name);
-    let suggestion = candidate.name;
-    let distance: number;
-    if (head !== undefined) {
-      const cut = userHeadLength(used, head);
-      if (cut === undefined) continue;
-      distance = editDistance(used.slice(0, cut), head, limit);
-      suggestion = head + used.slice(cut);
-      if (isTemplatedKey(suggestion) || cut >= used.length) continue;
-    } else {
-      distance = editDistance(used, candidate.name, limit);
-    }
-    if (distance > limit || suggestion.toLowerCase() === used.toLowerCase()) continue;
+  const offer = (suggestion: string, distance: number) => {
+    if (distance > limit || suggestion.toLowerCase() === used.toLowerCase()) return;
     const before = scored.get(suggestion);
     if (before === undefined || distance < before) scored.set(suggestion, distance);
+  };
+  for (const candidate of candidates) {
+    const name = candidate.name;
+    const head = templateHead(name);
+    if (head === undefined) {
+      // A real key the user's key starts with (`aws:SourceIpAddress`) is a last resort.
+      const startsWith = lower.startsWith(name.toLowerCase()) && name.length > prefix.length + 3;
+      const distance = editDistance(wanted, name, limit);
+      offer(name, startsWith ? Math.min(limit, distance) : distance);
+      continue;
+    }
+    if (lower === head.slice(0, -1).toLowerCase()) {
+      offer(name, 0);
+      continue;
+    }
+    // Compare the fixed part with as much of the user's key, then keep the user's suffix.
+    const cut = userHeadLength(wanted, head);
+    if (cut === undefined || cut >= wanted.length) continue;
+    const suggestion = head + wanted.slice(cut);
+    if (!isTemplatedKey(suggestion)) {
+      offer(suggestion, editDistance(wanted.slice(0, cut), head, limit));
+    }
   }
   const sorted = [...scored].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]));
   const best = sorted[0]?.[1] ?? 0;
@@ -110,20 +150,25 @@ export function nearestConditionKeys(catalog: Catalog, used: string, max = 3): s
     .map(([name]) => name);
 }
 
+/** Where the user's key ends the part that corresponds to a template's fixed head. */
 function userHeadLength(used: string, head: string): number | undefined {
   const separator = head.at(-1);
   if (separator === undefined) return undefined;
-  const from = used.indexOf(':') + 1;
-  const at = used.indexOf(separator, separator === ':' ? Math.max(from, 1) : from);
+  // The head ends with its separator (`/` or `:`); find the same separator after the prefix.
+  const at = used.indexOf(separator, used.indexOf(':') + 1);
   return at < 0 ? undefined : at + 1;
 }
 
+/** One operator of a Condition element and the keys under it. */
 export interface ConditionBlock {
   readonly operator: Property;
   readonly keys: readonly Property[];
 }
 
-/** The operator blocks of a statement's condition, with every `Fn::If` branch included. */
+/**
+ * The operators of a statement's Condition element and the keys under each, with every `Fn::If`
+ * branch; intrinsics standing for a whole block or operator are skipped (unknown is not bad).
+ */
 export function conditionBlocks(statement: Statement): ConditionBlock[] {
   const blocks: ConditionBlock[] = [];
   for (const condition of alternatives(statement.element('Condition')?.value)) {
@@ -156,10 +201,14 @@ export function literalValues(value: Node | undefined): Exclude<ScalarNode, { ki
   return result;
 }
 
-/** A CloudFormation stack policy statement (`Update:*` actions), which has its own grammar. */
+/**
+ * A CloudFormation stack policy statement (`Update:Modify`, `Update:*`): same grammar as IAM, but
+ * its only condition key is `ResourceType`, which IAM does not know.
+ */
 export function isStackPolicyStatement(statement: Statement): boolean {
   const actions = [...statement.values('Action'), ...statement.values('NotAction')];
   return (
-    actions.length > 0 && actions.every((a) => a.value?.toLowerCase().startsWith('update:') === true)
+    actions.length > 0 &&
+    actions.every((a) => a.value?.toLowerCase().startsWith('update:') === true)
   );
 }
