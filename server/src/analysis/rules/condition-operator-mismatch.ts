@@ -38,7 +38,7 @@ export default defineRule({
   fixable: true,
   docs: {
     summary:
-      'A `Condition` uses an operator IAM does not have (error), or an operator that does not fit its key or its values: a String operator on a numeric key, `ForAllValues`/`ForAnyValue` on a single-valued key or none on a multi-valued one, `Bool` with "yes", `IpAddress` with something that is not an address (warnings).',
+      'A `Condition` uses an operator IAM does not have (error), or one that does not fit its key or its values: a String operator on a numeric key, `ForAllValues` on a single-valued key, no set qualifier on a multi-valued global key such as `aws:TagKeys`, `Bool` with "yes", `IpAddress` with something that is not an address (warnings).',
     why: 'IAM rejects an unknown operator when the policy is saved, but only at deploy time, far from the editor. The other mistakes deploy silently and change the outcome: a Numeric key compared with a String operator never matches the way it reads; `ForAllValues` is true when the key is absent from the request, so on a single-valued key it turns an Allow into one that also applies to requests without the key; a multi-valued key such as `aws:TagKeys` compared without a set qualifier behaves differently from what most readers expect; and a value of the wrong shape ("yes" for a Bool, "10.0.0.0/33" for an address) never matches. A `Null` test fits any key and takes "true" (the key is absent) or "false" (it is present). Deny statements are checked too: a broken condition there silently removes a guard rail.',
     bad: {
       language: 'json',
