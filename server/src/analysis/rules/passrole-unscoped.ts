@@ -1,5 +1,6 @@
 import { getValue, stringValue, type Node, type ParsedDocument } from '../document';
 import { insertProperty, replaceWithList } from '../edits';
+import { conditionBranches } from '../iam/principal-conditions';
 import { conditionHasKey, patternCovers, starResources } from '../iam/statement';
 import {
   getAttTarget,
@@ -47,13 +48,16 @@ export default defineRule({
         const grant = passRoleGrant(statement);
         if (!grant) continue;
         const how =
-          grant.value === PASS_ROLE ? `"${PASS_ROLE}"` : `"${grant.value}" grants ${PASS_ROLE} and`;
+          grant.value.toLowerCase() === PASS_ROLE.toLowerCase()
+            ? `"${grant.value}"`
+            : `"${grant.value}" grants ${PASS_ROLE} and`;
+        const limited = conditionHasKey(statement, 'iam:PassedToService');
         const notResource = statement.element('NotResource');
         const stars = starResources(statement);
         if (notResource || stars.length > 0) {
           report({
             at: grant.node,
-            message: `${how} applies to ${notResource ? 'every role outside NotResource' : 'every role ("Resource": "*")'}: whoever holds this can hand any role, including administrator roles, to a service. Name the roles and limit them with iam:PassedToService.`,
+            message: `${how} applies to ${notResource ? 'every role outside NotResource' : 'every role ("Resource": "*")'}: whoever holds this can hand any role, including administrator roles, to a service. ${limited ? 'Name the roles.' : 'Name the roles and limit them with iam:PassedToService.'}`,
             fixes:
               passRoleOnly(statement) && stars.length === 1 && stars[0] && !notResource
                 ? roleFixes(document, model.template, statement, stars[0].node)
@@ -160,6 +164,11 @@ function roleFixes(
 ): Fix[] {
   if (!template) return [];
   const fixes: Fix[] = [];
+  const allowed = passedToServices(statement);
+  // Inside an `Fn::If` the other branch keeps its own roles: scope the branch, add no condition.
+  const direct =
+    star.property?.key.value === 'Resource' ||
+    (star.parent?.kind === 'array' && star.parent.property?.key.value === 'Resource');
   // A role worth passing trusts some service; the role holding this policy is not one to pass.
   for (const resource of template.resources.values()) {
     if (fixes.length >= MAX_ROLE_FIXES) break;
@@ -167,8 +176,10 @@ function roleFixes(
       continue;
     const services = trustedServices(template, resource.name);
     if (services.length === 0) continue;
+    // A statement already limited to some services only passes roles that trust one of them.
+    if (allowed && !services.some((service) => allowed.has(service.toLowerCase()))) continue;
     const edits = [replaceWithList(document, star, [{ getAtt: [resource.name, 'Arn'] }])];
-    if (!statement.element('Condition')) {
+    if (direct && !statement.element('Condition')) {
       const edit = insertProperty(document, statement.node, 'Condition', passedToService(services));
       if (edit) edits.push(edit);
     }
@@ -179,6 +190,18 @@ function roleFixes(
     });
   }
   return fixes;
+}
+
+/** The services an `iam:PassedToService` condition names (lower-case), if it names any. */
+function passedToServices(statement: Statement): Set<string> | undefined {
+  const services = new Set<string>();
+  for (const tests of conditionBranches(statement)) {
+    for (const test of tests ?? []) {
+      if (test.key.value.toLowerCase() !== 'iam:passedtoservice') continue;
+      for (const v of test.values) if (v.value) services.add(v.value.toLowerCase());
+    }
+  }
+  return services.size > 0 ? services : undefined;
 }
 
 /** For named template roles: add the condition with the services their trust policies name. */
