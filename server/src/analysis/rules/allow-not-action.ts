@@ -1,6 +1,7 @@
 import type { ActionInfo, Catalog } from '../iam/catalog';
 import { patternCovers } from '../iam/statement';
 import type { Statement } from '../model';
+import { isStackPolicyStatement } from '../iam/conditions';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -11,7 +12,7 @@ export default defineRule({
   docs: {
     summary:
       'An Allow statement uses `NotAction`, so it grants every action except the few it lists, including every action AWS adds later.',
-    why: '`"Effect": "Allow"` with `NotAction` reads like a restriction but is an allow-list turned inside out: it grants thousands of actions across every service, and each new AWS service or action joins the grant silently. The message counts what remains allowed today (by access level, from the bundled catalog; when `Resource` names ARNs, only the actions of those ARNs\' services are counted). A `Condition` does not silence the rule: conditions limit when or from where the statement applies (a Region, MFA, a network), not which actions it grants, so the grant stays open-ended. Deny statements are never reported: `Deny` with `NotAction` is the recommended guard rail ("deny everything outside this list"). Unknown values in `NotAction` (a `Ref`, an import) only make the count unavailable.',
+    why: '`"Effect": "Allow"` with `NotAction` reads like a restriction but is an allow-list turned inside out: it grants thousands of actions across every service, and each new AWS service or action joins the grant silently. The message counts what remains allowed today (by access level, from the bundled catalog; when `Resource` names ARNs, only the actions of those ARNs\' services are counted). A `Condition` does not silence the rule: conditions limit when or from where the statement applies (a Region, MFA, a network), not which actions it grants, so the grant stays open-ended. Deny statements are never reported: `Deny` with `NotAction` is the recommended guard rail ("deny everything outside this list"). Unknown values in `NotAction` (a `Ref`, an import) only make the count unavailable. CloudFormation stack policies (statements whose actions are all `Update:...`) are not IAM grants and are skipped.',
     bad: {
       language: 'json',
       code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*" }\n  ]\n}\n',
@@ -29,7 +30,9 @@ export default defineRule({
   check({ model, catalog, report }) {
     for (const policy of model.policies) {
       for (const statement of policy.statements) {
-        if (statement.effect !== 'Allow') continue;
+        // CloudFormation stack policies (`Update:*` actions) require `"Principal": "*"` and use
+        // NotAction/NotResource/NotPrincipal to protect chosen resources: not IAM grants.
+        if (statement.effect !== 'Allow' || isStackPolicyStatement(statement)) continue;
         const element = statement.element('NotAction');
         if (!element) continue;
         const counted = remaining(catalog, statement);

@@ -1,5 +1,6 @@
 import { conditionNarrowsPrincipal } from '../iam/principal-conditions';
 import { alternatives, intrinsicName, stringItems, type Statement } from '../model';
+import { isStackPolicyStatement } from '../iam/conditions';
 import { defineRule } from './rule';
 
 /** The message names at most this many excluded principals. */
@@ -13,7 +14,7 @@ export default defineRule({
   docs: {
     summary:
       'An Allow statement uses `NotPrincipal`, so it grants its actions to every principal except the ones it lists, anonymous callers included.',
-    why: '`"Effect": "Allow"` with `NotPrincipal` admits everybody who is not on the list: every AWS account, every role and user in them, and unauthenticated callers. AWS advises against combining them. A `Condition` does not silence the rule, because even a narrowing condition (see `public-principal` for the keys that count) leaves an inverted list that is hard to review; the message says whether one narrows the callers. Deny statements are never reported: `Deny` with `NotPrincipal` is the documented way to refuse everyone except named principals.',
+    why: '`"Effect": "Allow"` with `NotPrincipal` admits everybody who is not on the list: every AWS account, every role and user in them, and unauthenticated callers. AWS advises against combining them. A `Condition` does not silence the rule, because even a narrowing condition (see `public-principal` for the keys that count) leaves an inverted list that is hard to review; the message says whether one narrows the callers. Deny statements are never reported: `Deny` with `NotPrincipal` is the documented way to refuse everyone except named principals. CloudFormation stack policies (statements whose actions are all `Update:...`) are not IAM grants and are skipped.',
     bad: {
       language: 'json',
       code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "NotPrincipal": { "AWS": "arn:aws:iam::111122223333:role/intruder" },\n      "Action": "sqs:SendMessage",\n      "Resource": "arn:aws:sqs:us-east-1:111122223333:jobs"\n    }\n  ]\n}\n',
@@ -31,7 +32,9 @@ export default defineRule({
   check({ model, report }) {
     for (const policy of model.policies) {
       for (const statement of policy.statements) {
-        if (statement.effect !== 'Allow') continue;
+        // CloudFormation stack policies (`Update:*` actions) require `"Principal": "*"` and use
+        // NotAction/NotResource/NotPrincipal to protect chosen resources: not IAM grants.
+        if (statement.effect !== 'Allow' || isStackPolicyStatement(statement)) continue;
         const element = statement.element('NotPrincipal');
         if (!element) continue;
         const except = excluded(statement);

@@ -1,6 +1,7 @@
 import type { Catalog } from '../iam/catalog';
 import { actionEntries } from '../iam/statement';
 import type { Statement } from '../model';
+import { isStackPolicyStatement } from '../iam/conditions';
 import { defineRule } from './rule';
 
 /** The message names at most this many excluded ARNs. */
@@ -14,7 +15,7 @@ export default defineRule({
   docs: {
     summary:
       'An Allow statement in an identity policy uses `NotResource`, so its actions apply to every resource except the few it lists, in this account and others, including resources created later.',
-    why: '`"Effect": "Allow"` with `NotResource` grants the actions on everything that is not excluded: every bucket, key, role or table that exists now or is created later, whatever its name, and resources in other accounts that trust this one. One missed exclusion exposes the resource it should have protected. A `Condition` does not silence the rule, because it limits when the statement applies rather than which resources it reaches. Not reported: Deny statements (`Deny` with `NotResource` is the usual "deny everything except these" guard), statements whose known actions all accept only `"Resource": "*"` (there is nothing to scope), and resource-based and trust policies, where the resource can only be the one the policy is attached to.',
+    why: '`"Effect": "Allow"` with `NotResource` grants the actions on everything that is not excluded: every bucket, key, role or table that exists now or is created later, whatever its name, and resources in other accounts that trust this one. One missed exclusion exposes the resource it should have protected. A `Condition` does not silence the rule, because it limits when the statement applies rather than which resources it reaches. Not reported: Deny statements (`Deny` with `NotResource` is the usual "deny everything except these" guard), statements whose known actions all accept only `"Resource": "*"` (there is nothing to scope), and resource-based and trust policies, where the resource can only be the one the policy is attached to. CloudFormation stack policies (statements whose actions are all `Update:...`) are not IAM grants and are skipped.',
     bad: {
       language: 'json',
       code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::payroll/*" }\n  ]\n}\n',
@@ -34,7 +35,9 @@ export default defineRule({
       // In a resource or trust policy the resource is the one the policy is attached to.
       if (policy.type === 'resource' || policy.type === 'trust') continue;
       for (const statement of policy.statements) {
-        if (statement.effect !== 'Allow') continue;
+        // CloudFormation stack policies (`Update:*` actions) require `"Principal": "*"` and use
+        // NotAction/NotResource/NotPrincipal to protect chosen resources: not IAM grants.
+        if (statement.effect !== 'Allow' || isStackPolicyStatement(statement)) continue;
         const element = statement.element('NotResource');
         if (!element || onlyWildcardActions(catalog, statement)) continue;
         report({

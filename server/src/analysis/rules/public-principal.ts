@@ -3,6 +3,7 @@ import { insertProperty } from '../edits';
 import { conditionNarrowsPrincipal, ineffectiveNarrowing } from '../iam/principal-conditions';
 import { alternatives, intrinsicName, stringItems, type Statement } from '../model';
 import type { Value } from '../render';
+import { isStackPolicyStatement } from '../iam/conditions';
 import { defineRule, type Fix } from './rule';
 
 /** The message names at most this many actions. */
@@ -17,7 +18,7 @@ export default defineRule({
     summary:
       'A resource-based or trust policy allows `"Principal": "*"` (or `{"AWS": "*"}`) and no condition confines the callers to known accounts, organizations or networks.',
     why: [
-      'A `*` principal means everybody: every AWS account and, for most services, unauthenticated callers too. Unless a condition pins the callers down, the bucket, queue, topic, key or role is public. Deny statements are never reported: `Deny` with `"Principal": "*"` (such as the TLS-only bucket policy) is how a resource refuses requests.',
+      'A `*` principal means everybody: every AWS account and, for most services, unauthenticated callers too. Unless a condition pins the callers down, the bucket, queue, topic, key or role is public. Deny statements are never reported: `Deny` with `"Principal": "*"` (such as the TLS-only bucket policy) is how a resource refuses requests. CloudFormation stack policies (statements whose actions are all `Update:...`) are not IAM grants and are skipped.',
       "\n\nThese condition keys count as narrowing, under a matching operator (`StringEquals`, `StringEqualsIgnoreCase`, `StringLike`, `ArnEquals`, `ArnLike`, `IpAddress`, or `ForAnyValue:` with one of them): the caller's account, ARN or organization (`aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:userid`); the resource or account on whose behalf a service calls (`aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOwner`, `aws:SourceOrgID`, `aws:SourceOrgPaths`); the network (`aws:SourceVpc`, `aws:SourceVpce`, `aws:SourceIp`); and the service-specific `kms:CallerAccount`, `s3:DataAccessPointAccount`, `s3:DataAccessPointArn` and `lambda:EventSourceToken`.",
       '\n\nThey do not count when the operator is negated (`StringNotEquals` keeps strangers out of nothing), when it ends in `IfExists` or uses `ForAllValues` (both pass when the key is missing, as it is for anonymous callers and for direct calls that carry no source), under `Null`, or when the value leaves the account open: `*`, `o-*`, an ARN with `*` in its account field, or `0.0.0.0/0`. Values the engine cannot read (a `Ref`, a `!Sub`) count as narrowing. Keys that do not identify the caller do not count either: `aws:username` (user names repeat across accounts), `kms:ViaService` (any account can call through the service), `aws:Referer` and `aws:UserAgent` (the caller sets them), `aws:SecureTransport`, `aws:PrincipalType`, `aws:PrincipalIsAWSService` and `sts:ExternalId`. When the condition has several branches (`Fn::If`), every branch must narrow.',
     ].join(''),
@@ -41,7 +42,9 @@ export default defineRule({
     for (const policy of model.policies) {
       if (policy.type !== 'resource' && policy.type !== 'trust') continue;
       for (const statement of policy.statements) {
-        if (statement.effect !== 'Allow') continue;
+        // CloudFormation stack policies (`Update:*` actions) require `"Principal": "*"` and use
+        // NotAction/NotResource/NotPrincipal to protect chosen resources: not IAM grants.
+        if (statement.effect !== 'Allow' || isStackPolicyStatement(statement)) continue;
         const stars = starPrincipals(statement.element('Principal')?.value);
         if (stars.length === 0 || conditionNarrowsPrincipal(statement)) continue;
         const hint = ineffectiveNarrowing(statement);
