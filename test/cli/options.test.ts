@@ -229,6 +229,22 @@ describe('config', () => {
   });
 });
 
+describe('policy types', () => {
+  it('reads standalone policies under policyTypes globs as the configured type', () => {
+    const dir = join(work, 'policy-types');
+    write(dir, '.scopewise.json', '{ "policyTypes": { "scps/**": "service-control" } }');
+    const scp =
+      '{ "Version": "2012-10-17", "Statement": [{ "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteBucket", "Resource": "*" }] }\n';
+    write(dir, 'scps/deny.json', scp);
+    write(dir, 'bucket/deny.json', scp);
+    const report = json(
+      runCli(['--format', 'json', '--rule', 'public-principal=off'], { cwd: dir }).stdout,
+    );
+    // Only the service control policy may not name a principal.
+    expect(rules(report)).toEqual([['bucket/deny.json'], ['scps/deny.json', 'policy-structure']]);
+  });
+});
+
 describe('--fix', () => {
   it('applies safe fixes in place and keeps CRLF line endings', () => {
     const file = write(work, 'fix-safe/policy.json', MISSING_VERSION);

@@ -123,6 +123,7 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
         rules,
         allowActions: config.allowActions,
         maxSize: config.maxFileSize,
+        policyType: config.policyTypeFor(target.absolutePath),
         explicit: target.explicit,
       });
     const keep = (finding: Finding) => !config.isIgnored(target.absolutePath, finding.rule);

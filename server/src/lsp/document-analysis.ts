@@ -66,6 +66,7 @@ export function analyzeDocument(
     rules: settings.rules,
     allowActions: settings.allowActions,
     maxSize: settings.maxSize,
+    policyType: settings.policyType,
     explicit,
   });
   const findings = settings.excluded

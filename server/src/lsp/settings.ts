@@ -1,6 +1,12 @@
 import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver';
 import { RULES_BY_ID, type SeveritySetting } from '../analysis';
-import { ConfigError, ConfigResolver, DEFAULT_CONFIG, type ScopewiseConfig } from '../node/config';
+import {
+  ConfigError,
+  ConfigResolver,
+  DEFAULT_CONFIG,
+  type ConfiguredPolicyType,
+  type ScopewiseConfig,
+} from '../node/config';
 import { filePathOf } from './document-path';
 import { describeError } from './guard';
 
@@ -9,6 +15,8 @@ export interface DocumentSettings {
   readonly rules: ReadonlyMap<string, SeveritySetting>;
   readonly allowActions: readonly string[];
   readonly maxSize: number | undefined;
+  /** What standalone policies in this file are, from the config's `policyTypes`. */
+  readonly policyType: ConfiguredPolicyType | undefined;
   /** The config's `exclude` covers the file: it shows no findings, as on the command line. */
   readonly excluded: boolean;
   /** The config's `ignore` suppresses this rule in this file. */
@@ -52,6 +60,7 @@ export class SettingsProvider {
       rules,
       allowActions: config.allowActions,
       maxSize: config.maxFileSize,
+      policyType: path !== undefined ? config.policyTypeFor(path) : undefined,
       excluded: path !== undefined && config.isExcluded(path),
       isIgnored: (rule) => path !== undefined && config.isIgnored(path, rule),
     };
