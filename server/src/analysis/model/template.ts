@@ -128,10 +128,13 @@ export function embeddedPolicies(template: Template): Policy[] {
     if (!locations) continue;
     for (const location of locations) {
       for (const node of follow(resource.properties, location.path)) {
+        // SAM `Policies` items may be policy templates or managed policy names; elsewhere every
+        // object at a policy property is a policy, even an empty one.
+        const sam = resource.type.startsWith('AWS::Serverless::');
         if (
           node.kind === 'object' &&
           node.tag === undefined &&
-          getValue(node, 'Statement') !== undefined
+          (!sam || getValue(node, 'Statement') !== undefined)
         ) {
           policies.push(
             readPolicy(node, location.type, { name: resource.name, type: resource.type }),
