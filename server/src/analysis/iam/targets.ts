@@ -91,6 +91,23 @@ const TEMPLATE_ARNS: ReadonlyMap<
   ],
 ]);
 
+/**
+ * The IAM resource type whose ARN a template resource's `Fn::GetAtt X.Arn` (`via: 'Arn'`) or
+ * `Ref X` (`via: 'Ref'`) returns, when that is known: `AWS::S3::Bucket` `Arn` is an `s3/bucket`.
+ */
+export function templateArnType(
+  cfnType: string,
+  via: 'Arn' | 'Ref',
+): { readonly service: string; readonly type: string } | undefined {
+  for (const entry of TEMPLATE_ARNS.get(cfnType) ?? []) {
+    const value = entry.arn('X');
+    if (typeof value !== 'object' || Array.isArray(value)) continue;
+    if (via === 'Arn' && 'getAtt' in value && value.getAtt[1] === 'Arn') return entry;
+    if (via === 'Ref' && 'ref' in value) return entry;
+  }
+  return undefined;
+}
+
 /** An IAM resource type, as `service/type` in lower case (`s3/object`). */
 export type ResourceTypeKey = string;
 
