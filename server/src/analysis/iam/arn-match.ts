@@ -19,7 +19,7 @@ export const ANY_RUN: Token = { set: 'any', loop: true };
 export const FIELD_RUN: Token = { set: 'no-colon', loop: true };
 
 /** Beyond this many tokens a pattern is not analysed (it is treated as matching). */
-const MAX_TOKENS = 4096;
+const MAX_TOKENS = 1024;
 
 function isClass(set: CharSet): set is 'any' | 'no-slash' | 'no-colon' {
   return set === 'any' || set === 'no-slash' || set === 'no-colon';
