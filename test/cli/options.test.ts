@@ -152,6 +152,7 @@ describe('severity options', () => {
         'policy-version',
         'wildcard-action',
         'passrole-unscoped',
+        'privilege-escalation',
         'wildcard-resource',
         'wildcard-action',
       ],

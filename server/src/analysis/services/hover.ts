@@ -1,14 +1,19 @@
-import { nodeAt, type Node, type Range } from '../document';
+import { nodeAt, type Node, type Range, type StringNode } from '../document';
 import type { Analysis } from '../analyze';
 import { hasWildcard, type ActionInfo, type Catalog } from '../iam/catalog';
 import { RULES_BY_ID } from '../rules/registry';
+import { arnHover } from './hover-arn';
+import { conditionKeyHover } from './hover-condition';
 
 export interface HoverResult extends Range {
   /** Markdown. */
   readonly contents: string;
 }
 
-/** Hover at an offset: an IAM action or pattern, plus the findings under the cursor. */
+/**
+ * Hover at an offset: an IAM action or wildcard pattern, a condition key, an ARN, plus the
+ * findings under the cursor.
+ */
 export function hover(
   analysis: Analysis,
   catalog: Catalog,
@@ -17,14 +22,10 @@ export function hover(
   const parts: string[] = [];
   let range: Range | undefined;
   const node = nodeAt(analysis.document.root, offset);
-  if (node?.kind === 'string' && isActionValue(analysis, node)) {
-    const text = hasWildcard(node.value)
-      ? patternHover(catalog, node.value)
-      : actionHover(catalog, node.value);
-    if (text) {
-      parts.push(text);
-      range = node;
-    }
+  const text = node?.kind === 'string' ? valueHover(analysis, catalog, node) : undefined;
+  if (node && text) {
+    parts.push(text);
+    range = node;
   }
   for (const finding of analysis.findings) {
     if (offset < finding.start || offset > finding.end) continue;
@@ -37,6 +38,27 @@ export function hover(
   }
   if (parts.length === 0 || !range) return undefined;
   return { start: range.start, end: range.end, contents: parts.join('\n\n---\n\n') };
+}
+
+function valueHover(analysis: Analysis, catalog: Catalog, node: StringNode): string | undefined {
+  if (isActionValue(analysis, node)) {
+    return hasWildcard(node.value)
+      ? patternHover(catalog, node.value)
+      : actionHover(catalog, node.value);
+  }
+  if (isConditionKey(node)) return conditionKeyHover(catalog, node.value);
+  return arnHover(catalog, node.value);
+}
+
+/** A key directly under a condition operator: `Condition: { StringEquals: { <key>: ... } }`. */
+function isConditionKey(node: StringNode): boolean {
+  const operatorObject = node.parent;
+  if (operatorObject?.kind !== 'object' || node.property !== undefined) return false;
+  if (!operatorObject.properties.some((p) => p.key === node)) return false;
+  return (
+    operatorObject.parent?.kind === 'object' &&
+    operatorObject.parent.property?.key.value === 'Condition'
+  );
 }
 
 function isActionValue(analysis: Analysis, node: Node): boolean {
