@@ -3,7 +3,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'server/data/', 'coverage/', '.e2e/', 'test/e2e/**/*.js'],
+    ignores: [
+      'node_modules/',
+      '.scratch/',
+      'dist/',
+      'server/data/',
+      'coverage/',
+      '.e2e/',
+      'test/e2e/**/*.js',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

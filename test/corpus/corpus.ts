@@ -29,6 +29,19 @@ export const CATEGORIES: ReadonlyMap<string, readonly string[]> = new Map([
       'condition-operator-mismatch',
     ],
   ],
+  [
+    'hardcoded-credential',
+    ['hardcoded-credential', 'plaintext-secret-env', 'parameter-noecho', 'credentials-in-url'],
+  ],
+  [
+    'insecure-bucket',
+    [
+      'bucket-encryption',
+      'bucket-insecure-transport',
+      'bucket-unencrypted-uploads',
+      'public-principal',
+    ],
+  ],
 ]);
 
 export function readManifest(): ManifestRow[] {

@@ -11,26 +11,22 @@ export interface Explanation {
   readonly until?: string;
 }
 
+const ROLE_POLICY_DOCUMENT =
+  'The Guard fixture puts `PolicyDocument` directly on an `AWS::IAM::Role`, a property CloudFormation does not have (inline policies live under `Policies[].PolicyDocument`). Scopewise reads policies only where CloudFormation does.';
+
 export const EXPLANATIONS: readonly Explanation[] = [
   {
     category: 'over-broad-action',
     kind: 'missed',
-    pattern: /no_allow_plus_not_action/,
-    why: 'An Allow with `NotAction` is over-broad; it is the job of `allow-not-action`, which is not implemented yet.',
-    until: 'issue 3 (allow-not-action)',
+    pattern:
+      /iam_role_no_wildcard_actions_on_permissions_tests\/0[45]_|no_allow_plus_not_action_tests\/04_IAM_Role_PolicyDocument/,
+    why: ROLE_POLICY_DOCUMENT,
   },
   {
     category: 'over-broad-resource',
     kind: 'missed',
-    pattern: /no_allow_plus_not_resource/,
-    why: 'An Allow with `NotResource` is over-broad; it is the job of `allow-not-resource`, which is not implemented yet.',
-    until: 'issue 3 (allow-not-resource)',
-  },
-  {
-    category: 'over-broad-action',
-    kind: 'missed',
-    pattern: /iam_role_no_wildcard_actions_on_permissions_tests\/0[45]_/,
-    why: 'The Guard fixture puts `PolicyDocument` directly on an `AWS::IAM::Role`, a property CloudFormation does not have (inline policies live under `Policies[].PolicyDocument`). Scopewise reads policies only where CloudFormation does.',
+    pattern: /no_allow_plus_not_resource_tests\/04_IAM_Role_PolicyDocument/,
+    why: ROLE_POLICY_DOCUMENT,
   },
   {
     category: 'over-broad-action',
@@ -74,8 +70,7 @@ export const EXPLANATIONS: readonly Explanation[] = [
     category: 'unknown-action',
     kind: 'missed',
     pattern: /test_iam_permissions\/021_invalid_s3_bucket_action/,
-    why: 'cfn-lint reports `iam:tagrole` because it appears in an S3 bucket policy, where only `s3:` actions apply. The corpus extracted the action into a standalone identity policy, where `iam:TagRole` is a real action; the context check belongs to `action-resource-mismatch`.',
-    until: 'issue 3 (action-resource-mismatch)',
+    why: 'cfn-lint reports `iam:tagrole` because it appears in an S3 bucket policy, where only `s3:` actions apply. The corpus extracted the action into a standalone identity policy, where `iam:TagRole` is a real action. In a bucket policy, `action-resource-mismatch` reports it (see its fixtures).',
   },
   {
     category: 'unknown-action',
@@ -95,13 +90,40 @@ export const EXPLANATIONS: readonly Explanation[] = [
     category: 'malformed-policy',
     kind: 'missed',
     pattern: /test_(identity|resource)_policy\/|ref-no-value\.yaml/,
-    why: 'cfn-lint reports grammar errors (wrong element types, invalid `Effect`, duplicate `Sid`, misplaced `Ref: AWS::NoValue`); that is `policy-structure`, which is not implemented yet.',
-    until: 'issue 3 (policy-structure)',
+    why: 'The file is `{"Version": "2012-10-18"}` with no `Statement`. A document is an IAM policy when it has a top-level `Statement` (DESIGN section 2), so Scopewise treats this one as some other JSON and says nothing, rather than guessing.',
   },
   {
     category: 'malformed-policy',
     kind: 'flagged',
     pattern: /test_iam_policy_version\/|test_resource_policy_resource_arn\//,
     why: "The file is a bare value from cfn-lint's unit test (`2012-10-17`, `arn:aws:s3:::bucket`), not a JSON document; named explicitly, it is reported as `parse-error`, which is correct for a `.json` file.",
+  },
+  {
+    category: 'malformed-policy',
+    kind: 'flagged',
+    pattern: /managedpolicies\/AWSDeepRacer(AccountAdminAccess|DefaultMultiUserAccess)\.json/,
+    why: "The policy tests `deepracer:` condition keys, and the bundled IAM catalog has no DeepRacer service at all (iam-dataset itself lists these files' DeepRacer actions as unknown); `unknown-condition-key` reports the keys.",
+  },
+  {
+    category: 'malformed-policy',
+    kind: 'flagged',
+    pattern:
+      /managedpolicies\/(AWSSSOServiceRolePolicy|AmazonDataZoneGlueManageAccessRolePolicy)\.json/,
+    why: 'The policy uses a condition key the Service Authorization Reference no longer lists (`aws:PrincipalOrgMasterAccountId`, `lakeformation:GlueARN`); `unknown-condition-key` reports it as a warning with the catalog date.',
+  },
+  {
+    category: 'malformed-policy',
+    kind: 'flagged',
+    pattern:
+      /managedpolicies\/(AmazonCodeGuruReviewer(FullAccess|ServiceRolePolicy)|TagGovernancePolicy|TagPoliciesServiceRolePolicy)\.json/,
+    why: 'An Allow uses `ForAllValues:` on a single-valued key (`codestar-connections:ProviderAction`, `organizations:ServicePrincipal`). `ForAllValues` is true when the key is absent from the request, so the condition may not limit anything; `condition-operator-mismatch` warns. iam-dataset does not check condition semantics.',
+  },
+  {
+    category: 'insecure-bucket',
+    kind: 'missed',
+    pattern:
+      /amazon_s3\/tests\/s3_(bucket_level_public_access_prohibited|bucket_public_(read|write|rw)_(prohibited|acl)|bucket_server_side_encryption_enabled|default_encryption_kms|bucket_ssl_requests_only)_tests\/|CodeBuildProjectEncryption-FAILED/,
+    why: 'Bucket encryption, TLS-only policies, public-access blocks and ACLs are the job of `bucket-encryption`, `bucket-insecure-transport` and related rules, which are not implemented yet; only `public-principal` of this category exists.',
+    until: 'the bucket and encryption rules (DESIGN section 4)',
   },
 ];
