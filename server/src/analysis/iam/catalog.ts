@@ -330,9 +330,18 @@ export function hasWildcard(text: string): boolean {
 
 /** IAM globbing: `*` any run of characters, `?` one character; case-insensitive. */
 export function globToRegExp(glob: string): RegExp {
-  const source = glob
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, 'i');
+  let regex = GLOB_CACHE.get(glob);
+  if (!regex) {
+    const source = glob
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    regex = new RegExp(`^${source}$`, 'i');
+    // Rules test the same few patterns against many names: compile each once.
+    if (GLOB_CACHE.size >= MATCH_CACHE_LIMIT) GLOB_CACHE.clear();
+    GLOB_CACHE.set(glob, regex);
+  }
+  return regex;
 }
+
+const GLOB_CACHE = new Map<string, RegExp>();

@@ -1,5 +1,4 @@
 import type { ActionInfo, Catalog } from '../iam/catalog';
-import { patternCovers } from '../iam/statement';
 import type { Statement } from '../model';
 import { isStackPolicyStatement } from '../iam/conditions';
 import { defineRule } from './rule';
@@ -66,9 +65,9 @@ function remaining(
         ? services.map((s) => catalog.service(s))
         : [...catalog.allServices()]
   ).flatMap((s) => s?.actions ?? []);
-  const left = universe.filter(
-    (a) => !excluded.some((p) => patternCovers(p, `${a.service.prefix}:${a.name}`)),
-  );
+  // `match` is cached per pattern, so a large NotAction list costs one lookup per action.
+  const excludedActions = new Set(excluded.flatMap((p) => catalog.match(p)));
+  const left = universe.filter((a) => !excludedActions.has(a));
   const label = statement.policy.type === 'iot' ? 'IoT ' : services ? `${services.join('/')} ` : '';
   return { excluded: excluded.length, text: describe(catalog, left, label) };
 }
