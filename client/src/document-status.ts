@@ -1,20 +1,8 @@
 import type { Uri } from 'vscode';
-import { NotificationType } from 'vscode-languageclient/node';
+import type { DocumentKind } from '../../server/src/analysis/model/kind';
+import { documentStatusNotification, type DocumentStatus } from '../../server/src/lsp/protocol';
 
-/** The document kinds the server tells apart (DESIGN.md section 2). */
-export type DocumentKind = 'iam-policy' | 'codepipeline' | 'cloudformation' | 'unknown';
-
-/** Sent by the server after each analysis of a document. */
-export interface DocumentStatus {
-  readonly uri: string;
-  readonly kind: DocumentKind;
-  readonly version: number;
-  readonly findings: number;
-}
-
-export const documentStatusNotification = new NotificationType<DocumentStatus>(
-  'scopewise/documentStatus',
-);
+export { documentStatusNotification, type DocumentStatus };
 
 const KIND_LABELS: ReadonlyMap<DocumentKind, string> = new Map([
   ['iam-policy', 'IAM policy'],

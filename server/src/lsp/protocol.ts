@@ -1,5 +1,7 @@
-import { NotificationType } from 'vscode-languageserver';
-import type { DocumentKind } from '../analysis';
+// Shared with the VS Code client (client/src/document-status.ts), so it imports only the protocol
+// package that both sides use, never vscode-languageserver itself.
+import { NotificationType } from 'vscode-languageserver-protocol';
+import type { DocumentKind } from '../analysis/model/kind';
 
 /** Sent after each analysis of an open document; the VS Code client shows `kind` in its status bar. */
 export interface DocumentStatus {
