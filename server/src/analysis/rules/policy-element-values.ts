@@ -37,6 +37,22 @@ function isLooseScalar(document: ParsedDocument, node: Node): boolean {
   return document.format === 'yaml' && (node.kind === 'number' || node.kind === 'boolean');
 }
 
+/** Reports every list entry (each `Fn::If` branch) that is neither a string nor unknown. */
+function reportNonStrings(
+  document: ParsedDocument,
+  items: readonly Node[],
+  subject: string,
+  report: Report,
+): void {
+  for (const item of items) {
+    for (const choice of alternatives(item)) {
+      if (choice.kind === 'string' || isUnknown(choice) || isLooseScalar(document, choice))
+        continue;
+      report({ at: choice, message: `${subject} must be a string, not ${describeKind(choice)}.` });
+    }
+  }
+}
+
 function describeKind(node: Node): string {
   switch (node.kind) {
     case 'object':
@@ -110,16 +126,7 @@ export function checkStringList(
       });
       continue;
     }
-    for (const item of value.items) {
-      for (const choice of alternatives(item)) {
-        if (choice.kind === 'string' || isUnknown(choice) || isLooseScalar(document, choice))
-          continue;
-        report({
-          at: choice,
-          message: `Each entry of "${name}" must be a string, not ${describeKind(choice)}.`,
-        });
-      }
-    }
+    reportNonStrings(document, value.items, `Each entry of "${name}"`, report);
   }
 }
 
@@ -265,16 +272,7 @@ function checkPrincipalEntry(
   for (const value of alternatives(entry.value)) {
     if (value.kind === 'string' || isUnknown(value) || isLooseScalar(document, value)) continue;
     if (value.kind === 'array') {
-      for (const item of value.items) {
-        for (const choice of alternatives(item)) {
-          if (choice.kind === 'string' || isUnknown(choice) || isLooseScalar(document, choice))
-            continue;
-          report({
-            at: choice,
-            message: `Each principal in "${key}" must be a string, not ${describeKind(choice)}.`,
-          });
-        }
-      }
+      reportNonStrings(document, value.items, `Each principal in "${key}"`, report);
       continue;
     }
     report({
