@@ -4,16 +4,28 @@ import actionResourceMismatch from './action-resource-mismatch';
 import allowNotAction from './allow-not-action';
 import allowNotPrincipal from './allow-not-principal';
 import allowNotResource from './allow-not-resource';
+import asymmetricArtifactKey from './asymmetric-artifact-key';
+import bucketEncryption from './bucket-encryption';
+import bucketInsecureTransport from './bucket-insecure-transport';
+import bucketUnencryptedUploads from './bucket-unencrypted-uploads';
 import conditionOperatorMismatch from './condition-operator-mismatch';
+import credentialsInUrl from './credentials-in-url';
 import duplicateKey from './duplicate-key';
 import fileTooLarge from './file-too-large';
+import hardcodedCredential from './hardcoded-credential';
 import invalidArn from './invalid-arn';
+import kmsKeyRotation from './kms-key-rotation';
+import parameterNoecho from './parameter-noecho';
 import parseError from './parse-error';
 import passroleUnscoped from './passrole-unscoped';
+import pipelineArtifacts from './pipeline-artifacts';
+import pipelineStructure from './pipeline-structure';
+import plaintextSecretEnv from './plaintext-secret-env';
 import policyStructure from './policy-structure';
 import policyVersion from './policy-version';
 import privilegeEscalation from './privilege-escalation';
 import publicPrincipal from './public-principal';
+import sensitiveDataInTags from './sensitive-data-in-tags';
 import unknownAction from './unknown-action';
 import unknownConditionKey from './unknown-condition-key';
 import wildcardAction from './wildcard-action';
@@ -24,16 +36,28 @@ export const RULES: readonly Rule[] = [
   allowNotAction,
   allowNotPrincipal,
   allowNotResource,
+  asymmetricArtifactKey,
+  bucketEncryption,
+  bucketInsecureTransport,
+  bucketUnencryptedUploads,
   conditionOperatorMismatch,
+  credentialsInUrl,
   duplicateKey,
   fileTooLarge,
+  hardcodedCredential,
   invalidArn,
+  kmsKeyRotation,
+  parameterNoecho,
   parseError,
   passroleUnscoped,
+  pipelineArtifacts,
+  pipelineStructure,
+  plaintextSecretEnv,
   policyStructure,
   policyVersion,
   privilegeEscalation,
   publicPrincipal,
+  sensitiveDataInTags,
   unknownAction,
   unknownConditionKey,
   wildcardAction,
