@@ -1,0 +1,102 @@
+import { getValue, type Node, type StringNode } from '../document';
+import { alternatives, intrinsicName } from '../model';
+import { credentialKind, isPlaceholderValue, masked } from '../secret-names';
+import { defineRule } from './rule';
+
+/** An e-mail address; the domain needs a dot and a letters-only top-level domain. */
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/;
+/** Reserved example domains (RFC 2606) are placeholders, not anybody's address. */
+const EXAMPLE_DOMAIN =
+  /@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|[\w-]+\.(?:example|invalid|test|localhost))$/i;
+
+export default defineRule({
+  id: 'sensitive-data-in-tags',
+  defaultSeverity: 'info',
+  appliesTo: ['cloudformation', 'codepipeline'],
+  fixable: false,
+  docs: {
+    summary:
+      "An e-mail address, access key, token or private key in a tag (`Tags` as a `[{Key, Value}]` list or as a map) or in a name property (`Name`, `BucketName`, `FunctionName`, ... and a pipeline's `name` and `tags`).",
+    why: 'Tags and resource names are metadata, not data: they are copied into Cost and Usage Reports, Cost Explorer, AWS Config, CloudTrail events, resource ARNs and many service logs, where they are readable by people who have no access to the resource, and AWS advises against putting confidential or personal information in them. A credential there is exposed; an e-mail address is personal data that spreads to billing exports. Intrinsic functions, placeholders and the reserved example domains (`example.com`, `.example`, `.test`) are never reported.',
+    bad: {
+      language: 'yaml',
+      code: 'Resources:\n  Artifacts:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags:\n        - Key: Owner\n          Value: jane.doe@corp.co\n',
+    },
+    good: {
+      language: 'yaml',
+      code: 'Resources:\n  Artifacts:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags:\n        - Key: Owner\n          Value: platform-team\n',
+    },
+    fix: 'Use a team, cost centre or role name instead of a personal address, and never put a credential in a tag or a name: keep it in Secrets Manager. A credential that was in a tag is exposed and must be rotated.',
+    references: [
+      'https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html',
+      'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html',
+      'https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html',
+    ],
+  },
+  check({ document, model, report }) {
+    const check = (node: Node | undefined, what: string) => {
+      for (const choice of alternatives(node)) {
+        if (choice.kind !== 'string') continue;
+        const problem = sensitive(choice);
+        if (problem)
+          report({
+            at: choice,
+            message: `${what} holds ${problem} ("${masked(choice.value)}"); tags and names are copied into billing reports, logs and ARNs where anyone with access to those sees them. ${problem.includes('address') ? 'Use a team or role name instead.' : 'Remove it, keep the secret in Secrets Manager and rotate it.'}`,
+          });
+      }
+    };
+    const template = model.template;
+    if (template) {
+      for (const resource of template.resources.values()) {
+        for (const properties of alternatives(resource.properties)) {
+          if (properties.kind !== 'object') continue;
+          for (const property of properties.properties) {
+            const key = property.key.value;
+            if (key === 'Tags') checkTags(property.value, 'Key', 'Value', check);
+            else if (/Name$/.test(key)) check(property.value, `${key} of "${resource.name}"`);
+          }
+        }
+      }
+    } else if (document.root?.kind === 'object') {
+      const pipeline = getValue(document.root, 'pipeline') ?? document.root;
+      check(getValue(pipeline, 'name'), 'The pipeline name');
+      checkTags(getValue(document.root, 'tags'), 'key', 'value', check);
+    }
+  },
+});
+
+/** Tags as a `[{Key, Value}]` list (CloudFormation, the CodePipeline API) or a map (SAM, SSM). */
+function checkTags(
+  tags: Node | undefined,
+  keyName: string,
+  valueName: string,
+  check: (node: Node | undefined, what: string) => void,
+): void {
+  for (const alternative of alternatives(tags)) {
+    if (alternative.kind === 'array') {
+      for (const item of alternative.items) {
+        for (const tag of alternatives(item)) {
+          const key = getValue(tag, keyName);
+          const label = key?.kind === 'string' ? `Tag "${key.value}"` : 'A tag';
+          check(key, 'A tag key');
+          check(getValue(tag, valueName), label);
+        }
+      }
+    } else if (alternative.kind === 'object' && !intrinsicName(alternative)) {
+      for (const property of alternative.properties) {
+        check(property.key, 'A tag key');
+        check(property.value, `Tag "${property.key.value}"`);
+      }
+    }
+  }
+}
+
+/** What sensitive data a string holds, or `undefined`. */
+function sensitive(node: StringNode): string | undefined {
+  const value = node.value;
+  if (isPlaceholderValue(value)) return undefined;
+  const kind = credentialKind(value);
+  if (kind) return kind;
+  const email = EMAIL.exec(value);
+  return email && !EXAMPLE_DOMAIN.test(email[0]) ? 'an e-mail address' : undefined;
+}
