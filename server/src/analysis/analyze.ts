@@ -37,7 +37,12 @@ export interface Analysis {
   readonly internalErrors: readonly string[];
 }
 
-const EMPTY_MODEL: DocumentModel = { kind: 'unknown', template: undefined, policies: [] };
+const EMPTY_MODEL: DocumentModel = {
+  kind: 'unknown',
+  template: undefined,
+  policies: [],
+  pipelines: [],
+};
 const KIND_HINT = /"?(Statement|AWSTemplateFormatVersion|Resources|pipeline|stages)"?\s*:/;
 
 /** Analyses one document. Never throws: bad input yields findings, engine bugs yield internalErrors. */

@@ -1,10 +1,12 @@
 import { getValue, type Node, type ObjectNode, type ParsedDocument } from '../document';
 import { detectKind, type DocumentKind } from './kind';
 import { readPolicy, type Policy, type PolicyType } from './policy';
+import { readPipelineDocument, templatePipelines, type Pipeline } from './pipeline';
 import { embeddedPolicies, readTemplate, type Template } from './template';
 import { alternatives, stringItems } from './values';
 
 export * from './kind';
+export * from './pipeline';
 export * from './policy';
 export * from './template';
 export * from './values';
@@ -14,6 +16,8 @@ export interface DocumentModel {
   readonly kind: DocumentKind;
   readonly template: Template | undefined;
   readonly policies: readonly Policy[];
+  /** Every CodePipeline declaration: the document's own, or each one in the template. */
+  readonly pipelines: readonly Pipeline[];
 }
 
 /** What the host knows about a document beyond its text. */
@@ -30,20 +34,29 @@ export interface ModelOptions {
 export function buildModel(document: ParsedDocument, options: ModelOptions = {}): DocumentModel {
   const root = document.root;
   const kind = detectKind(root);
-  if (root?.kind !== 'object') return { kind, template: undefined, policies: [] };
+  if (root?.kind !== 'object') return { kind, template: undefined, policies: [], pipelines: [] };
   switch (kind) {
     case 'iam-policy': {
       const policy = options.policyType
         ? readPolicy(root, options.policyType)
         : readPolicy(root, standalonePolicyType(root), undefined, true);
-      return { kind, template: undefined, policies: [policy] };
+      return { kind, template: undefined, policies: [policy], pipelines: [] };
     }
     case 'cloudformation': {
       const template = readTemplate(root);
-      return { kind, template, policies: embeddedPolicies(template) };
+      return {
+        kind,
+        template,
+        policies: embeddedPolicies(template),
+        pipelines: templatePipelines(template),
+      };
+    }
+    case 'codepipeline': {
+      const pipeline = readPipelineDocument(root);
+      return { kind, template: undefined, policies: [], pipelines: pipeline ? [pipeline] : [] };
     }
     default:
-      return { kind, template: undefined, policies: [] };
+      return { kind, template: undefined, policies: [], pipelines: [] };
   }
 }
 

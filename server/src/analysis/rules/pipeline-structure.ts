@@ -1,0 +1,196 @@
+import type { Node } from '../document';
+import type { Action, LocatedValue, Pipeline, Stage } from '../model';
+import { keyOf, spell } from '../pipeline/spelling';
+import { defineRule, type RuleContext } from './rule';
+
+const CATEGORIES = ['Source', 'Build', 'Test', 'Deploy', 'Approval', 'Invoke', 'Compute'];
+const OWNERS = ['AWS', 'ThirdParty', 'Custom'];
+/** Stage and action names (API reference: `[A-Za-z0-9.@\-_]+`, 1 to 100 characters). */
+const NAME = /^[A-Za-z0-9.@\-_]{1,100}$/;
+/** Provider (`[0-9A-Za-z_-]+`, at most 35) and version (at most 9) patterns from the API. */
+const PROVIDER = /^[0-9A-Za-z_-]{1,35}$/;
+const VERSION = /^[0-9A-Za-z_-]{1,9}$/;
+/** The API accepts run orders from 1 to 999. */
+const MAX_RUN_ORDER = 999;
+
+type Report = RuleContext['report'];
+
+export default defineRule({
+  id: 'pipeline-structure',
+  defaultSeverity: 'error',
+  appliesTo: ['codepipeline', 'cloudformation'],
+  fixable: false,
+  docs: {
+    summary:
+      'A CodePipeline declaration that CodePipeline rejects: fewer than two stages, Source actions outside the first stage or other actions inside it, repeated stage or action names, an invalid category, owner, provider, version, `runOrder` or name.',
+    why: 'CodePipeline validates the whole structure when the pipeline is created or updated, and a CloudFormation stack fails (and rolls back) on the first mistake, often after minutes of deploying other resources. Catching these in the editor saves that round trip. Only literal values are judged: a `Ref`, `Fn::Sub` or `Fn::If` is never reported.',
+    bad: {
+      language: 'json',
+      code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "S3Bucket": "app-source", "S3ObjectKey": "app.zip" },\n            "outputArtifacts": [{ "name": "App" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
+    },
+    good: {
+      language: 'json',
+      code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "S3Bucket": "app-source", "S3ObjectKey": "app.zip" },\n            "outputArtifacts": [{ "name": "App" }]\n          }\n        ]\n      },\n      {\n        "name": "Deploy",\n        "actions": [\n          {\n            "name": "Deploy",\n            "actionTypeId": { "category": "Deploy", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "BucketName": "app-site", "Extract": "true" },\n            "inputArtifacts": [{ "name": "App" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
+    },
+    fix: 'Give the pipeline a Source stage first and at least one more stage; keep Source actions in the first stage only; rename repeated stages and actions; use a category from `Source`, `Build`, `Test`, `Deploy`, `Approval`, `Invoke`, `Compute` and an owner from `AWS`, `ThirdParty`, `Custom`; give every action type a version (usually `"1"`) and every action a whole `runOrder` of 1 or more. There is no quick-fix: the right stage layout is a design decision.',
+    references: [
+      'https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html',
+      'https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-valid-providers.html',
+      'https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html',
+      'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-pipeline.html',
+    ],
+  },
+  check({ model, report }) {
+    for (const pipeline of model.pipelines) checkPipeline(pipeline, report);
+  },
+});
+
+function checkPipeline(pipeline: Pipeline, report: Report): void {
+  const stagesKey = spell(pipeline, 'stages');
+  if (pipeline.stagesNode === undefined) {
+    report({
+      at: keyOf(pipeline.node),
+      message: `The pipeline has no "${stagesKey}": it needs a Source stage and at least one more stage.`,
+    });
+  } else if (pipeline.complete && pipeline.stages.length < 2) {
+    report({
+      at: pipeline.stagesNode.property?.key ?? pipeline.stagesNode,
+      message: `The pipeline has ${pipeline.stages.length} stage${pipeline.stages.length === 1 ? '' : 's'}; CodePipeline needs at least two (a Source stage, then at least one more).`,
+    });
+  }
+  checkUnique(
+    pipeline.stages.map((s) => s.name),
+    (name) => `Stage name "${name}" is used by an earlier stage; stage names must be unique.`,
+    report,
+  );
+  for (const stage of pipeline.stages) {
+    checkName(stage.name, 'Stage', report);
+    checkUnique(
+      stage.actions.map((a) => a.name),
+      (name) =>
+        `Action name "${name}" is used by an earlier action in stage "${stage.name?.value ?? '?'}"; action names must be unique within a stage.`,
+      report,
+    );
+    for (const action of stage.actions) checkAction(pipeline, stage, action, report);
+  }
+}
+
+function checkAction(pipeline: Pipeline, stage: Stage, action: Action, report: Report): void {
+  checkName(action.name, 'Action', report);
+  const label = `Action "${action.name?.value ?? '?'}"`;
+  const typeKey = spell(pipeline, 'actionTypeId');
+  if (action.actionTypeId === undefined) {
+    report({ at: anchor(action), message: `${label} has no "${typeKey}".` });
+  } else if (action.actionTypeId.kind === 'object' && action.actionTypeId.tag === undefined) {
+    for (const [camel, value] of [
+      ['category', action.category],
+      ['owner', action.owner],
+      ['provider', action.provider],
+      ['version', action.version],
+    ] as const) {
+      if (value === undefined) {
+        report({
+          at: keyOf(action.actionTypeId),
+          message: `${label}: "${typeKey}" has no "${spell(pipeline, camel)}".`,
+        });
+      }
+    }
+    checkEnum(action.category, CATEGORIES, `${label} has category`, report);
+    checkEnum(action.owner, OWNERS, `${label} has owner`, report);
+    checkPattern(
+      action.provider,
+      PROVIDER,
+      `${label} has provider`,
+      '1 to 35 letters, digits, "-" or "_"',
+      report,
+    );
+    checkPattern(
+      action.version,
+      VERSION,
+      `${label} has version`,
+      '1 to 9 letters, digits, "-" or "_"',
+      report,
+    );
+  }
+  const category = action.category?.value;
+  if (category !== undefined && CATEGORIES.includes(category)) {
+    if (stage.index === 0 && category !== 'Source') {
+      report({
+        at: action.category?.node ?? anchor(action),
+        message: `${label} is a ${category} action in the first stage, which may hold only Source actions; move it to a later stage.`,
+      });
+    } else if (stage.index > 0 && category === 'Source') {
+      report({
+        at: action.category?.node ?? anchor(action),
+        message: `${label} is a Source action in stage ${stage.index + 1} ("${stage.name?.value ?? '?'}"); Source actions belong in the first stage only.`,
+      });
+    }
+  }
+  const runOrder = action.runOrder;
+  if (runOrder !== undefined && (runOrder.node.kind === 'number' || runOrder.value !== undefined)) {
+    const value = runOrder.value;
+    if (value === undefined || !Number.isInteger(value) || value < 1 || value > MAX_RUN_ORDER) {
+      report({
+        at: runOrder.node,
+        message: `${label} has ${spell(pipeline, 'runOrder')} ${String(value ?? sourceText(runOrder.node))}; it must be a whole number from 1 to ${MAX_RUN_ORDER}.`,
+      });
+    }
+  }
+}
+
+/** Where to report about an action as a whole: its name, or its opening. */
+function anchor(action: Action): Node | { start: number; end: number } {
+  return action.name?.node ?? keyOf(action.node);
+}
+
+function sourceText(node: Node): string {
+  return node.kind === 'string' ? `"${node.value}"` : node.kind;
+}
+
+function checkName(name: LocatedValue | undefined, what: string, report: Report): void {
+  if (name?.value === undefined || name.node.kind !== 'string') return;
+  if (!NAME.test(name.value)) {
+    report({
+      at: name.node,
+      message: `${what} name "${name.value}" is not valid: use 1 to 100 letters, digits, ".", "@", "-" or "_".`,
+    });
+  }
+}
+
+function checkEnum(
+  value: LocatedValue | undefined,
+  allowed: readonly string[],
+  prefix: string,
+  report: Report,
+): void {
+  if (value?.value === undefined || allowed.includes(value.value)) return;
+  const near = allowed.find((a) => a.toLowerCase() === value.value?.toLowerCase());
+  report({
+    at: value.node,
+    message: `${prefix} "${value.value}", which is not one of ${allowed.join(', ')}${near ? ` (did you mean "${near}"? values are case-sensitive)` : ''}.`,
+  });
+}
+
+function checkPattern(
+  value: LocatedValue | undefined,
+  pattern: RegExp,
+  prefix: string,
+  expected: string,
+  report: Report,
+): void {
+  if (value?.value === undefined || pattern.test(value.value)) return;
+  report({ at: value.node, message: `${prefix} "${value.value}"; it must be ${expected}.` });
+}
+
+function checkUnique(
+  names: readonly (LocatedValue | undefined)[],
+  message: (name: string) => string,
+  report: Report,
+): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (name?.value === undefined) continue;
+    if (seen.has(name.value)) report({ at: name.node, message: message(name.value) });
+    seen.add(name.value);
+  }
+}
