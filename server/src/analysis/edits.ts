@@ -135,7 +135,7 @@ export function insertProperty(
   const unit = indentUnit(text);
   const column = columnOf(text, last.key.start);
   const sameLine = !text.slice(object.start, last.key.start).includes('\n');
-  const end = last.value?.end ?? last.key.end;
+  const end = contentEnd(text, last.value?.end ?? last.key.end);
   if (format === 'json') {
     if (sameLine)
       return {
@@ -160,4 +160,14 @@ export function insertProperty(
     end,
     newText: `${eol}${indent}${yamlScalar(key)}:${block.startsWith(eol) ? '' : ' '}${block}`,
   };
+}
+
+/**
+ * Where a value's own text ends: YAML block collections end after their last line break (and any
+ * blank lines), but an insertion belongs right after the last character.
+ */
+function contentEnd(text: string, end: number): number {
+  let i = end;
+  while (i > 0 && /\s/.test(text[i - 1] ?? '')) i--;
+  return i;
 }
