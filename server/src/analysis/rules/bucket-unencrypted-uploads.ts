@@ -1,0 +1,90 @@
+import { getProperty } from '../document';
+import { readBuckets } from '../model/buckets';
+import {
+  appendStatement,
+  insertResourceAfter,
+  kmsUploadsStatement,
+  newPolicyName,
+  policyResource,
+  targetArns,
+  unencryptedUploadsCoverage,
+} from './bucket-policy';
+import { defineRule, type Fix } from './rule';
+
+export default defineRule({
+  id: 'bucket-unencrypted-uploads',
+  defaultSeverity: 'info',
+  appliesTo: ['cloudformation'],
+  fixable: true,
+  docs: {
+    summary:
+      'The bucket policy of a CodePipeline artifact bucket does not deny `s3:PutObject` requests that do not ask for SSE-KMS (`StringNotEquals` `s3:x-amz-server-side-encryption: aws:kms`).',
+    why: "Default bucket encryption decides how objects are encrypted when an upload does not say; an upload can still ask for something else, such as SSE-S3 (`AES256`). Denying every `s3:PutObject` whose `s3:x-amz-server-side-encryption` header is not `aws:kms` makes SSE-KMS the only way into the artifact bucket, as the CodePipeline documentation's example policy does. `StringNotEquals` also matches uploads without the header; a `Null` condition alone only requires some header and still lets `AES256` through, so it is reported as incomplete. Only buckets that a pipeline in the template uses as its artifact store are checked, and a bucket whose policy cannot be resolved is not reported.",
+    bad: {
+      language: 'yaml',
+      code: 'Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      ArtifactStore:\n        Type: S3\n        Location: !Ref ArtifactBucket\n',
+    },
+    good: {
+      language: 'yaml',
+      code: "Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n  ArtifactBucketPolicy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref ArtifactBucket\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Sid: DenyUnencryptedObjectUploads\n            Effect: Deny\n            Principal: '*'\n            Action: s3:PutObject\n            Resource: !Sub '${ArtifactBucket.Arn}/*'\n            Condition:\n              StringNotEquals:\n                s3:x-amz-server-side-encryption: aws:kms\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      ArtifactStore:\n        Type: S3\n        Location: !Ref ArtifactBucket\n",
+    },
+    fix: "Add a statement that denies `s3:PutObject` on the bucket's objects to every principal when `s3:x-amz-server-side-encryption` is not `aws:kms`. The quick-fix (unsafe: uploads that ask for other encryption will be refused) appends it to the bucket policy, or adds an `AWS::S3::BucketPolicy` resource after the bucket.",
+    references: [
+      'https://docs.aws.amazon.com/codepipeline/latest/userguide/S3-artifact-encryption.html',
+      'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html',
+      'https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html',
+    ],
+  },
+  check({ document, model, report }) {
+    const template = model.template;
+    if (!template) return;
+    for (const bucket of readBuckets(template).buckets) {
+      if (bucket.artifactStoreOf.length === 0 || bucket.policyUnknown) continue;
+      const name = bucket.resource.name;
+      const arns = targetArns(undefined, name);
+      if (bucket.policies.length === 0) {
+        const edit = arns
+          ? insertResourceAfter(
+              document,
+              bucket.resource.node,
+              newPolicyName(template, name),
+              policyResource(name, kmsUploadsStatement(arns)),
+            )
+          : undefined;
+        const fixes: Fix[] = edit
+          ? [
+              {
+                title: 'Add a bucket policy that denies uploads without SSE-KMS',
+                safe: false,
+                edits: [edit],
+              },
+            ]
+          : [];
+        report({
+          at: bucket.resource.node.property?.key ?? bucket.resource.node,
+          message: `Artifact bucket "${name}" has no bucket policy that denies uploads without SSE-KMS. Add one that denies "s3:PutObject" unless "s3:x-amz-server-side-encryption" is "aws:kms".`,
+          fixes,
+        });
+        continue;
+      }
+      const known = bucket.policies.flatMap((p) => (p.policy ? [p.policy] : []));
+      // A policy the engine cannot read may hold the statement.
+      if (known.length < bucket.policies.length) continue;
+      const coverage = known.flatMap((p) => p.statements.map(unencryptedUploadsCoverage));
+      if (coverage.includes('full')) continue;
+      for (const policy of known) {
+        const edit = arns && appendStatement(document, policy.node, kmsUploadsStatement(arns));
+        report({
+          at:
+            getProperty(policy.node, 'Statement')?.key ?? policy.node.property?.key ?? policy.node,
+          message: coverage.includes('partial')
+            ? `The policy of artifact bucket "${name}" only requires some encryption header ("Null"), so uploads with SSE-S3 (AES256) are accepted. Deny "s3:PutObject" when "s3:x-amz-server-side-encryption" is not "aws:kms".`
+            : `The policy of artifact bucket "${name}" does not deny uploads without SSE-KMS. Deny "s3:PutObject" when "s3:x-amz-server-side-encryption" is not "aws:kms".`,
+          fixes: edit
+            ? [{ title: 'Deny uploads without SSE-KMS', safe: false, edits: [edit] }]
+            : [],
+        });
+      }
+    }
+  },
+});
