@@ -2,6 +2,7 @@ import { getValue, type Node, type ObjectNode, type ParsedDocument } from '../do
 import { insertProperty, replace } from '../edits';
 import { alternatives, intrinsicName, type Template } from '../model';
 import { credentialKind, isPlaceholderValue, isSecretName, masked } from '../secret-names';
+import { findSecrets, isSecretName as isCredentialProperty } from '../secrets';
 import { defineRule, type Fix } from './rule';
 
 export default defineRule({
@@ -12,7 +13,7 @@ export default defineRule({
   docs: {
     summary:
       'A template parameter that holds a secret, by its name (`DBPassword`, `GitHubToken`) or because it is the value of a credential property (`MasterUserPassword`, `OAuthToken`, `SecretToken`, `Password`, `SecretString`, a secret-named environment variable), without `NoEcho: true`, or with a `Default`.',
-    why: 'CloudFormation shows parameter values in the console, in `describe-stacks` output and in stack events unless the parameter is `NoEcho`, so a password passed through an ordinary parameter is readable by anyone who can look at the stack. A `Default` is worse: the secret is written in the template itself, and ends up in source control and in every copy of the template. Parameters with a fixed list of `AllowedValues`, typed `AWS::` parameters (which hold names, such as SSM parameter names) and names that point to a secret rather than hold it (`DBPasswordSecretArn`) are not reported; neither is an empty or placeholder default.',
+    why: 'CloudFormation shows parameter values in the console, in `describe-stacks` output and in stack events unless the parameter is `NoEcho`, so a password passed through an ordinary parameter is readable by anyone who can look at the stack. A `Default` is worse: the secret is written in the template itself, and ends up in source control and in every copy of the template. Parameters with a fixed list of `AllowedValues`, typed `AWS::` parameters (which hold names, such as SSM parameter names) and names that point to a secret rather than hold it (`DBPasswordSecretArn`) are not reported; neither is an empty or placeholder default. A `Default` that is itself a credential, or that a credential property uses through a `Ref`, is reported once, by `hardcoded-credential`.',
     bad: {
       language: 'yaml',
       code: 'Parameters:\n  DBPassword:\n    Type: String\nResources:\n  Database:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      MasterUsername: app\n      MasterUserPassword: !Ref DBPassword\n',
@@ -31,7 +32,7 @@ export default defineRule({
   check({ document, model, report }) {
     const template = model.template;
     if (!template) return;
-    const { uses, secretNames } = credentialUses(template);
+    const { uses, secretNames, reportedDefaults } = credentialUses(template);
     for (const [name, parameter] of template.parameters) {
       if (!holdsValue(parameter)) continue;
       const use = uses.get(name);
@@ -55,7 +56,16 @@ export default defineRule({
           fixes: fix ? [fix] : [],
         });
       }
-      if (defaultValue?.kind === 'string' && !isPlaceholderValue(defaultValue.value)) {
+      // hardcoded-credential already reports a Default that is a credential, or that a credential
+      // property uses through a Ref; one finding per default is enough.
+      const reportedElsewhere =
+        reportedDefaults.has(name) ||
+        (defaultText !== undefined && findSecrets(defaultText).length > 0);
+      if (
+        defaultValue?.kind === 'string' &&
+        !isPlaceholderValue(defaultValue.value) &&
+        !reportedElsewhere
+      ) {
         report({
           at: defaultValue,
           message: `Parameter "${name}" holds a secret (${why}) but has a Default ("${masked(defaultValue.value)}"), which writes the secret into the template. Remove the Default and pass the value at deploy time, or use a Secrets Manager dynamic reference.`,
@@ -108,7 +118,10 @@ function holdsValue(parameter: ObjectNode): boolean {
 function credentialUses(template: Template): {
   uses: Map<string, string>;
   secretNames: Set<string>;
+  reportedDefaults: Set<string>;
 } {
+  // Parameters `Ref`d by a property that hardcoded-credential treats as a credential.
+  const reportedDefaults = new Set<string>();
   const uses = new Map<string, string>();
   // Parameters given to a SECRETS_MANAGER or PARAMETER_STORE variable hold the name of a secret.
   const secretNames = new Set<string>();
@@ -148,11 +161,17 @@ function credentialUses(template: Template): {
     for (const property of node.properties) {
       if (isSecretName(property.key.value))
         record(property.value, `${property.key.value} of "${resource}"`);
+      if (isCredentialProperty(property.key.value)) {
+        for (const choice of alternatives(property.value)) {
+          const ref = intrinsicName(choice) === 'Ref' ? getValue(choice, 'Ref') : undefined;
+          if (ref?.kind === 'string') reportedDefaults.add(ref.value);
+        }
+      }
       visit(property.value, resource);
     }
   };
   for (const resource of template.resources.values()) visit(resource.properties, resource.name);
-  return { uses, secretNames };
+  return { uses, secretNames, reportedDefaults };
 }
 
 /** The parameter a `Ref` or a whole-value `!Sub '${P}'` names. */
