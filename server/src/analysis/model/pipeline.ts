@@ -26,8 +26,8 @@ export interface Pipeline {
   readonly artifactStores: readonly ArtifactStore[];
   readonly stages: readonly Stage[];
   /**
-   * False when some stage could not be read as a literal object (an `Fn::If`, a `Ref`, ...), so
-   * rules that need the whole pipeline (stage count, which action produces an artifact) stay quiet.
+   * False when some stage could not be read as a literal object (a `Ref`, `Fn::Split`, ...), so
+   * rules that need the whole pipeline (which action produces an artifact) stay quiet.
    */
   readonly complete: boolean;
   /** The node holding the stage list (for findings about the whole list), if present. */
@@ -52,8 +52,10 @@ export interface EncryptionKey {
 
 export interface Stage {
   readonly node: ObjectNode;
-  /** Position in the stage list, from 0. */
+  /** Position in the stage list, from 0; the branches of one `Fn::If` share it. */
   readonly index: number;
+  /** The stage is one branch of an `Fn::If`: it may be absent, or replaced by another. */
+  readonly conditional: boolean;
   readonly name: LocatedValue | undefined;
   readonly actions: readonly Action[];
   /** False when some action could not be read as a literal object. */
@@ -64,6 +66,8 @@ export interface Stage {
 export interface Action {
   readonly node: ObjectNode;
   readonly stage: Stage;
+  /** The action is one branch of an `Fn::If`: it may be absent, or replaced by another. */
+  readonly conditional: boolean;
   readonly name: LocatedValue | undefined;
   readonly actionTypeId: Node | undefined;
   readonly category: LocatedValue | undefined;
@@ -152,19 +156,9 @@ function readPipeline(
   const f = (n: Node | undefined, camel: string) => field(n, camel, spelling);
   const stagesNode = f(node, 'stages');
   const stages: Stage[] = [];
-  let complete = stagesNode?.kind === 'array';
-  if (stagesNode?.kind === 'array') {
-    for (const item of stagesNode.items) {
-      const choices = alternatives(item);
-      const only = choices[0];
-      if (choices.length !== 1 || only?.kind !== 'object' || intrinsicName(only) !== undefined) {
-        // `AWS::NoValue` drops the stage; anything else is a stage we cannot see.
-        if (choices.length !== 0) complete = false;
-        continue;
-      }
-      stages.push(readStage(only, stages.length, spelling));
-    }
-  }
+  const complete = eachEntry(stagesNode, (entry, index, conditional) =>
+    stages.push(readStage(entry, index, conditional, spelling)),
+  );
   return {
     node,
     spelling,
@@ -234,45 +228,77 @@ function readStore(
   };
 }
 
-function readStage(node: ObjectNode, index: number, spelling: 'json' | 'cfn'): Stage {
-  const actionsNode = field(node, 'actions', spelling);
-  const actions: Action[] = [];
-  const stage: Stage = {
-    node,
-    index,
-    name: scalarValue(field(node, 'name', spelling)),
-    actions,
-    complete: actionsNode?.kind === 'array',
-    actionsNode,
-  };
-  let complete = actionsNode?.kind === 'array';
-  if (actionsNode?.kind === 'array') {
-    for (const item of actionsNode.items) {
-      const choices = alternatives(item);
-      const only = choices[0];
-      if (choices.length !== 1 || only?.kind !== 'object' || intrinsicName(only) !== undefined) {
-        if (choices.length !== 0) complete = false;
-        continue;
+/**
+ * Calls `read` for every object entry of a list, with its position and whether it sits in an
+ * `Fn::If` (each branch is an entry of its own; `AWS::NoValue` branches drop out). Returns false
+ * when the list, or some entry, is not a literal object (a `Ref`, `Fn::Split`, ...).
+ */
+function eachEntry(
+  list: Node | undefined,
+  read: (entry: ObjectNode, index: number, conditional: boolean) => void,
+): boolean {
+  if (list?.kind !== 'array') return false;
+  let complete = true;
+  list.items.forEach((item, index) => {
+    const conditional = intrinsicName(item) === 'Fn::If';
+    for (const choice of alternatives(item)) {
+      if (choice.kind === 'object' && intrinsicName(choice) === undefined) {
+        read(choice, index, conditional);
+      } else {
+        complete = false;
       }
-      actions.push(readAction(only, stage, spelling));
     }
-  }
-  return Object.assign(stage, { complete });
+  });
+  return complete;
 }
 
-function readAction(node: ObjectNode, stage: Stage, spelling: 'json' | 'cfn'): Action {
+function readStage(
+  node: ObjectNode,
+  index: number,
+  conditional: boolean,
+  spelling: 'json' | 'cfn',
+): Stage {
+  const actionsNode = field(node, 'actions', spelling);
+  const actions: Action[] = [];
+  const stage = {
+    node,
+    index,
+    conditional,
+    name: scalarValue(field(node, 'name', spelling)),
+    actions,
+    complete: false,
+    actionsNode,
+  };
+  stage.complete = eachEntry(actionsNode, (entry, _index, conditionalAction) =>
+    actions.push(readAction(entry, stage, conditionalAction, spelling)),
+  );
+  return stage;
+}
+
+function readAction(
+  node: ObjectNode,
+  stage: Stage,
+  conditional: boolean,
+  spelling: 'json' | 'cfn',
+): Action {
   const f = (n: Node | undefined, camel: string) => field(n, camel, spelling);
   const typeId = f(node, 'actionTypeId');
+  // An intrinsic action type (`Fn::If` between providers) leaves every part of it unknown.
+  const part = (camel: string): LocatedValue | undefined =>
+    typeId !== undefined && intrinsicName(typeId) !== undefined
+      ? { node: typeId, value: undefined }
+      : scalarValue(f(typeId, camel));
   const runOrderNode = f(node, 'runOrder');
   return {
     node,
     stage,
     name: scalarValue(f(node, 'name')),
     actionTypeId: typeId,
-    category: scalarValue(f(typeId, 'category')),
-    owner: scalarValue(f(typeId, 'owner')),
-    provider: scalarValue(f(typeId, 'provider')),
-    version: scalarValue(f(typeId, 'version')),
+    conditional,
+    category: part('category'),
+    owner: part('owner'),
+    provider: part('provider'),
+    version: part('version'),
     runOrder:
       runOrderNode === undefined
         ? undefined

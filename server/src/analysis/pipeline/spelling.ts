@@ -1,5 +1,5 @@
 import type { Node, Range } from '../document';
-import type { Pipeline } from '../model';
+import type { Action, Pipeline } from '../model';
 
 /** A key as the pipeline's document spells it: camelCase in API JSON, PascalCase in templates. */
 export function spell(pipeline: Pipeline, camel: string): string {
@@ -12,4 +12,14 @@ export function spell(pipeline: Pipeline, camel: string): string {
  */
 export function keyOf(node: Node): Range {
   return node.property?.key ?? { start: node.start, end: Math.min(node.end, node.start + 1) };
+}
+
+/** `Action "Build"`, or `An action` when its name is not literal. */
+export function actionLabel(action: Action): string {
+  return action.name?.value !== undefined ? `Action "${action.name.value}"` : 'An action';
+}
+
+/** Whether an action may be absent: it, or its stage, is one branch of an `Fn::If`. */
+export function mayBeAbsent(action: Action): boolean {
+  return action.conditional || action.stage.conditional;
 }

@@ -1,7 +1,7 @@
 import type { Action, ArtifactList, ArtifactRef, Pipeline } from '../model';
 import { effectiveRunOrder } from '../model';
 import { artifactLimits, type CountRange } from '../pipeline/artifact-limits';
-import { keyOf, spell } from '../pipeline/spelling';
+import { actionLabel, keyOf, mayBeAbsent, spell } from '../pipeline/spelling';
 import { defineRule, type RuleContext } from './rule';
 
 type Report = RuleContext['report'];
@@ -49,7 +49,8 @@ function checkPipeline(pipeline: Pipeline, report: Report): void {
       const name = ref.name.value;
       if (name === undefined) continue;
       const list = producers.get(name) ?? [];
-      if (list.length > 0) {
+      // Fn::If branches may be alternatives to each other (a GitHub or an S3 source, say).
+      if (list.length > 0 && !mayBeAbsent(action) && !list.some((p) => mayBeAbsent(p.action))) {
         report({
           at: ref.name.node,
           message: `Output artifact "${name}" is also produced by action "${list[0]?.action.name?.value ?? '?'}"; output artifact names must be unique in the pipeline.`,
@@ -71,7 +72,8 @@ function checkPipeline(pipeline: Pipeline, report: Report): void {
       if (name === undefined) continue;
       const found = producers.get(name) ?? [];
       if (found.some((p) => producedBefore(p.action, action))) continue;
-      const label = `Action "${action.name?.value ?? '?'}"`;
+      const label = actionLabel(action);
+      if (!whole) continue;
       if (found.length > 0) {
         const producer = found[0]?.action;
         const where =
@@ -82,7 +84,7 @@ function checkPipeline(pipeline: Pipeline, report: Report): void {
           at: ref.name.node,
           message: `${label} reads artifact "${name}", but action "${producer?.name?.value ?? '?'}" produces it ${where}; an input must come from an earlier stage or an earlier ${spell(pipeline, 'runOrder')}.`,
         });
-      } else if (whole) {
+      } else {
         const near = [...producers.keys()].find((n) => n.toLowerCase() === name.toLowerCase());
         report({
           at: ref.name.node,
@@ -112,7 +114,7 @@ function checkCounts(pipeline: Pipeline, action: Action, report: Report): void {
   if (owner === undefined || category === undefined || provider === undefined) return;
   const limits = artifactLimits(owner, category, provider);
   if (!limits) return;
-  const label = `Action "${action.name?.value ?? '?'}" (${category} ${provider})`;
+  const label = `${actionLabel(action)} (${category} ${provider})`;
   const sides: [string, ArtifactList, CountRange][] = [
     ['inputArtifacts', action.inputArtifacts, limits.inputs],
     ['outputArtifacts', action.outputArtifacts, limits.outputs],

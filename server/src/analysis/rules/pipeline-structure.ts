@@ -1,6 +1,7 @@
 import type { Node } from '../document';
+import { intrinsicName } from '../model';
 import type { Action, LocatedValue, Pipeline, Stage } from '../model';
-import { keyOf, spell } from '../pipeline/spelling';
+import { actionLabel, keyOf, spell } from '../pipeline/spelling';
 import { defineRule, type RuleContext } from './rule';
 
 const CATEGORIES = ['Source', 'Build', 'Test', 'Deploy', 'Approval', 'Invoke', 'Compute'];
@@ -52,21 +53,26 @@ function checkPipeline(pipeline: Pipeline, report: Report): void {
       at: keyOf(pipeline.node),
       message: `The pipeline has no "${stagesKey}": it needs a Source stage and at least one more stage.`,
     });
-  } else if (pipeline.complete && pipeline.stages.length < 2) {
+  } else if (
+    pipeline.complete &&
+    !pipeline.stages.some((s) => s.conditional) &&
+    pipeline.stages.length < 2
+  ) {
     report({
       at: pipeline.stagesNode.property?.key ?? pipeline.stagesNode,
       message: `The pipeline has ${pipeline.stages.length} stage${pipeline.stages.length === 1 ? '' : 's'}; CodePipeline needs at least two (a Source stage, then at least one more).`,
     });
   }
+  // Branches of an Fn::If may be alternatives to each other: only unconditional names are compared.
   checkUnique(
-    pipeline.stages.map((s) => s.name),
+    pipeline.stages.filter((s) => !s.conditional).map((s) => s.name),
     (name) => `Stage name "${name}" is used by an earlier stage; stage names must be unique.`,
     report,
   );
   for (const stage of pipeline.stages) {
     checkName(stage.name, 'Stage', report);
     checkUnique(
-      stage.actions.map((a) => a.name),
+      stage.conditional ? [] : stage.actions.filter((a) => !a.conditional).map((a) => a.name),
       (name) =>
         `Action name "${name}" is used by an earlier action in stage "${stage.name?.value ?? '?'}"; action names must be unique within a stage.`,
       report,
@@ -77,11 +83,14 @@ function checkPipeline(pipeline: Pipeline, report: Report): void {
 
 function checkAction(pipeline: Pipeline, stage: Stage, action: Action, report: Report): void {
   checkName(action.name, 'Action', report);
-  const label = `Action "${action.name?.value ?? '?'}"`;
+  const label = actionLabel(action);
   const typeKey = spell(pipeline, 'actionTypeId');
   if (action.actionTypeId === undefined) {
     report({ at: anchor(action), message: `${label} has no "${typeKey}".` });
-  } else if (action.actionTypeId.kind === 'object' && action.actionTypeId.tag === undefined) {
+  } else if (
+    action.actionTypeId.kind === 'object' &&
+    intrinsicName(action.actionTypeId) === undefined
+  ) {
     for (const [camel, value] of [
       ['category', action.category],
       ['owner', action.owner],
@@ -114,12 +123,16 @@ function checkAction(pipeline: Pipeline, stage: Stage, action: Action, report: R
   }
   const category = action.category?.value;
   if (category !== undefined && CATEGORIES.includes(category)) {
-    if (stage.index === 0 && category !== 'Source') {
+    // Whether the stage is first is known only when no Fn::If stage may come before it or stand in
+    // for it.
+    const first = stage.index === 0 && !stage.conditional;
+    const notFirst = pipeline.stages.some((s) => s.index < stage.index && !s.conditional);
+    if (first && category !== 'Source') {
       report({
         at: action.category?.node ?? anchor(action),
         message: `${label} is a ${category} action in the first stage, which may hold only Source actions; move it to a later stage.`,
       });
-    } else if (stage.index > 0 && category === 'Source') {
+    } else if (notFirst && category === 'Source') {
       report({
         at: action.category?.node ?? anchor(action),
         message: `${label} is a Source action in stage ${stage.index + 1} ("${stage.name?.value ?? '?'}"); Source actions belong in the first stage only.`,
