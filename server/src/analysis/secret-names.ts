@@ -39,6 +39,20 @@ const GLUED_SUFFIXES = [
   'PRIVATEKEY',
 ];
 
+/**
+ * `<qualifier> TOKEN` pairs that are not secrets: a custom resource's `ServiceToken` is the ARN of
+ * its handler, and the others are request tokens that deduplicate or page API calls.
+ */
+const NOT_SECRET_TOKENS = new Set([
+  'SERVICE',
+  'CLIENT',
+  'NEXT',
+  'IDEMPOTENCY',
+  'CONTINUATION',
+  'PAGINATION',
+  'STARTING',
+]);
+
 /** Words that may follow the secret word without changing what the name denotes. */
 const TRAILING = new Set(['VALUE', 'STRING', 'TEXT']);
 
@@ -62,10 +76,12 @@ export function isSecretName(name: string): boolean {
   // `AWS_ACCESS_KEY_ID` is half of a credential pair: its presence means a key pair is being handed out.
   if (last === 'ID' && previous === 'KEY' && words[words.length - 3] === 'ACCESS') return true;
   if (last === 'KEY') return previous !== undefined && KEY_QUALIFIERS.has(previous);
+  if (last === 'TOKEN' && previous !== undefined && NOT_SECRET_TOKENS.has(previous)) return false;
   if (SECRET_WORDS.has(last)) return true;
   // `PASS` and `PAT` alone are ordinary words, but as the head after a qualifier (`DB_PASS`,
   // `GITHUB_PAT`) they are a password and a personal access token.
   if (last === 'PASS' || last === 'PAT') return previous !== undefined;
+  if (/^(SERVICE|CLIENT|NEXT)TOKEN$/.test(last)) return false;
   return last.length > 8 && GLUED_SUFFIXES.some((suffix) => last.endsWith(suffix));
 }
 
