@@ -53,7 +53,7 @@ function checkPipeline(pipeline: Pipeline, report: Report): void {
       if (list.length > 0 && !mayBeAbsent(action) && !list.some((p) => mayBeAbsent(p.action))) {
         report({
           at: ref.name.node,
-          message: `Output artifact "${name}" is also produced by action "${list[0]?.action.name?.value ?? '?'}"; output artifact names must be unique in the pipeline.`,
+          message: `Output artifact "${name}" is also produced by ${named(list[0]?.action)}; output artifact names must be unique in the pipeline.`,
         });
       }
       list.push({ action, ref });
@@ -79,10 +79,10 @@ function checkPipeline(pipeline: Pipeline, report: Report): void {
         const where =
           producer?.stage === action.stage
             ? `in the same stage at the same or a later ${spell(pipeline, 'runOrder')}`
-            : `in a later stage ("${producer?.stage.name?.value ?? '?'}")`;
+            : `in a later stage${producer?.stage.name?.value ? ` ("${producer.stage.name.value}")` : ''}`;
         report({
           at: ref.name.node,
-          message: `${label} reads artifact "${name}", but action "${producer?.name?.value ?? '?'}" produces it ${where}; an input must come from an earlier stage or an earlier ${spell(pipeline, 'runOrder')}.`,
+          message: `${label} reads artifact "${name}", but ${named(producer)} produces it ${where}; an input must come from an earlier stage or an earlier ${spell(pipeline, 'runOrder')}.`,
         });
       } else {
         const near = [...producers.keys()].find((n) => n.toLowerCase() === name.toLowerCase());
@@ -135,4 +135,9 @@ function checkCounts(pipeline: Pipeline, action: Action, report: Report): void {
 function describe(range: CountRange): string {
   if (range.min === range.max) return `exactly ${range.min}`;
   return `${range.min} to ${range.max}`;
+}
+
+/** `action "Build"`, or `another action` when the name is not literal. */
+function named(action: Action | undefined): string {
+  return action?.name?.value !== undefined ? `action "${action.name.value}"` : 'another action';
 }

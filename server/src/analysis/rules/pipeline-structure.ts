@@ -1,6 +1,7 @@
 import type { Node } from '../document';
 import { intrinsicName } from '../model';
 import type { Action, LocatedValue, Pipeline, Stage } from '../model';
+import { ARTIFACT_LIMITS } from '../pipeline/artifact-limits';
 import { actionLabel, keyOf, spell } from '../pipeline/spelling';
 import { defineRule, type RuleContext } from './rule';
 
@@ -74,7 +75,7 @@ function checkPipeline(pipeline: Pipeline, report: Report): void {
     checkUnique(
       stage.conditional ? [] : stage.actions.filter((a) => !a.conditional).map((a) => a.name),
       (name) =>
-        `Action name "${name}" is used by an earlier action in stage "${stage.name?.value ?? '?'}"; action names must be unique within a stage.`,
+        `Action name "${name}" is used by an earlier action in ${stageLabel(stage)}; action names must be unique within a stage.`,
       report,
     );
     for (const action of stage.actions) checkAction(pipeline, stage, action, report);
@@ -110,7 +111,7 @@ function checkAction(pipeline: Pipeline, stage: Stage, action: Action, report: R
       action.provider,
       PROVIDER,
       `${label} has provider`,
-      '1 to 35 letters, digits, "-" or "_"',
+      `1 to 35 letters, digits, "-" or "_"${providerHint(action.provider?.value)}`,
       report,
     );
     checkPattern(
@@ -135,7 +136,7 @@ function checkAction(pipeline: Pipeline, stage: Stage, action: Action, report: R
     } else if (notFirst && category === 'Source') {
       report({
         at: action.category?.node ?? anchor(action),
-        message: `${label} is a Source action in stage ${stage.index + 1} ("${stage.name?.value ?? '?'}"); Source actions belong in the first stage only.`,
+        message: `${label} is a Source action in ${stageLabel(stage)}; Source actions belong in the first stage only.`,
       });
     }
   }
@@ -206,4 +207,18 @@ function checkUnique(
     if (seen.has(name.value)) report({ at: name.node, message: message(name.value) });
     seen.add(name.value);
   }
+}
+
+/** `stage 2 ("Build")`, or `stage 2` when the name is not literal. */
+function stageLabel(stage: Stage): string {
+  const name = stage.name?.value;
+  return `stage ${stage.index + 1}${name !== undefined ? ` ("${name}")` : ''}`;
+}
+
+/** A known provider the value was probably meant to be (`AWS CodeBuild` is `CodeBuild`). */
+function providerHint(value: string | undefined): string {
+  if (value === undefined) return '';
+  const squeezed = value.replace(/^(AWS|Amazon)\s+/i, '').replace(/\s+/g, '');
+  const known = ARTIFACT_LIMITS.find((l) => l.provider.toLowerCase() === squeezed.toLowerCase());
+  return known ? ` (did you mean "${known.provider}"?)` : '';
 }
