@@ -9,7 +9,7 @@ import { replaceString } from '../edits';
 import { intrinsicName, isNoValue, type TemplateResource } from '../model';
 import { readBuckets, symmetricKeys, type TemplateBucket } from '../model/buckets';
 import type { Value } from '../render';
-import { insertEntry } from './bucket-policy';
+import { insertEntry } from './bucket-policy-edits';
 import { defineRule, type Fix } from './rule';
 
 export default defineRule({

@@ -1,9 +1,8 @@
 import { getProperty } from '../document';
 import { readBuckets } from '../model/buckets';
+import { appendStatement, insertResourceAfter } from './bucket-policy-edits';
 import {
-  appendStatement,
   insecureTransportCoverage,
-  insertResourceAfter,
   newPolicyName,
   policyResource,
   targetArns,

@@ -1,8 +1,7 @@
 import { getProperty } from '../document';
 import { readBuckets } from '../model/buckets';
+import { appendStatement, insertResourceAfter } from './bucket-policy-edits';
 import {
-  appendStatement,
-  insertResourceAfter,
   kmsUploadsStatement,
   newPolicyName,
   policyResource,
