@@ -85,7 +85,14 @@ describe('golden reports over the fixture tree', () => {
       [
         'templates/app.yaml',
         'cloudformation',
-        ['unknown-action', 'passrole-unscoped', 'wildcard-action', 'wildcard-resource'],
+        [
+          'bucket-encryption',
+          'bucket-insecure-transport',
+          'unknown-action',
+          'passrole-unscoped',
+          'wildcard-action',
+          'wildcard-resource',
+        ],
       ],
       ['templates/stack.template', 'cloudformation', []],
     ]);
@@ -103,6 +110,9 @@ describe('golden reports over the fixture tree', () => {
     const app = readFileSync(join(tree, 'templates/app.yaml'), 'utf8');
     const appFindings = report.files[4]?.findings ?? [];
     expect(appFindings.map((f) => f.range)).toEqual([
+      // Both bucket findings point at the bucket's logical id.
+      rangeOf(app, 'ArtifactBucket'),
+      rangeOf(app, 'ArtifactBucket'),
       rangeOf(app, 's3:GetObjects'),
       rangeOf(app, 'iam:PassRole'),
       rangeOf(app, 'ec2:*'),

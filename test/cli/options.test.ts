@@ -316,6 +316,8 @@ describe('input and output', () => {
     expect(rules(named)).toEqual([
       [
         'infra/app.yaml',
+        'bucket-encryption',
+        'bucket-insecure-transport',
         'unknown-action',
         'passrole-unscoped',
         'wildcard-action',

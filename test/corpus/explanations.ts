@@ -121,9 +121,74 @@ export const EXPLANATIONS: readonly Explanation[] = [
   {
     category: 'insecure-bucket',
     kind: 'missed',
+    pattern: /CodeBuildProjectEncryption-FAILED/,
+    why: 'Checkov CKV_AWS_78 is about a CodeBuild project that turns off artifact encryption (`EncryptionDisabled: true`), not about a bucket; no Scopewise rule checks CodeBuild artifact settings yet.',
+    until: 'issue 4 (CodeBuild settings next to pipeline artifacts)',
+  },
+  {
+    category: 'insecure-bucket',
+    kind: 'flagged',
     pattern:
-      /amazon_s3\/tests\/s3_(bucket_level_public_access_prohibited|bucket_public_(read|write|rw)_(prohibited|acl)|bucket_server_side_encryption_enabled|default_encryption_kms|bucket_ssl_requests_only)_tests\/|CodeBuildProjectEncryption-FAILED/,
-    why: 'Bucket encryption, TLS-only policies, public-access blocks and ACLs are the job of `bucket-encryption`, `bucket-insecure-transport` and related rules, which are not implemented yet; only `public-principal` of this category exists.',
-    until: 'the bucket and encryption rules (DESIGN section 4)',
+      /s3_bucket_(level_public_access_prohibited|public_read_acl|public_read_prohibited|public_rw_acl|public_write_prohibited)_tests\/0[34]_/,
+    why: 'Guard checked public access blocks or ACLs, which these buckets get right. They have no KMS default encryption and no TLS-only bucket policy, which `bucket-encryption` and `bucket-insecure-transport` report.',
+  },
+  {
+    category: 'insecure-bucket',
+    kind: 'flagged',
+    pattern:
+      /s3_(bucket_server_side_encryption_enabled|default_encryption_kms)_tests\/03_S3_Bucket_Encryption_set_to_SSE_AES_256_PASS/,
+    why: 'Guard accepts SSE-S3 (`AES256`). `bucket-encryption` asks for SSE-KMS, a key the account controls and audits and can share with the accounts a pipeline deploys to; it also finds no TLS-only policy.',
+  },
+  {
+    category: 'insecure-bucket',
+    kind: 'flagged',
+    pattern:
+      /s3_(bucket_server_side_encryption_enabled|default_encryption_kms)_tests\/04_S3_Bucket_Encryption_set_to_SSE_AWS_KMS_key_PASS/,
+    why: 'The encryption passes, as Guard says; the bucket has no policy denying requests without TLS, which `bucket-insecure-transport` reports.',
+  },
+  {
+    category: 'insecure-bucket',
+    kind: 'flagged',
+    pattern: /s3_bucket_ssl_requests_only_tests\/0[89]_/,
+    why: 'The TLS-only policy passes, as Guard says; the bucket sets no default encryption, which `bucket-encryption` reports.',
+  },
+  {
+    category: 'hardcoded-credential',
+    kind: 'missed',
+    pattern:
+      /_tests\/\d+_(Users_do_not_exists|Password_does_not_exists|LoginProfile_does_not_exists)\.yaml/,
+    why: 'The fixture has no password property at all (Guard marks "property does not exist" as a failure of its own check); there is no credential in the template to report.',
+  },
+  {
+    category: 'hardcoded-credential',
+    kind: 'missed',
+    pattern:
+      /iam_user_login_profile_no_plaintext_password_tests\/0[89]_Password_is_resolved_from_(secretsmanager|ssm_secure)/,
+    why: 'The password comes from a `{{resolve:secretsmanager:...}}` or `{{resolve:ssm-secure:...}}` dynamic reference, which is exactly what Scopewise recommends; the Guard test labels it a failure.',
+  },
+  {
+    category: 'hardcoded-credential',
+    kind: 'missed',
+    pattern: /codebuild_project_source_repo_url_check_tests\/0[46]_/,
+    why: 'The source URL has the form `https://token@host` with a user part and no password. `credentials-in-url` reports `user:password@` only, since user-only URLs (`https://user@bitbucket.org/...`) are everyday clone URLs.',
+  },
+  {
+    category: 'hardcoded-credential',
+    kind: 'missed',
+    pattern: /checkov\/.*\/example_(EC2Credentials|LambdaEnvironmentCredentials)\//,
+    why: "The keys are AWS's documented example credentials (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`) or filler such as `AKIAAAAAAAAAAAAAAAAA`; Scopewise never reports them (DESIGN section 4), and checkov's own fixtures mark them `checkov:skip`.",
+  },
+  {
+    category: 'hardcoded-credential',
+    kind: 'flagged',
+    pattern: /cfn-lint\/test\/fixtures\/templates\/good\/resources\/properties\/password\.yaml/,
+    why: 'A `NoEcho` parameter has a literal `Default` that is used as `MasterUserPassword`; cfn-lint accepts a default with `NoEcho`, but the value is still stored in the template, and the Guard registry labels the same pattern a failure.',
+  },
+  {
+    category: 'hardcoded-credential',
+    kind: 'flagged',
+    pattern:
+      /cfn-lint\/test\/fixtures\/templates\/(integration\/resources-cloudformation-init|public\/lambda-poller)\.(yaml|json)/,
+    why: 'A parameter that holds a password or access token (`DBPassword`, `WorkableAccessToken`) has no `NoEcho`, so CloudFormation shows it in the console and API; cfn-lint has no such check, so its "clean" is not a verdict on it.',
   },
 ];
