@@ -166,7 +166,7 @@ export function insertProperty(
  * Where a value's own text ends: YAML block collections end after their last line break (and any
  * blank lines), but an insertion belongs right after the last character.
  */
-function contentEnd(text: string, end: number): number {
+export function contentEnd(text: string, end: number): number {
   let i = end;
   while (i > 0 && /\s/.test(text[i - 1] ?? '')) i--;
   return i;

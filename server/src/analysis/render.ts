@@ -6,11 +6,17 @@ import type { SourceFormat } from './document';
 
 export type Value =
   | string
+  | boolean
   | { readonly ref: string }
   | { readonly getAtt: readonly [string, string] }
   | { readonly sub: string }
   | readonly Value[]
   | { readonly map: readonly (readonly [string, Value])[] };
+
+/** Strings, booleans and intrinsics: values written on one line in any style. */
+function isScalar(value: Value): value is string | boolean {
+  return typeof value === 'string' || typeof value === 'boolean';
+}
 
 export function isIntrinsic(value: Value): boolean {
   return typeof value === 'object' && !Array.isArray(value) && !('map' in value);
@@ -18,13 +24,14 @@ export function isIntrinsic(value: Value): boolean {
 
 /** One value on one line: JSON, or YAML flow style. */
 export function renderInline(value: Value, format: SourceFormat): string {
+  if (typeof value === 'boolean') return String(value);
   if (typeof value === 'string')
     return format === 'json' ? JSON.stringify(value) : yamlScalar(value);
   if (Array.isArray(value)) {
     const items = (value as readonly Value[]).map((v) => renderInline(v, format));
     return `[${items.join(', ')}]`;
   }
-  const v = value as Exclude<Value, string | readonly Value[]>;
+  const v = value as Exclude<Value, string | boolean | readonly Value[]>;
   if ('ref' in v)
     return format === 'json' ? `{ "Ref": ${JSON.stringify(v.ref)} }` : `!Ref ${v.ref}`;
   if ('getAtt' in v) {
@@ -60,7 +67,7 @@ export function renderBlock(
 }
 
 function renderJsonBlock(value: Value, indent: string, unit: string, eol: string): string {
-  if (typeof value === 'string' || isIntrinsic(value)) return renderInline(value, 'json');
+  if (isScalar(value) || isIntrinsic(value)) return renderInline(value, 'json');
   const inner = indent + unit;
   if (Array.isArray(value)) {
     const items = (value as readonly Value[]).map(
@@ -75,13 +82,13 @@ function renderJsonBlock(value: Value, indent: string, unit: string, eol: string
   return `{${eol}${entries.join(`,${eol}`)}${eol}${indent}}`;
 }
 
-/** YAML: ` scalar`, or line breaks followed by the nested entries. */
+/** YAML: ` scalar`, or line breaks followed by the nested entries, lists of maps in block style. */
 function renderYamlBlock(value: Value, indent: string, unit: string, eol: string): string {
-  if (typeof value === 'string' || isIntrinsic(value)) return ` ${renderInline(value, 'yaml')}`;
+  if (isScalar(value) || isIntrinsic(value)) return ` ${renderInline(value, 'yaml')}`;
   const inner = indent + unit;
   if (Array.isArray(value)) {
     return (value as readonly Value[])
-      .map((v) => `${eol}${inner}- ${renderInline(v, 'yaml')}`)
+      .map((v) => `${eol}${inner}- ${renderYamlItem(v, `${inner}  `, unit, eol)}`)
       .join('');
   }
   const map = (value as { map: readonly (readonly [string, Value])[] }).map;
@@ -89,6 +96,23 @@ function renderYamlBlock(value: Value, indent: string, unit: string, eol: string
     .map(
       ([key, item]) =>
         `${eol}${inner}${yamlScalar(key)}:${renderYamlBlock(item, inner, unit, eol)}`,
+    )
+    .join('');
+}
+
+/**
+ * A list item as the text after `- `: a map's first entry on the dash line and the others aligned
+ * at `column`; anything else on one line.
+ */
+export function renderYamlItem(value: Value, column: string, unit: string, eol: string): string {
+  if (typeof value !== 'object' || Array.isArray(value) || !('map' in value)) {
+    return renderInline(value, 'yaml');
+  }
+  const map = (value as { map: readonly (readonly [string, Value])[] }).map;
+  return map
+    .map(
+      ([key, item], i) =>
+        `${i === 0 ? '' : `${eol}${column}`}${yamlScalar(key)}:${renderYamlBlock(item, column, unit, eol)}`,
     )
     .join('');
 }
@@ -102,6 +126,8 @@ export function yamlScalar(text: string): string {
     PLAIN_SAFE.test(text) &&
     !YAML_SPECIAL.test(text) &&
     !/^[\d.]+$/.test(text) &&
+    // Dates and times read as timestamps in YAML 1.1, which some CloudFormation tools still use.
+    !/^\d{4}-\d\d?-\d\d?/.test(text) &&
     !/:\s|:$/.test(text)
   ) {
     return text;

@@ -5,11 +5,10 @@ import {
   type ObjectNode,
   type ParsedDocument,
 } from '../document';
-import { replaceString } from '../edits';
+import { insertProperty, replaceString } from '../edits';
 import { intrinsicName, isNoValue, type TemplateResource } from '../model';
 import { readBuckets, symmetricKeys, type TemplateBucket } from '../model/buckets';
 import type { Value } from '../render';
-import { insertEntry } from './bucket-policy-edits';
 import { defineRule, type Fix } from './rule';
 
 export default defineRule({
@@ -149,7 +148,7 @@ function fixFor(
   if (problem.kind === 'sse-s3' && problem.algorithm.kind === 'string') {
     const edits = [replaceString(document, problem.algorithm, 'aws:kms')];
     if (key && problem.rule && !getValue(problem.rule, 'KMSMasterKeyID')) {
-      const insert = insertEntry(document, problem.rule, 'KMSMasterKeyID', {
+      const insert = insertProperty(document, problem.rule, 'KMSMasterKeyID', {
         getAtt: [key, 'Arn'],
       });
       if (insert) edits.push(insert);
@@ -166,8 +165,10 @@ function fixFor(
     ],
   };
   const edit = problem.properties
-    ? insertEntry(document, problem.properties, 'BucketEncryption', encryption)
-    : insertEntry(document, bucket.node, 'Properties', { map: [['BucketEncryption', encryption]] });
+    ? insertProperty(document, problem.properties, 'BucketEncryption', encryption)
+    : insertProperty(document, bucket.node, 'Properties', {
+        map: [['BucketEncryption', encryption]],
+      });
   return edit
     ? [{ title: `Add default SSE-KMS encryption${keyNote}`, safe: false, edits: [edit] }]
     : [];

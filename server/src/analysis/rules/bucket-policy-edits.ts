@@ -1,11 +1,10 @@
 /**
- * Writes the bucket rules' fixes: a statement appended to a policy's list, an entry added to an
- * object, a new resource after another, all in the document's own format and indentation (lists
- * of maps stay in block style in YAML).
+ * Writes the bucket rules' fixes: a statement appended to a policy's list, or a new resource after
+ * another, in the document's own format and indentation.
  */
 import { getValue, type ObjectNode, type ParsedDocument } from '../document';
-import { indentUnit, insertProperty, lineBreakOf } from '../edits';
-import { renderBlock, renderInline, yamlScalar, type Value } from '../render';
+import { contentEnd, indentUnit, lineBreakOf } from '../edits';
+import { renderBlock, renderInline, renderYamlItem, yamlScalar, type Value } from '../render';
 import type { TextEdit } from './rule';
 
 /** Appends a statement to a policy's `Statement` list, in the list's own layout. */
@@ -41,71 +40,7 @@ export function appendStatement(
   return {
     start: at,
     end: at,
-    newText: `${eol}${dash}- ${yamlItem(statement, ' '.repeat(head.length), unit, eol)}`,
-  };
-}
-
-function mapEntries(value: Value): readonly (readonly [string, Value])[] | undefined {
-  if (typeof value !== 'object' || Array.isArray(value)) return undefined;
-  return 'map' in (value as object)
-    ? (value as { map: readonly (readonly [string, Value])[] }).map
-    : undefined;
-}
-
-/** A map as the text after `- `: first entry on the dash line, the rest at `column`. */
-function yamlItem(value: Value, column: string, unit: string, eol: string): string {
-  const entries = mapEntries(value);
-  if (entries === undefined) return renderInline(value, 'yaml');
-  return entries
-    .map(
-      ([key, item], i) =>
-        `${i === 0 ? '' : `${eol}${column}`}${yamlScalar(key)}:${yamlValue(item, column, unit, eol)}`,
-    )
-    .join('');
-}
-
-/** A value after `key:` in block YAML, with lists of maps in block style. */
-export function yamlValue(value: Value, indent: string, unit: string, eol: string): string {
-  if (Array.isArray(value)) {
-    const inner = indent + unit;
-    return (value as readonly Value[])
-      .map((item) => `${eol}${inner}- ${yamlItem(item, `${inner}  `, unit, eol)}`)
-      .join('');
-  }
-  const entries = mapEntries(value);
-  if (entries !== undefined) {
-    const inner = indent + unit;
-    return entries
-      .map(([key, item]) => `${eol}${inner}${yamlScalar(key)}:${yamlValue(item, inner, unit, eol)}`)
-      .join('');
-  }
-  // A plain 2012-10-17 reads as a date to YAML 1.1 parsers; policy versions stay strings.
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return ` '${value}'`;
-  return ` ${renderInline(value, 'yaml')}`;
-}
-
-/**
- * Adds `key: value` to an object: block YAML gets lists of maps in block style, everything else
- * goes through `insertProperty`.
- */
-export function insertEntry(
-  document: ParsedDocument,
-  object: ObjectNode,
-  key: string,
-  value: Value,
-): TextEdit | undefined {
-  const { text } = document;
-  const last = object.properties[object.properties.length - 1];
-  if (document.format === 'json' || !last || text[object.start] === '{') {
-    return insertProperty(document, object, key, value);
-  }
-  const indent = ' '.repeat(last.key.start - (text.lastIndexOf('\n', last.key.start - 1) + 1));
-  const at = contentEnd(text, last.value?.end ?? last.key.end);
-  const eol = lineBreakOf(text);
-  return {
-    start: at,
-    end: at,
-    newText: `${eol}${indent}${yamlScalar(key)}:${yamlValue(value, indent, indentUnit(text), eol)}`,
+    newText: `${eol}${dash}- ${renderYamlItem(statement, ' '.repeat(head.length), unit, eol)}`,
   };
 }
 
@@ -146,13 +81,6 @@ export function insertResourceAfter(
   return {
     start: at,
     end: at,
-    newText: `${eol}${indent}${yamlScalar(name)}:${yamlValue(value, indent, unit, eol)}`,
+    newText: `${eol}${indent}${yamlScalar(name)}:${renderBlock(value, 'yaml', indent, unit, eol).replace(/^(?!\r?\n)/, ' ')}`,
   };
-}
-
-/** YAML block nodes can end after their line break; new text goes right after the content. */
-function contentEnd(text: string, end: number): number {
-  let at = end;
-  while (at > 0 && /\s/.test(text[at - 1] ?? '')) at--;
-  return at;
 }

@@ -89,10 +89,6 @@ function isFalse(node: Node | undefined): boolean {
 
 function addRotation(document: ParsedDocument, properties: Node | undefined): Fix[] {
   if (properties?.kind !== 'object') return [];
-  const edit = insertProperty(document, properties, 'EnableKeyRotation', 'true');
-  if (!edit) return [];
-  // Fix values are strings (render.ts has no booleans); CloudFormation would accept "true", but
-  // the boolean is what people write, so unquote it.
-  const newText = edit.newText.replace(/(EnableKeyRotation["']?\s*:\s*)(["'])true\2/, '$1true');
-  return [{ title: 'Add EnableKeyRotation: true', safe: true, edits: [{ ...edit, newText }] }];
+  const edit = insertProperty(document, properties, 'EnableKeyRotation', true);
+  return edit ? [{ title: 'Add EnableKeyRotation: true', safe: true, edits: [edit] }] : [];
 }
