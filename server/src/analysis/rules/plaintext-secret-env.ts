@@ -37,7 +37,7 @@ export default defineRule({
     why: "Plain-text environment variables are part of the build project's or the pipeline's definition: anyone who can read the project, the pipeline or the stack template sees them, and they show up in the console and in `batch-get-projects` output. CodeBuild can fetch the value at build time from Secrets Manager or Parameter Store instead, so the secret never sits in the definition. A name counts as secret only when the secret word is its last word: `TOKEN_URL`, `SECRET_ARN` or `PASSWORD_PARAMETER` name where a secret lives, not the secret. Placeholders, masked values (`****`), dynamic references, ARNs and parameter paths are never reported, nor are values CloudFormation fills in (`!Ref`, `!Sub`). A value that is a recognisable credential is also reported by `hardcoded-credential`: that finding is about the leaked secret (revoke it), this one about the variable's type (move it to a secret store).",
     bad: {
       language: 'yaml',
-      code: 'Resources:\n  Build:\n    Type: AWS::CodeBuild::Project\n    Properties:\n      Environment:\n        EnvironmentVariables:\n          - Name: GITHUB_TOKEN\n            Value: ghp_4mQx0000000000000000000000000000aB3d\n',
+      code: 'Resources:\n  Build:\n    Type: AWS::CodeBuild::Project\n    Properties:\n      Environment:\n        EnvironmentVariables:\n          - Name: GITHUB_TOKEN\n            Value: q7Lw-build-bot-2f9c-secret\n',
     },
     good: {
       language: 'yaml',
