@@ -4,6 +4,7 @@ import actionResourceMismatch from './action-resource-mismatch';
 import allowNotAction from './allow-not-action';
 import allowNotPrincipal from './allow-not-principal';
 import allowNotResource from './allow-not-resource';
+import artifactStoreDefaultKey from './artifact-store-default-key';
 import asymmetricArtifactKey from './asymmetric-artifact-key';
 import bucketEncryption from './bucket-encryption';
 import bucketInsecureTransport from './bucket-insecure-transport';
@@ -12,6 +13,7 @@ import conditionOperatorMismatch from './condition-operator-mismatch';
 import credentialsInUrl from './credentials-in-url';
 import duplicateKey from './duplicate-key';
 import fileTooLarge from './file-too-large';
+import githubV1Source from './github-v1-source';
 import hardcodedCredential from './hardcoded-credential';
 import invalidArn from './invalid-arn';
 import kmsKeyRotation from './kms-key-rotation';
@@ -36,6 +38,7 @@ export const RULES: readonly Rule[] = [
   allowNotAction,
   allowNotPrincipal,
   allowNotResource,
+  artifactStoreDefaultKey,
   asymmetricArtifactKey,
   bucketEncryption,
   bucketInsecureTransport,
@@ -44,6 +47,7 @@ export const RULES: readonly Rule[] = [
   credentialsInUrl,
   duplicateKey,
   fileTooLarge,
+  githubV1Source,
   hardcodedCredential,
   invalidArn,
   kmsKeyRotation,
