@@ -1,5 +1,6 @@
-import type { Action } from '../model';
-import { actionLabel } from '../pipeline/spelling';
+import { getValue, type Node } from '../document';
+import { alternatives, intrinsicName, scalarValue, type Action, type Pipeline } from '../model';
+import { actionLabel, spell } from '../pipeline/spelling';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -10,7 +11,7 @@ export default defineRule({
   docs: {
     summary:
       'A CodePipeline Source action of the `ThirdParty` / `GitHub` provider, version 1: the GitHub (OAuth app) source that authenticates with a personal access token.',
-    why: "The version 1 GitHub action is deprecated by AWS. It reads the repository with a long-lived GitHub OAuth or personal access token kept in the pipeline's configuration (often in the template itself or a parameter), a token that usually has access to every repository of its owner and must be rotated by hand; it also relies on webhooks with a shared secret. A source action of provider `CodeStarSourceConnection` uses an AWS CodeConnections (formerly CodeStar Connections) connection instead: the GitHub App installation is scoped to chosen repositories, no token is stored anywhere in the pipeline, and newer features (triggers with branch and file path filters in V2 pipelines, full clones) are only available there. Action types the engine cannot read (a `Ref` or `Fn::If` in `actionTypeId`) are never reported.",
+    why: "The version 1 GitHub action is deprecated by AWS. It reads the repository with a long-lived GitHub OAuth or personal access token kept in the pipeline's configuration (often in the template itself or a parameter), a token that usually has access to every repository of its owner and must be rotated by hand; it also relies on webhooks with a shared secret. A source action of provider `CodeStarSourceConnection` uses an AWS CodeConnections (formerly CodeStar Connections) connection instead: the GitHub App installation is scoped to chosen repositories, no token is stored anywhere in the pipeline, and newer features (triggers with branch and file path filters in V2 pipelines, full clones) are only available there. Each branch of an `Fn::If` between action types is checked on its own; action types the engine cannot read (a `Ref`, or a parameter for any of their parts) are never reported.",
     bad: {
       language: 'yaml',
       code: "Resources:\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: arn:aws:iam::111122223333:role/pipeline-role\n      ArtifactStore: { Type: S3, Location: app-artifacts }\n      Stages:\n        - Name: Source\n          Actions:\n            - Name: Source\n              ActionTypeId: { Category: Source, Owner: ThirdParty, Provider: GitHub, Version: '1' }\n              Configuration:\n                Owner: example-org\n                Repo: app\n                Branch: main\n                OAuthToken: '{{resolve:secretsmanager:github-token}}'\n              OutputArtifacts: [{ Name: Src }]\n        - Name: Approve\n          Actions:\n            - Name: Approve\n              ActionTypeId: { Category: Approval, Owner: AWS, Provider: Manual, Version: '1' }\n",
@@ -31,8 +32,9 @@ export default defineRule({
     for (const pipeline of model.pipelines) {
       for (const stage of pipeline.stages) {
         for (const action of stage.actions) {
-          if (!isGitHubV1(action)) continue;
-          report({ at: action.provider?.node ?? action.node, message: message(action) });
+          for (const provider of gitHubV1Providers(pipeline, action)) {
+            report({ at: provider, message: message(action) });
+          }
         }
       }
     }
@@ -40,16 +42,35 @@ export default defineRule({
 });
 
 /**
- * A literal `Source` / `ThirdParty` / `GitHub` / `1` action type. Every part must be known: an
- * intrinsic action type (or any intrinsic part of it) leaves the provider open.
+ * The provider nodes of the action's literal `Source` / `ThirdParty` / `GitHub` / `1` action
+ * types: the action type itself, or each branch of an `Fn::If` between action types. Every part
+ * must be literal: a `Ref` (or any other intrinsic) leaves the provider open.
  */
-function isGitHubV1(action: Action): boolean {
-  return (
-    action.category?.value === 'Source' &&
-    action.owner?.value === 'ThirdParty' &&
-    action.provider?.value === 'GitHub' &&
-    action.version?.value === '1'
-  );
+function gitHubV1Providers(pipeline: Pipeline, action: Action): Node[] {
+  const typeId = action.actionTypeId;
+  if (intrinsicName(typeId) !== 'Fn::If') {
+    return action.category?.value === 'Source' &&
+      action.owner?.value === 'ThirdParty' &&
+      action.provider?.value === 'GitHub' &&
+      action.version?.value === '1'
+      ? [action.provider.node]
+      : [];
+  }
+  const found: Node[] = [];
+  for (const branch of alternatives(typeId)) {
+    if (branch.kind !== 'object' || intrinsicName(branch) !== undefined) continue;
+    const part = (camel: string) => scalarValue(getValue(branch, spell(pipeline, camel)));
+    const provider = part('provider');
+    if (
+      part('category')?.value === 'Source' &&
+      part('owner')?.value === 'ThirdParty' &&
+      provider?.value === 'GitHub' &&
+      part('version')?.value === '1'
+    ) {
+      found.push(provider.node);
+    }
+  }
+  return found;
 }
 
 function message(action: Action): string {
