@@ -11,6 +11,7 @@ export type Account = { readonly kind: 'literal'; readonly id: string } | { read
 /** Stands for a piece of text the engine cannot know; never part of a real ARN. */
 const UNKNOWN = '\u0000';
 const SELF = '${AWS::AccountId}';
+const SELF_FIELD = '\u0001';
 
 /** The accounts a role ARN value names, one per `Fn::If` branch whose account is known. */
 export function roleAccounts(template: Template | undefined, node: Node | undefined): Account[] {
@@ -32,10 +33,11 @@ export function roleAccounts(template: Template | undefined, node: Node | undefi
 /** The account field of an ARN (any service), when it is a literal account or `self`. */
 export function accountOfArn(arn: string | undefined): Account | undefined {
   if (arn === undefined) return undefined;
-  const fields = arn.split(':');
+  // The pseudo parameter has colons of its own: make it one field before splitting.
+  const fields = arn.split(SELF).join(SELF_FIELD).split(':');
   if (fields.length < 6 || fields[0] !== 'arn') return undefined;
   const account = fields[4] ?? '';
-  if (account === SELF) return { kind: 'self' };
+  if (account === SELF_FIELD) return { kind: 'self' };
   return /^\d{12}$/.test(account) ? { kind: 'literal', id: account } : undefined;
 }
 
