@@ -10,7 +10,7 @@ import { alternatives, intrinsicName, type DocumentModel, type Template } from '
 import { renderInline } from '../render';
 import {
   findSecrets,
-  isNotSecretValue,
+  isPlaceholderValue,
   isSecretAccessKey,
   isSecretKeyName,
   isSecretName,
@@ -70,9 +70,7 @@ function checkString(context: RuleContext, node: StringNode): void {
   const first = secrets[0];
   if (first) {
     const whole = first.from === 0 && first.to === node.value.length;
-    const kinds = [
-      ...new Set(secrets.map((s) => `${article(s.label)} ${s.label} ("${s.masked}")`)),
-    ];
+    const kinds = [...new Set(secrets.map((s) => `${s.label} ("${s.masked}")`))];
     report({
       at: node,
       message: `This value contains ${kinds.join(' and ')}: anyone who can read the file can use it. Revoke it and keep it in Secrets Manager.`,
@@ -81,7 +79,7 @@ function checkString(context: RuleContext, node: StringNode): void {
     return;
   }
   const name = credentialName(node);
-  if (name === undefined || isNotSecretValue(node.value)) return;
+  if (name === undefined || isPlaceholderValue(node.value)) return;
   if (isSecretAccessKey(node.value) && isSecretKeyName(name)) {
     report({
       at: node,
@@ -182,7 +180,8 @@ function checkParameterDefaults(
           const parameter = ref === undefined ? undefined : template.parameters.get(ref);
           const fallback = getValue(parameter, 'Default');
           if (fallback?.kind !== 'string' || reported.has(fallback)) continue;
-          if (isNotSecretValue(fallback.value) || findSecrets(fallback.value).length > 0) continue;
+          if (isPlaceholderValue(fallback.value) || findSecrets(fallback.value).length > 0)
+            continue;
           reported.add(fallback);
           context.report({
             at: fallback,
@@ -262,8 +261,4 @@ function parameterName(template: Template, node: Node): string {
   for (let i = 2; template.parameters.has(name) || template.resources.has(name); i++)
     name = `${base}${i}`;
   return name;
-}
-
-function article(label: string): string {
-  return /^[aeiouAEIOU]/.test(label) ? 'an' : 'a';
 }

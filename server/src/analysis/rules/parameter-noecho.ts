@@ -1,8 +1,7 @@
 import { getValue, type Node, type ObjectNode, type ParsedDocument } from '../document';
 import { insertProperty, replace } from '../edits';
 import { alternatives, intrinsicName, type Template } from '../model';
-import { credentialKind, isPlaceholderValue, isSecretName, masked } from '../secret-names';
-import { findSecrets, isSecretName as isCredentialProperty } from '../secrets';
+import { credentialKind, findSecrets, isPlaceholderValue, isSecretName, mask } from '../secrets';
 import { defineRule, type Fix } from './rule';
 
 export default defineRule({
@@ -68,7 +67,7 @@ export default defineRule({
       ) {
         report({
           at: defaultValue,
-          message: `Parameter "${name}" holds a secret (${why}) but has a Default ("${masked(defaultValue.value)}"), which writes the secret into the template. Remove the Default and pass the value at deploy time, or use a Secrets Manager dynamic reference.`,
+          message: `Parameter "${name}" holds a secret (${why}) but has a Default ("${mask(defaultValue.value)}"), which writes the secret into the template. Remove the Default and pass the value at deploy time, or use a Secrets Manager dynamic reference.`,
         });
       }
     }
@@ -159,9 +158,8 @@ function credentialUses(template: Template): {
       }
     }
     for (const property of node.properties) {
-      if (isSecretName(property.key.value))
+      if (isSecretName(property.key.value)) {
         record(property.value, `${property.key.value} of "${resource}"`);
-      if (isCredentialProperty(property.key.value)) {
         for (const choice of alternatives(property.value)) {
           const ref = intrinsicName(choice) === 'Ref' ? getValue(choice, 'Ref') : undefined;
           if (ref?.kind === 'string') reportedDefaults.add(ref.value);

@@ -10,7 +10,7 @@ import {
 } from '../document';
 import { insertProperty, replaceString } from '../edits';
 import { alternatives, intrinsicName } from '../model';
-import { credentialKind, isPlaceholderValue, isSecretName, masked } from '../secret-names';
+import { credentialKind, isPlaceholderValue, isSecretName, mask } from '../secrets';
 import { defineRule, type Fix } from './rule';
 
 /** One environment variable whose name, type and value are all known. */
@@ -60,8 +60,8 @@ export default defineRule({
       const type =
         variable.type === undefined ? 'has no Type (so it is PLAINTEXT)' : 'is PLAINTEXT';
       const reason = kind
-        ? `its value looks like ${kind} ("${masked(variable.value)}")`
-        : `its name says it holds a secret ("${masked(variable.value)}")`;
+        ? `its value looks like ${kind} ("${mask(variable.value)}")`
+        : `its name says it holds a secret ("${mask(variable.value)}")`;
       report({
         at: variable.at,
         message: `CodeBuild environment variable "${variable.name}" ${type} but ${reason}: anyone who can read the build definition sees it. Keep it in Secrets Manager or Parameter Store and set Type to SECRETS_MANAGER or PARAMETER_STORE.`,

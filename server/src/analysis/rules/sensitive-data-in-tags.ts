@@ -1,6 +1,6 @@
 import { getValue, type Node, type StringNode } from '../document';
 import { alternatives, intrinsicName } from '../model';
-import { credentialKind, isPlaceholderValue, masked } from '../secret-names';
+import { credentialKind, isPlaceholderValue, mask } from '../secrets';
 import { defineRule } from './rule';
 
 /** An e-mail address; the domain needs a dot and a letters-only top-level domain. */
@@ -41,7 +41,7 @@ export default defineRule({
         if (problem)
           report({
             at: choice,
-            message: `${what} holds ${problem} ("${masked(choice.value)}"); tags and names are copied into billing reports, logs and ARNs where anyone with access to those sees them. ${problem.includes('address') ? 'Use a team or role name instead.' : 'Remove it, keep the secret in Secrets Manager and rotate it.'}`,
+            message: `${what} holds ${problem} ("${mask(choice.value)}"); tags and names are copied into billing reports, logs and ARNs where anyone with access to those sees them. ${problem.includes('address') ? 'Use a team or role name instead.' : 'Remove it, keep the secret in Secrets Manager and rotate it.'}`,
           });
       }
     };
