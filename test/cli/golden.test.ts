@@ -67,7 +67,7 @@ describe('golden reports over the fixture tree', () => {
     // Ignored, skipped, looping, binary and non-AWS files are absent; clean files are listed.
     expect(report.files.map((f) => [f.path, f.kind, f.findings.map((x) => x.rule)])).toEqual([
       ['legacy/old-policy.json', 'iam-policy', ['wildcard-action']],
-      ['pipelines/release.json', 'codepipeline', []],
+      ['pipelines/release.json', 'codepipeline', ['artifact-store-default-key']],
       [
         'policies/admin.json',
         'iam-policy',
