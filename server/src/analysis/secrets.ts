@@ -38,6 +38,9 @@ interface Detector {
  * Shapes of credentials that are secret wherever they appear. Access key ids of roles, users and
  * groups (`AROA`, `AIDA`, `AGPA`, ...) are identifiers, not credentials, and are not listed.
  */
+/** Every detector's fixed prefix: one cheap test before the detectors run on a string. */
+const SECRET_PREFIX = /AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[baprs]-|-----BEGIN /;
+
 const DETECTORS: readonly Detector[] = [
   {
     label: 'an AWS access key id',
@@ -76,7 +79,7 @@ const DETECTORS: readonly Detector[] = [
 /** Credentials found in a string by their shape, with the documented example keys left out. */
 export function findSecrets(text: string): SecretMatch[] {
   const found: SecretMatch[] = [];
-  if (text.length < 20) return found;
+  if (text.length < 20 || !SECRET_PREFIX.test(text)) return found;
   for (const detector of DETECTORS) {
     for (const match of text.matchAll(detector.pattern)) {
       const value = match[0];
@@ -178,6 +181,19 @@ export function nameWords(name: string): string[] {
  * value and never match.
  */
 export function isSecretName(name: string): boolean {
+  // Rules ask about every key of a template, and the same few names recur: remember the answers.
+  let answer = SECRET_NAME_CACHE.get(name);
+  if (answer === undefined) {
+    answer = judgeSecretName(name);
+    if (SECRET_NAME_CACHE.size >= 5000) SECRET_NAME_CACHE.clear();
+    SECRET_NAME_CACHE.set(name, answer);
+  }
+  return answer;
+}
+
+const SECRET_NAME_CACHE = new Map<string, boolean>();
+
+function judgeSecretName(name: string): boolean {
   if (name.includes(':')) return false;
   const words = nameWords(name);
   while (words.length > 1 && TRAILING.has(words[words.length - 1] ?? '')) words.pop();

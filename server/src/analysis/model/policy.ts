@@ -52,7 +52,7 @@ export interface Statement {
   readonly effect: 'Allow' | 'Deny' | undefined;
   element(name: StatementElement): Property | undefined;
   /** The strings of a string-or-list element; unknown values have `value: undefined`. */
-  values(name: 'Action' | 'NotAction' | 'Resource' | 'NotResource'): LocatedValue[];
+  values(name: 'Action' | 'NotAction' | 'Resource' | 'NotResource'): readonly LocatedValue[];
 }
 
 /** One policy document, standalone or embedded in a template. */
@@ -111,11 +111,20 @@ function readStatement(node: ObjectNode, policy: Policy): Statement {
     effectNode?.kind === 'string' && (effectNode.value === 'Allow' || effectNode.value === 'Deny')
       ? effectNode.value
       : undefined;
+  const values = new Map<string, LocatedValue[]>();
   return {
     node,
     policy,
     effect,
     element: (name) => getProperty(node, name),
-    values: (name) => stringItems(getProperty(node, name)?.value),
+    // Every rule asks for the same few lists; the tree does not change during an analysis.
+    values: (name) => {
+      let items = values.get(name);
+      if (!items) {
+        items = stringItems(getProperty(node, name)?.value);
+        values.set(name, items);
+      }
+      return items;
+    },
   };
 }
