@@ -8,6 +8,7 @@ import {
   type ObjectNode,
   type ParsedDocument,
   type Property,
+  type StringNode,
 } from '../document';
 import { replaceString } from '../edits';
 import { alternatives, intrinsicName, isNoValue } from '../model';
@@ -35,6 +36,15 @@ function isUnknown(node: Node): boolean {
  */
 function isLooseScalar(document: ParsedDocument, node: Node): boolean {
   return document.format === 'yaml' && (node.kind === 'number' || node.kind === 'boolean');
+}
+
+/** The safe fix for a key written in the wrong case: rename it to the one IAM knows. */
+export function renameKeyFix(document: ParsedDocument, key: StringNode, intended: string): Fix {
+  return {
+    title: `Rename "${key.value}" to "${intended}"`,
+    safe: true,
+    edits: [replaceString(document, key, intended)],
+  };
 }
 
 /** Reports every list entry (each `Fn::If` branch) that is neither a string nor unknown. */
@@ -257,16 +267,7 @@ function checkPrincipalEntry(
       message: intended
         ? `"${key}" is not a principal type: names are case-sensitive; use "${intended}".`
         : `"${key}" is not a principal type; "${element}" takes "AWS", "Service", "Federated" or "CanonicalUser".`,
-      fixes:
-        intended && !taken
-          ? [
-              {
-                title: `Rename "${key}" to "${intended}"`,
-                safe: true,
-                edits: [replaceString(document, entry.key, intended)],
-              },
-            ]
-          : [],
+      fixes: intended && !taken ? [renameKeyFix(document, entry.key, intended)] : [],
     });
   }
   for (const value of alternatives(entry.value)) {

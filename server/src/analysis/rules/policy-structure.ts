@@ -6,7 +6,6 @@ import {
   type Property,
   type Range,
 } from '../document';
-import { replaceString } from '../edits';
 import {
   alternatives,
   intrinsicName,
@@ -24,6 +23,7 @@ import {
   checkSidType,
   checkStringList,
   presentElement,
+  renameKeyFix,
 } from './policy-element-values';
 import { checkSids, type SidGrammar } from './policy-statement-ids';
 import { defineRule, type RuleContext } from './rule';
@@ -401,15 +401,6 @@ function reportUnknown(
     message: intended
       ? `"${key}" is not a ${where} element: element names are case-sensitive; use "${intended}".`
       : `"${key}" is not a ${where} element; ${hint}.`,
-    fixes:
-      intended && !taken
-        ? [
-            {
-              title: `Rename "${key}" to "${intended}"`,
-              safe: true,
-              edits: [replaceString(document, property.key, intended)],
-            },
-          ]
-        : [],
+    fixes: intended && !taken ? [renameKeyFix(document, property.key, intended)] : [],
   });
 }
