@@ -20,6 +20,7 @@ import kmsKeyRotation from './kms-key-rotation';
 import parameterNoecho from './parameter-noecho';
 import parseError from './parse-error';
 import passroleUnscoped from './passrole-unscoped';
+import pipelineActionConfig from './pipeline-action-config';
 import pipelineArtifacts from './pipeline-artifacts';
 import pipelineStructure from './pipeline-structure';
 import plaintextSecretEnv from './plaintext-secret-env';
@@ -28,6 +29,8 @@ import policyVersion from './policy-version';
 import privilegeEscalation from './privilege-escalation';
 import publicPrincipal from './public-principal';
 import sensitiveDataInTags from './sensitive-data-in-tags';
+import serviceRoleMissingPermission from './service-role-missing-permission';
+import serviceRoleUnusedPermission from './service-role-unused-permission';
 import unknownAction from './unknown-action';
 import unknownConditionKey from './unknown-condition-key';
 import wildcardAction from './wildcard-action';
@@ -54,6 +57,7 @@ export const RULES: readonly Rule[] = [
   parameterNoecho,
   parseError,
   passroleUnscoped,
+  pipelineActionConfig,
   pipelineArtifacts,
   pipelineStructure,
   plaintextSecretEnv,
@@ -62,6 +66,8 @@ export const RULES: readonly Rule[] = [
   privilegeEscalation,
   publicPrincipal,
   sensitiveDataInTags,
+  serviceRoleMissingPermission,
+  serviceRoleUnusedPermission,
   unknownAction,
   unknownConditionKey,
   wildcardAction,
