@@ -11,14 +11,14 @@ import {
 import { loadCatalog } from '../node/catalog-files';
 import { ConfigError, ConfigResolver, loadConfigFile, type ScopewiseConfig } from '../node/config';
 import { HELP, parseCommandLine, UsageError, type CliOptions } from './args';
-import { decode, encode } from './decode';
+import { decode, encode } from '../node/decode';
 import { fixText } from './fix';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText, sanitize } from './format-text';
 import { Progress } from './progress';
 import { totals, tooManyWarnings, type FileReport, type Report } from './report';
-import { collectTargets, UnreadablePathError, type Target } from './walk';
+import { collectTargets, UnreadablePathError, type Target } from '../node/walk';
 import packageJson from '../../../package.json';
 
 /** The process around the CLI, injectable for tests. */

@@ -18,6 +18,7 @@ import { CONFIG_FILE_NAME } from '../node/config';
 import { AnalysisCache } from './analysis-cache';
 import { clientFeatures, SERVER_CAPABILITIES, type ClientFeatures } from './capabilities';
 import { codeActions } from './code-actions';
+import { ConfigDiagnostics } from './config-diagnostics';
 import { toDiagnostics } from './diagnostics';
 import {
   analyzeDocument,
@@ -29,6 +30,7 @@ import { describeInternalError, guard, guardEvent } from './guard';
 import { documentStatusNotification } from './protocol';
 import { DiagnosticsPublisher } from './push-diagnostics';
 import { SETTINGS_SECTION, SettingsProvider } from './settings';
+import { SCAN_CAPABILITIES, WorkspaceScan } from './workspace-scan';
 
 export interface ServerOptions {
   /** Reported in `serverInfo`. */
@@ -53,7 +55,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   const documents = new TextDocuments(TextDocument);
   let features: ClientFeatures = clientFeatures({});
-  const settings = new SettingsProvider(connection, () => features.configuration);
+  const configDiagnostics = new ConfigDiagnostics(connection);
+  const onConfigError = configDiagnostics.report.bind(configDiagnostics);
+  const settings = new SettingsProvider(connection, () => features.configuration, onConfigError);
   const knownKinds = new KnownKinds();
 
   const compute = async (
@@ -84,6 +88,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   };
   const cache = new AnalysisCache(compute);
   const publisher = new DiagnosticsPublisher(connection, documents, cache, options.debounceMs);
+  const scan = new WorkspaceScan({
+    connection,
+    documents,
+    catalog: () => catalog,
+    settings,
+    onConfigError,
+  });
 
   /** Settings or config files changed: analyse every open document again. */
   const refreshAll = () => {
@@ -99,8 +110,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       });
     }
     features = clientFeatures(params.capabilities ?? {});
+    scan.initialize(params);
     return {
-      capabilities: SERVER_CAPABILITIES,
+      capabilities: { ...SERVER_CAPABILITIES, ...SCAN_CAPABILITIES },
       serverInfo: { name: 'scopewise', version: options.version },
     };
   });
@@ -117,6 +129,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
           watchers: [{ globPattern: `**/${CONFIG_FILE_NAME}` }],
         });
       }
+      for (const folder of scan.initialFolders) {
+        configDiagnostics.validate(`${folder.replace(/\/$/, '')}/${CONFIG_FILE_NAME}`);
+      }
     }),
   );
 
@@ -129,7 +144,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onDidChangeWatchedFiles(
     guardEvent(console, 'didChangeWatchedFiles', (params) => {
-      if (params.changes.some((change) => isConfigFile(change.uri))) {
+      const configs = params.changes.filter((change) => isConfigFile(change.uri));
+      for (const change of configs) configDiagnostics.validate(change.uri);
+      if (configs.length > 0) {
         settings.configFilesChanged();
         refreshAll();
       }
@@ -141,20 +158,24 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const justOpened = new Set<string>();
   documents.onDidOpen(
     guardEvent(console, 'didOpen', ({ document }) => {
-      if (features.pullDiagnostics) return;
+      scan.documentOpened(document.uri);
+      // A config file's only diagnostics are its own problems (config-diagnostics.ts).
+      if (features.pullDiagnostics || isConfigFile(document.uri)) return;
       justOpened.add(document.uri);
       publisher.schedule(document.uri, 0);
     }),
   );
   documents.onDidChangeContent(
     guardEvent(console, 'didChange', ({ document }) => {
-      if (features.pullDiagnostics || justOpened.delete(document.uri)) return;
+      if (features.pullDiagnostics || isConfigFile(document.uri)) return;
+      if (justOpened.delete(document.uri)) return;
       publisher.schedule(document.uri);
     }),
   );
   documents.onDidSave(
     guardEvent(console, 'didSave', ({ document }) => {
       if (!isConfigFile(document.uri)) return;
+      configDiagnostics.validate(document.uri);
       settings.configFilesChanged();
       refreshAll();
     }),
@@ -164,7 +185,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       cache.delete(document.uri);
       knownKinds.forget(document.uri);
       settings.forget(document.uri);
-      if (!features.pullDiagnostics) publisher.clear(document.uri);
+      if (!features.pullDiagnostics && !isConfigFile(document.uri)) publisher.clear(document.uri);
     }),
   );
 
@@ -215,6 +236,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         if (params.previousResultId === resultId) return { kind: 'unchanged', resultId };
         return { kind: 'full', resultId, items: toDiagnostics(result) };
       },
+    ),
+  );
+
+  connection.onExecuteCommand(
+    guard(console, 'executeCommand', null, (params, token, progress) =>
+      scan.execute(params, token, progress),
     ),
   );
 

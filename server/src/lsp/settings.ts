@@ -1,4 +1,4 @@
-import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver';
+import type { Connection } from 'vscode-languageserver';
 import { RULES_BY_ID, type SeveritySetting } from '../analysis';
 import {
   ConfigError,
@@ -34,8 +34,8 @@ export const SETTINGS_SECTION = 'scopewise';
 
 /**
  * Layers the client's `scopewise.rules` on top of the nearest `.scopewise.json`. An invalid config
- * file is reported once (message and log) and replaced by the defaults, so a typo in the config
- * never silences the editor.
+ * file is handed to `onConfigError` and replaced by the defaults, so a typo in the config never
+ * silences the editor.
  */
 export class SettingsProvider {
   private resolver = new ConfigResolver();
@@ -47,6 +47,8 @@ export class SettingsProvider {
   constructor(
     private readonly connection: Connection,
     private readonly configurationRequests: () => boolean,
+    /** Shows an invalid config to the user (a diagnostic on the file, see config-diagnostics.ts). */
+    private readonly onConfigError: (error: ConfigError) => void = () => {},
   ) {}
 
   /** The settings for one document. Never rejects. */
@@ -89,15 +91,14 @@ export class SettingsProvider {
     try {
       return this.resolver.forFile(path);
     } catch (error) {
-      const problem = error instanceof ConfigError ? error.message : describeError(error);
-      if (!this.reportedConfigs.has(problem)) {
-        this.reportedConfigs.add(problem);
-        this.connection.console.error(`Invalid Scopewise config, using defaults: ${problem}`);
-        // A notification, not a request: nothing waits for the user to dismiss it.
-        void this.connection.sendNotification(ShowMessageNotification.type, {
-          type: MessageType.Error,
-          message: `Scopewise: ${problem}. Using the default settings until it is fixed.`,
-        });
+      if (error instanceof ConfigError) {
+        this.onConfigError(error);
+      } else {
+        const problem = describeError(error);
+        if (!this.reportedConfigs.has(problem)) {
+          this.reportedConfigs.add(problem);
+          this.connection.console.error(`Reading the Scopewise config failed: ${problem}`);
+        }
       }
       return DEFAULT_CONFIG;
     }

@@ -17,12 +17,23 @@ const KNOWN_KEYS = new Set([
   '$schema',
 ]);
 
+/**
+ * Where in a config file a problem is: the JSON path of the value (object keys and list indexes),
+ * and whether the property's key, rather than its value, is what is wrong. An editor underlines it.
+ */
+export interface ConfigLocation {
+  readonly path: readonly (string | number)[];
+  readonly key?: boolean;
+}
+
 /** A config file that cannot be read or is invalid; the message names the file and the problem. */
 export class ConfigError extends Error {
   constructor(
     readonly file: string,
     /** The problem alone, without the file name. */
     readonly problem: string,
+    /** The bad key or value, when the problem has one. */
+    readonly at?: ConfigLocation,
   ) {
     super(`${file}: ${problem}`);
   }
@@ -67,11 +78,13 @@ export function parseConfig(file: string, text: string): ScopewiseConfig {
     throw new ConfigError(file, `not valid JSON (${(error as Error).message})`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigError(file, 'must be a JSON object');
+    throw new ConfigError(file, 'must be a JSON object', { path: [] });
   }
   const record = raw as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (!KNOWN_KEYS.has(key)) throw new ConfigError(file, `unknown setting "${key}"`);
+    if (!KNOWN_KEYS.has(key)) {
+      throw new ConfigError(file, `unknown setting "${key}"`, { path: [key], key: true });
+    }
   }
   return makeConfig(file, record);
 }
@@ -81,44 +94,61 @@ function makeConfig(file: string | undefined, record: Record<string, unknown>): 
   const rules = new Map<string, SeveritySetting>();
   const rulesValue = record.rules ?? {};
   if (typeof rulesValue !== 'object' || rulesValue === null || Array.isArray(rulesValue)) {
-    throw new ConfigError(where, '"rules" must be an object of rule id to severity');
+    throw new ConfigError(where, '"rules" must be an object of rule id to severity', {
+      path: ['rules'],
+    });
   }
   for (const [id, severity] of Object.entries(rulesValue)) {
-    if (!isKnownRule(id)) throw new ConfigError(where, `unknown rule "${id}" in "rules"`);
+    if (!isKnownRule(id)) {
+      throw new ConfigError(where, `unknown rule "${id}" in "rules"`, {
+        path: ['rules', id],
+        key: true,
+      });
+    }
     if (typeof severity !== 'string' || !SEVERITIES.has(severity)) {
       throw new ConfigError(
         where,
         `rule "${id}" has severity ${JSON.stringify(severity)}; use off, info, warning or error`,
+        { path: ['rules', id] },
       );
     }
     rules.set(id, severity as SeveritySetting);
   }
   const exclude = stringList(where, record, 'exclude');
   const allowActions = stringList(where, record, 'allowActions');
-  for (const action of allowActions) {
+  for (const [index, action] of allowActions.entries()) {
     if (!/^[a-z0-9-]+:[A-Za-z0-9*?_-]+$/i.test(action)) {
       throw new ConfigError(
         where,
         `"allowActions" entry "${action}" is not of the form service:Action`,
+        { path: ['allowActions', index] },
       );
     }
   }
   const ignoreValue = record.ignore ?? [];
   if (!Array.isArray(ignoreValue))
-    throw new ConfigError(where, '"ignore" must be a list of { "path", "rule" }');
-  const ignore = ignoreValue.map((entry: unknown) => {
+    throw new ConfigError(where, '"ignore" must be a list of { "path", "rule" }', {
+      path: ['ignore'],
+    });
+  const ignore = ignoreValue.map((entry: unknown, index: number) => {
     const item = entry as { path?: unknown; rule?: unknown };
     if (typeof entry !== 'object' || entry === null || typeof item.path !== 'string') {
-      throw new ConfigError(where, '"ignore" entries need a "path" glob');
+      throw new ConfigError(where, '"ignore" entries need a "path" glob', {
+        path: ['ignore', index],
+      });
     }
     if (item.rule !== undefined && (typeof item.rule !== 'string' || !isKnownRule(item.rule))) {
-      throw new ConfigError(where, `"ignore" names unknown rule ${JSON.stringify(item.rule)}`);
+      throw new ConfigError(where, `"ignore" names unknown rule ${JSON.stringify(item.rule)}`, {
+        path: ['ignore', index, 'rule'],
+      });
     }
     return { path: item.path, rule: item.rule as string | undefined };
   });
   const maxFileSize = record.maxFileSize;
   if (maxFileSize !== undefined && (typeof maxFileSize !== 'number' || !(maxFileSize > 0))) {
-    throw new ConfigError(where, '"maxFileSize" must be a positive number of bytes');
+    throw new ConfigError(where, '"maxFileSize" must be a positive number of bytes', {
+      path: ['maxFileSize'],
+    });
   }
   const policyTypes = readPolicyTypes(where, record.policyTypes);
   const folder = file ? dirname(file) : undefined;
@@ -168,14 +198,21 @@ function readPolicyTypes(
     throw new ConfigError(
       where,
       '"policyTypes" must be an object of file glob to policy type, for example { "scps/**": "service-control" }',
+      { path: ['policyTypes'] },
     );
   }
   return Object.entries(value).map(([glob, type]) => {
-    if (glob.trim() === '') throw new ConfigError(where, '"policyTypes" has an empty glob');
+    if (glob.trim() === '') {
+      throw new ConfigError(where, '"policyTypes" has an empty glob', {
+        path: ['policyTypes', glob],
+        key: true,
+      });
+    }
     if (typeof type !== 'string' || !POLICY_TYPE_NAMES.has(type)) {
       throw new ConfigError(
         where,
         `"policyTypes" gives "${glob}" the type ${JSON.stringify(type)}; use one of ${POLICY_TYPES.join(', ')}`,
+        { path: ['policyTypes', glob] },
       );
     }
     return { glob, type: type as ConfiguredPolicyType };
@@ -195,7 +232,7 @@ function isUnderMatch(match: (path: string) => boolean, path: string): boolean {
 function stringList(where: string, record: Record<string, unknown>, key: string): string[] {
   const value = record[key] ?? [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
-    throw new ConfigError(where, `"${key}" must be a list of strings`);
+    throw new ConfigError(where, `"${key}" must be a list of strings`, { path: [key] });
   }
   return value as string[];
 }
