@@ -4,6 +4,7 @@ import { hasWildcard, type ActionInfo, type Catalog } from '../iam/catalog';
 import { RULES_BY_ID } from '../rules/registry';
 import { arnHover } from './hover-arn';
 import { conditionKeyHover } from './hover-condition';
+import { pipelineHover } from './hover-pipeline';
 
 export interface HoverResult extends Range {
   /** Markdown. */
@@ -22,7 +23,9 @@ export function hover(
   const parts: string[] = [];
   let range: Range | undefined;
   const node = nodeAt(analysis.document.root, offset);
-  const text = node?.kind === 'string' ? valueHover(analysis, catalog, node) : undefined;
+  const text =
+    (node && pipelineHover(analysis.model, node)) ??
+    (node?.kind === 'string' ? valueHover(analysis, catalog, node) : undefined);
   if (node && text) {
     parts.push(text);
     range = node;
