@@ -16,3 +16,11 @@ export { ruleDocsUrl } from './rules/docs-url';
 export type { Finding, Fix, Rule, Severity, SeveritySetting, TextEdit } from './rules/rule';
 export { hover, type HoverResult } from './services/hover';
 export { disableRuleFix } from './services/suppress-fix';
+export {
+  completion,
+  MAX_ITEMS,
+  type CompletionItem,
+  type CompletionKind,
+  type CompletionResult,
+} from './services/completion';
+export { documentSymbols, type DocumentSymbol, type SymbolKind } from './services/symbols';

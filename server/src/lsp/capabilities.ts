@@ -17,6 +17,10 @@ export interface ClientFeatures {
   readonly registerConfigurationChanges: boolean;
   readonly registerWatchedFiles: boolean;
   readonly documentChanges: boolean;
+  /** Completion items may be snippets with tab stops. */
+  readonly snippets: boolean;
+  /** `textDocument/documentSymbol` may answer with a tree rather than a flat list. */
+  readonly hierarchicalSymbols: boolean;
 }
 
 export function clientFeatures(capabilities: ClientCapabilities): ClientFeatures {
@@ -29,10 +33,13 @@ export function clientFeatures(capabilities: ClientCapabilities): ClientFeatures
     registerWatchedFiles:
       capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+    snippets: capabilities.textDocument?.completion?.completionItem?.snippetSupport === true,
+    hierarchicalSymbols:
+      capabilities.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,
   };
 }
 
-/** The server's side of `initialize`. Completion and document symbols are not offered yet. */
+/** The server's side of `initialize`. */
 export const SERVER_CAPABILITIES: ServerCapabilities = {
   textDocumentSync: {
     openClose: true,
@@ -41,6 +48,9 @@ export const SERVER_CAPABILITIES: ServerCapabilities = {
     save: { includeText: false },
   },
   hoverProvider: true,
+  // `:` after a service prefix lists its actions; a quote opens a key or value to fill in.
+  completionProvider: { triggerCharacters: [':', '"', "'"], resolveProvider: false },
+  documentSymbolProvider: { label: 'Scopewise' },
   codeActionProvider: {
     codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND],
     resolveProvider: false,

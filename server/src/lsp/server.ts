@@ -27,6 +27,7 @@ import {
   type DocumentSnapshot,
 } from './document-analysis';
 import { describeInternalError, guard, guardEvent } from './guard';
+import { registerLanguageFeatures } from './language-features';
 import { documentStatusNotification } from './protocol';
 import { DiagnosticsPublisher } from './push-diagnostics';
 import { SETTINGS_SECTION, SettingsProvider } from './settings';
@@ -206,6 +207,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       };
     }),
   );
+
+  registerLanguageFeatures(connection, {
+    documents,
+    cache,
+    catalog: () => catalog,
+    features: () => features,
+  });
 
   connection.onCodeAction(
     guard(console, 'codeAction', [], async (params) => {
