@@ -1,12 +1,11 @@
 /**
  * The pieces of an ARN as a policy or a template writes it: IAM policy variables, and in
- * templates `Fn::Sub`, `Fn::Join`, `Fn::GetAtt X.Arn` and `Ref X` resolved as far as is sound
- * (a template resource of a known type names an ARN of its resource type; anything else is a hole
- * that may hold anything).
+ * templates whatever the intrinsic resolver (`model/intrinsics.ts`) knows (a template resource of
+ * a known type names an ARN of its resource type; anything else is a hole that may hold anything).
  */
-import { getValue, stringValue, type Node } from '../document';
+import type { Node } from '../document';
 import type { Template } from '../model';
-import { intrinsicName } from '../model/values';
+import { resolveValue, type HoleSegment, type Resolved } from '../model/intrinsics';
 import type { ArnPiece } from './arn';
 import { ANY_RUN, FIELD_RUN, formatTokens, literalTokens, type Token } from './arn-match';
 import type { Catalog } from './catalog';
@@ -55,89 +54,82 @@ const FIELD_PSEUDO = new Set(['AWS::Partition', 'AWS::Region', 'AWS::AccountId']
 /** A pseudo parameter fills one part of an ARN, and is never empty. */
 const PSEUDO_TOKENS: readonly Token[] = [{ set: 'no-colon', loop: false }, FIELD_RUN];
 
-function subPieces(
+/** The ARN piece for one hole of a resolved value; undefined when nothing is known of it. */
+function holePiece(
   catalog: Catalog,
   template: Template | undefined,
-  text: string,
-  variables: Node | undefined,
-): ArnPiece[] {
-  const pieces: ArnPiece[] = [];
-  let last = 0;
-  for (const match of text.matchAll(/\$\{([^}]*)\}/g)) {
-    if (match.index > last) pieces.push({ kind: 'text', text: text.slice(last, match.index) });
-    last = match.index + match[0].length;
-    const name = (match[1] ?? '').trim();
-    if (name.startsWith('!')) {
-      // `${!Literal}` writes `${Literal}`, which IAM then reads as a policy variable.
-      pieces.push(...policyStringPieces(`\${${name.slice(1)}}`));
-      continue;
-    }
-    if (FIELD_PSEUDO.has(name)) {
-      pieces.push(hole(match[0], PSEUDO_TOKENS, false));
-      continue;
-    }
-    const bound = variables?.kind === 'object' ? getValue(variables, name) : undefined;
-    const dot = name.indexOf('.');
-    const resolved = bound
-      ? arnPieces(catalog, template, bound)
-      : dot > 0
-        ? name.slice(dot + 1) === 'Arn'
-          ? optional(resourceArnHole(catalog, template, name.slice(0, dot), 'Arn', match[0]))
-          : undefined
-        : optional(resourceArnHole(catalog, template, name, 'Ref', match[0]));
-    pieces.push(...(resolved ?? [hole(match[0], [ANY_RUN], true)]));
+  segment: HoleSegment,
+): ArnPiece | undefined {
+  const source = segment.source;
+  if (source.kind === 'pseudo' && FIELD_PSEUDO.has(source.name))
+    return hole(segment.label, PSEUDO_TOKENS, false);
+  if (source.kind === 'resource' && (source.attribute === undefined || source.attribute === 'Arn'))
+    return resourceArnHole(
+      catalog,
+      template,
+      source.name,
+      source.attribute === undefined ? 'Ref' : 'Arn',
+      segment.label,
+    );
+  return undefined;
+}
+
+/** The pieces of one resolved alternative; undefined when it is unknown as a whole. */
+function resolvedPieces(
+  catalog: Catalog,
+  template: Template | undefined,
+  resolved: Resolved,
+): ArnPiece[] | undefined {
+  const segments = resolved.segments;
+  // A dynamic reference is read at deploy time from SSM or Secrets Manager: the value is unknown.
+  if (
+    segments.some(
+      (s) =>
+        s.kind === 'hole' && s.source.kind === 'unknown' && s.source.reason === 'dynamic reference',
+    )
+  )
+    return undefined;
+  const only = segments.length === 1 ? segments[0] : undefined;
+  // A lone parameter, import or attribute of unknown shape says nothing about the ARN.
+  if (only?.kind === 'hole') {
+    const piece = holePiece(catalog, template, only);
+    return piece ? [piece] : undefined;
   }
-  if (last < text.length) pieces.push({ kind: 'text', text: text.slice(last) });
+  const pieces: ArnPiece[] = [];
+  for (const segment of segments) {
+    if (segment.kind === 'text') pieces.push(...policyStringPieces(segment.text));
+    else pieces.push(holePiece(catalog, template, segment) ?? hole(segment.label, [ANY_RUN], true));
+  }
   return pieces;
 }
 
-function optional(piece: ArnPiece | undefined): ArnPiece[] | undefined {
-  return piece ? [piece] : undefined;
+/**
+ * The pieces of each alternative of a `Resource` or `Principal` value: a string, or in templates
+ * any value the intrinsic resolver reads (`Fn::Sub`, `Fn::Join`, `Fn::FindInMap`, `Fn::If`
+ * branches, `Fn::GetAtt X.Arn` and `Ref X` for resources whose ARN type is known). Alternatives
+ * that cannot be known (parameters, imports, dynamic references) are left out. Parameter defaults
+ * are not used: the deployer may pass another value.
+ */
+export function arnAlternatives(
+  catalog: Catalog,
+  template: Template | undefined,
+  node: Node,
+): ArnPiece[][] {
+  const result: ArnPiece[][] = [];
+  for (const resolved of resolveValue(node, { template, defaults: false })) {
+    const pieces = resolvedPieces(catalog, template, resolved);
+    if (pieces) result.push(pieces);
+  }
+  return result;
 }
 
-/**
- * The pieces of a `Resource` or `Principal` value: a string, or in templates `Fn::Sub`,
- * `Fn::Join`, and `Fn::GetAtt X.Arn` / `Ref X` for resources whose ARN type is known. Undefined
- * when the value cannot be known (parameters, imports, dynamic references).
- */
+/** The pieces of a value that has exactly one known alternative (see {@link arnAlternatives}). */
 export function arnPieces(
   catalog: Catalog,
   template: Template | undefined,
   node: Node,
 ): ArnPiece[] | undefined {
-  if (node.kind === 'string') {
-    return node.value.includes('{{resolve:') ? undefined : policyStringPieces(node.value);
-  }
-  const intrinsic = intrinsicName(node);
-  const args = intrinsic ? getValue(node, intrinsic) : undefined;
-  if (intrinsic === 'Fn::Sub') {
-    const text = stringValue(args?.kind === 'array' ? args.items[0] : args);
-    if (text === undefined || text.includes('{{resolve:')) return undefined;
-    return subPieces(catalog, template, text, args?.kind === 'array' ? args.items[1] : undefined);
-  }
-  if (intrinsic === 'Fn::GetAtt') {
-    const target =
-      args?.kind === 'array'
-        ? [stringValue(args.items[0]), stringValue(args.items[1])]
-        : (stringValue(args)?.split('.') ?? []);
-    if (target.length !== 2 || target[1] !== 'Arn' || !target[0]) return undefined;
-    return optional(resourceArnHole(catalog, template, target[0], 'Arn', `${target[0]}.Arn`));
-  }
-  if (intrinsic === 'Ref') {
-    const name = stringValue(args);
-    if (name && FIELD_PSEUDO.has(name)) return [hole(name, PSEUDO_TOKENS, false)];
-    return name ? optional(resourceArnHole(catalog, template, name, 'Ref', name)) : undefined;
-  }
-  if (intrinsic === 'Fn::Join' && args?.kind === 'array') {
-    const delimiter = stringValue(args.items[0]);
-    const list = args.items[1];
-    if (delimiter === undefined || list?.kind !== 'array') return undefined;
-    const pieces: ArnPiece[] = [];
-    list.items.forEach((item, i) => {
-      if (i > 0 && delimiter !== '') pieces.push({ kind: 'text', text: delimiter });
-      pieces.push(...(arnPieces(catalog, template, item) ?? [hole('…', [ANY_RUN], true)]));
-    });
-    return pieces;
-  }
-  return undefined;
+  const alternatives = resolveValue(node, { template, defaults: false });
+  const only = alternatives.length === 1 ? alternatives[0] : undefined;
+  return only && resolvedPieces(catalog, template, only);
 }

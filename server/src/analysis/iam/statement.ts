@@ -1,6 +1,6 @@
 import { getProperty, stringValue } from '../document';
 import { stringItems, type Statement } from '../model';
-import type { LocatedValue } from '../model/values';
+import type { LocatedValue, ResolvedValue } from '../model/values';
 import { globToRegExp, hasWildcard, type ActionInfo, type Catalog } from './catalog';
 
 export interface ActionEntry extends LocatedValue {
@@ -17,7 +17,7 @@ export function actionEntries(catalog: Catalog, statement: Statement): ActionEnt
   const iot = statement.policy.type === 'iot';
   return statement
     .values('Action')
-    .filter((item): item is LocatedValue & { value: string } => item.value !== undefined)
+    .filter((item): item is ResolvedValue & { value: string } => item.value !== undefined)
     .map((item) => {
       const matches = catalog.match(item.value);
       return {

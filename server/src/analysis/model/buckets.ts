@@ -53,7 +53,7 @@ export function readBuckets(template: Template): TemplateBuckets {
       if ('bucket' in target) bucket ??= target.bucket;
       else unresolved.push('unknown' in target ? target.unknown : choice);
     }
-    policies.push({ resource, bucket, policy: knownPolicy(resource) });
+    policies.push({ resource, bucket, policy: knownPolicy(resource, template) });
   }
   const artifactStores = new Map<string, string[]>();
   for (const resource of template.resources.values()) {
@@ -154,7 +154,7 @@ function mentions(node: Node | undefined, name: string): boolean {
 }
 
 /** The policy of a bucket policy resource, when its document and statements are plain objects. */
-function knownPolicy(resource: TemplateResource): Policy | undefined {
+function knownPolicy(resource: TemplateResource, template: Template): Policy | undefined {
   const documents = alternatives(getValue(resource.properties, 'PolicyDocument'));
   const document = documents[0];
   if (documents.length !== 1 || !isPlainObject(document)) return undefined;
@@ -163,7 +163,13 @@ function knownPolicy(resource: TemplateResource): Policy | undefined {
     const items = statement.kind === 'array' ? statement.items.flatMap(alternatives) : [statement];
     if (!items.every(isPlainObject)) return undefined;
   }
-  return readPolicy(document, 'resource', { name: resource.name, type: resource.type });
+  return readPolicy(
+    document,
+    'resource',
+    { name: resource.name, type: resource.type },
+    false,
+    template,
+  );
 }
 
 function isPlainObject(node: Node | undefined): node is ObjectNode {

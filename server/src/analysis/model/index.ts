@@ -5,6 +5,7 @@ import { readPipelineDocument, templatePipelines, type Pipeline } from './pipeli
 import { embeddedPolicies, readTemplate, type Template } from './template';
 import { alternatives, stringItems } from './values';
 
+export * from './intrinsics';
 export * from './kind';
 export * from './pipeline';
 export * from './policy';

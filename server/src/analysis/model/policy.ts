@@ -1,5 +1,6 @@
 import { getProperty, type Node, type ObjectNode, type Property } from '../document';
-import { alternatives, intrinsicName, stringItems, type LocatedValue } from './values';
+import type { Template } from './template';
+import { alternatives, intrinsicName, resolvedItems, type ResolvedValue } from './values';
 
 /**
  * What a policy is used as; decides which elements it needs and allows. Inside templates it comes
@@ -51,8 +52,11 @@ export interface Statement {
   /** `undefined` when the effect is missing, invalid or not a literal. */
   readonly effect: 'Allow' | 'Deny' | undefined;
   element(name: StatementElement): Property | undefined;
-  /** The strings of a string-or-list element; unknown values have `value: undefined`. */
-  values(name: 'Action' | 'NotAction' | 'Resource' | 'NotResource'): readonly LocatedValue[];
+  /**
+   * The strings of a string-or-list element; values that are not literals in place have
+   * `value: undefined`, and `resolved` says what the intrinsic resolver makes of each.
+   */
+  values(name: 'Action' | 'NotAction' | 'Resource' | 'NotResource'): readonly ResolvedValue[];
 }
 
 /** One policy document, standalone or embedded in a template. */
@@ -68,6 +72,8 @@ export interface Policy {
    */
   readonly typeFromContent?: boolean;
   readonly statements: readonly Statement[];
+  /** For embedded policies: the template, to resolve `Ref`, `Fn::Sub`, `Fn::FindInMap`, ... */
+  readonly template?: Template;
 }
 
 /** Builds the policy model over a policy document object. */
@@ -76,9 +82,10 @@ export function readPolicy(
   type: PolicyType,
   resource?: { name: string; type: string },
   typeFromContent = false,
+  template?: Template,
 ): Policy {
   const statements: Statement[] = [];
-  const policy: Policy = { node, type, resource, typeFromContent, statements };
+  const policy: Policy = { node, type, resource, typeFromContent, statements, template };
   for (const statementNode of statementNodes(getProperty(node, 'Statement')?.value)) {
     statements.push(readStatement(statementNode, policy));
   }
@@ -111,7 +118,7 @@ function readStatement(node: ObjectNode, policy: Policy): Statement {
     effectNode?.kind === 'string' && (effectNode.value === 'Allow' || effectNode.value === 'Deny')
       ? effectNode.value
       : undefined;
-  const values = new Map<string, LocatedValue[]>();
+  const values = new Map<string, ResolvedValue[]>();
   return {
     node,
     policy,
@@ -121,7 +128,7 @@ function readStatement(node: ObjectNode, policy: Policy): Statement {
     values: (name) => {
       let items = values.get(name);
       if (!items) {
-        items = stringItems(getProperty(node, name)?.value);
+        items = resolvedItems(getProperty(node, name)?.value, { template: policy.template });
         values.set(name, items);
       }
       return items;

@@ -137,7 +137,13 @@ export function embeddedPolicies(template: Template): Policy[] {
           (!sam || getValue(node, 'Statement') !== undefined)
         ) {
           policies.push(
-            readPolicy(node, location.type, { name: resource.name, type: resource.type }),
+            readPolicy(
+              node,
+              location.type,
+              { name: resource.name, type: resource.type },
+              false,
+              template,
+            ),
           );
         }
       }

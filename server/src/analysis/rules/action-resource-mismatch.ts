@@ -1,5 +1,5 @@
 import { checkResourceArn, piecesTokens } from '../iam/arn';
-import { arnPieces } from '../iam/arn-values';
+import { arnAlternatives } from '../iam/arn-values';
 import { formatTokens, tokensIntersect, type Token } from '../iam/arn-match';
 import type { ActionInfo, Catalog } from '../iam/catalog';
 import { actionEntries, type ActionEntry } from '../iam/statement';
@@ -97,7 +97,7 @@ export default defineRule({
 /** The statement's resources as patterns; undefined when any is `*`, unknown or malformed. */
 function resourcePatterns(
   catalog: Catalog,
-  template: Parameters<typeof arnPieces>[1],
+  template: Parameters<typeof arnAlternatives>[1],
   statement: Statement,
 ): Token[][] | undefined {
   if (statement.element('NotResource')) return undefined;
@@ -106,9 +106,12 @@ function resourcePatterns(
   const patterns: Token[][] = [];
   for (const resource of resources) {
     if (resource.value === '*') return undefined;
-    const pieces = arnPieces(catalog, template, resource.node);
-    if (!pieces || pieces.length === 0 || checkResourceArn(catalog, pieces)) return undefined;
-    patterns.push(piecesTokens(pieces));
+    const alternatives = arnAlternatives(catalog, template, resource.node);
+    if (alternatives.length === 0) return undefined;
+    for (const pieces of alternatives) {
+      if (pieces.length === 0 || checkResourceArn(catalog, pieces)) return undefined;
+      patterns.push(piecesTokens(pieces));
+    }
   }
   return patterns;
 }

@@ -1,6 +1,6 @@
 import { getValue } from '../document';
 import { checkResourceArn } from '../iam/arn';
-import { arnPieces } from '../iam/arn-values';
+import { arnAlternatives } from '../iam/arn-values';
 import { checkPrincipal } from '../iam/arn-principal';
 import { stringItems } from '../model';
 import { defineRule } from './rule';
@@ -36,8 +36,10 @@ export default defineRule({
       for (const statement of policy.statements) {
         for (const element of ['Resource', 'NotResource'] as const) {
           for (const item of statement.values(element)) {
-            const pieces = arnPieces(catalog, template, item.node);
-            const message = pieces && checkResourceArn(catalog, pieces);
+            // Each `Fn::If` branch inside a `Fn::Sub` or `Fn::Join` is judged on its own.
+            const message = arnAlternatives(catalog, template, item.node)
+              .map((pieces) => checkResourceArn(catalog, pieces))
+              .find((m) => m !== undefined);
             if (message) report({ at: item.node, message });
           }
         }
@@ -45,8 +47,9 @@ export default defineRule({
           const principal = statement.element(element)?.value;
           if (principal?.kind !== 'object') continue;
           for (const item of stringItems(getValue(principal, 'AWS'))) {
-            const pieces = arnPieces(catalog, template, item.node);
-            const message = pieces && checkPrincipal(pieces);
+            const message = arnAlternatives(catalog, template, item.node)
+              .map((pieces) => checkPrincipal(pieces))
+              .find((m) => m !== undefined);
             if (message) report({ at: item.node, message });
           }
         }
