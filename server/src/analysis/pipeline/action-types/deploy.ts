@@ -1,0 +1,432 @@
+/** Deploy actions other than the CloudFormation family (see `deploy-cloudformation.ts`). */
+import { COMPUTE_LOGS, GUIDE, none, one, opt, range, req, secret, type ActionType } from './types';
+
+const ECS_TASKS = 'ecs-tasks.amazonaws.com';
+
+/** `Image1ArtifactName` ... `Image4ContainerName` of the CodeDeployToECS action. */
+const imageKeys = [1, 2, 3, 4].flatMap((n) => [
+  opt(
+    `Image${n}ArtifactName`,
+    `The input artifact that carries image ${n} (an imageDetail.json file).`,
+  ),
+  opt(`Image${n}ContainerName`, `The placeholder in the task definition that image ${n} replaces.`),
+]);
+
+export const DEPLOY_TYPES: readonly ActionType[] = [
+  {
+    category: 'Deploy',
+    owners: ['AWS'],
+    provider: 'S3',
+    versions: ['1'],
+    description:
+      'Copies the input artifact to an S3 bucket, either as one object or unzipped into its files (for example a static website).',
+    configuration: [
+      req('BucketName', 'The bucket that receives the files.'),
+      req(
+        'Extract',
+        'Whether the artifact is unzipped before upload; when false, `ObjectKey` is needed.',
+      ),
+      opt('ObjectKey', 'The key (or key prefix) to write to; needed when `Extract` is false.'),
+      opt(
+        'KMSEncryptionKeyARN',
+        'A symmetric KMS key that encrypts the uploaded objects; an alias works only in the same account.',
+      ),
+      opt('CannedACL', 'A canned ACL applied to each uploaded object, replacing its ACL.'),
+      opt('CacheControl', 'The Cache-Control header given to each uploaded object.'),
+    ],
+    inputs: one,
+    outputs: none,
+    permissions: [
+      { actions: ['s3:PutObject'] },
+      // Only setting an ACL calls PutObjectAcl; the AWS pages grant it unconditionally.
+      { actions: ['s3:PutObjectAcl'], whenConfig: 'CannedACL' },
+    ],
+    relatedPermissions: ['s3:PutObjectAcl', 's3:GetBucketVersioning'],
+    passedRoles: [],
+    reference: GUIDE + 'action-reference-S3Deploy.html',
+  },
+  {
+    category: 'Deploy',
+    owners: ['AWS'],
+    provider: 'CodeDeploy',
+    versions: ['1'],
+    description:
+      'Starts a CodeDeploy deployment of the input artifact (an application revision) to the instances or Lambda functions of a deployment group.',
+    configuration: [
+      req('ApplicationName', 'The CodeDeploy application.'),
+      req('DeploymentGroupName', 'The deployment group to deploy to.'),
+    ],
+    inputs: one,
+    outputs: none,
+    permissions: [
+      {
+        actions: [
+          'codedeploy:CreateDeployment',
+          'codedeploy:GetApplicationRevision',
+          'codedeploy:GetDeployment',
+          'codedeploy:GetDeploymentConfig',
+          'codedeploy:RegisterApplicationRevision',
+        ],
+      },
+    ],
+    // The default service role and newer action pages add GetApplication; the seed list of what
+    // a CodeDeploy action needs does not.
+    relatedPermissions: ['codedeploy:GetApplication'],
+    passedRoles: [],
+    reference: GUIDE + 'action-reference-CodeDeploy.html',
+  },
+  {
+    category: 'Deploy',
+    owners: ['AWS'],
+    provider: 'CodeDeployToECS',
+    versions: ['1'],
+    description:
+      'Runs a CodeDeploy blue/green deployment of an ECS service: registers the task definition from the input artifact with the new images and shifts traffic through the load balancer.',
+    configuration: [
+      req('ApplicationName', 'The CodeDeploy application.'),
+      req('DeploymentGroupName', 'The ECS deployment group.'),
+      req('TaskDefinitionTemplateArtifact', 'The input artifact holding the task definition file.'),
+      req('AppSpecTemplateArtifact', 'The input artifact holding the AppSpec file.'),
+      opt(
+        'TaskDefinitionTemplatePath',
+        'The task definition file in its artifact; `taskdef.json` when absent.',
+      ),
+      opt('AppSpecTemplatePath', 'The AppSpec file in its artifact; `appspec.yaml` when absent.'),
+      ...imageKeys,
+    ],
+    inputs: range(1, 5),
+    outputs: none,
+    permissions: [
+      {
+        actions: [
+          'codedeploy:CreateDeployment',
+          'codedeploy:GetApplication',
+          'codedeploy:GetApplicationRevision',
+          'codedeploy:GetDeployment',
+          'codedeploy:GetDeploymentConfig',
+          'codedeploy:RegisterApplicationRevision',
+          'ecs:RegisterTaskDefinition',
+          'iam:PassRole',
+        ],
+      },
+    ],
+    relatedPermissions: ['ecs:TagResource'],
+    passedRoles: [
+      {
+        configKey: 'TaskDefinitionTemplateArtifact',
+        service: ECS_TASKS,
+        indirect: 'the taskRoleArn and executionRoleArn of the task definition file',
+      },
+    ],
+    reference: GUIDE + 'action-reference-ECSbluegreen.html',
+  },
+  {
+    category: 'Deploy',
+    owners: ['AWS'],
+    provider: 'ECS',
+    versions: ['1'],
+    description:
+      'Rolls out new container images to an ECS service: registers a new revision of its task definition with the images named in an image definitions file and updates the service.',
+    configuration: [
+      req('ClusterName', 'The ECS cluster.'),
+      req('ServiceName', 'The ECS service to update.'),
+      opt(
+        'FileName',
+        'The image definitions file in the input artifact; `imagedefinitions.json` when absent.',
+      ),
+      opt(
+        'DeploymentTimeout',
+        'Minutes to wait for the deployment before the action fails (1 to 60).',
+      ),
+    ],
+    inputs: one,
+    outputs: none,
+    permissions: [
+      {
+        actions: [
+          'ecs:DescribeServices',
+          'ecs:DescribeTaskDefinition',
+          'ecs:DescribeTasks',
+          'ecs:ListTasks',
+          'ecs:RegisterTaskDefinition',
+          'ecs:UpdateService',
+          // The new revision keeps the task and execution roles of the current one.
+          'iam:PassRole',
+        ],
+      },
+    ],
+    relatedPermissions: ['ecs:TagResource'],
+    passedRoles: [
+      {
+        configKey: 'ServiceName',
+        service: ECS_TASKS,
+        indirect: "the task and execution roles of the service's current task definition",
+      },
+    ],
+    reference: GUIDE + 'action-reference-ECS.html',
+  },
+  {
+    category: 'Deploy',
+    owners: ['AWS'],
+    provider: 'ElasticBeanstalk',
+    versions: ['1'],
+    description:
+      'Creates an application version from the input artifact and deploys it to an Elastic Beanstalk environment.',
+    configuration: [
+      req('ApplicationName', 'The Elastic Beanstalk application.'),
+      req('EnvironmentName', 'The environment to deploy to.'),
+    ],
+    inputs: one,
+    outputs: none,
+    // The calls the action itself makes. Elastic Beanstalk then changes the environment with the
+    // caller's rights, which is why the page asks for whole services with wildcards; those are
+    // listed as related, never reported missing.
+    permissions: [
+      {
+        actions: [
+          'elasticbeanstalk:CreateApplicationVersion',
+          'elasticbeanstalk:DescribeApplicationVersions',
+          'elasticbeanstalk:DescribeEnvironments',
+          'elasticbeanstalk:DescribeEvents',
+          'elasticbeanstalk:UpdateEnvironment',
+        ],
+      },
+    ],
+    relatedPermissions: [
+      'elasticbeanstalk:*',
+      'ec2:*',
+      'elasticloadbalancing:*',
+      'autoscaling:*',
+      'cloudwatch:*',
+      's3:*',
+      'sns:*',
+      'cloudformation:*',
+      'rds:*',
+      'sqs:*',
+      'ecs:*',
+    ],
+    passedRoles: [],
+    reference: GUIDE + 'action-reference-Beanstalk.html',
+  },
+  {
+    category: 'Deploy',
+    owners: ['AWS'],
+    provider: 'OpsWorks',
+    versions: ['1'],
+    // OpsWorks Stacks reached end of life in May 2024; the row stays for old pipelines. There is
+    // no action reference page for it, so the link is the artifact-limits table.
+    description:
+      'Deploys the input artifact to an app of an AWS OpsWorks Stacks stack (end of life since 2024).',
+    configuration: [
+      req('Stack', 'The OpsWorks stack ID.'),
+      req('App', 'The OpsWorks app ID.'),
+      opt('Layer', 'The layer whose instances receive the deployment; all layers when absent.'),
+    ],
+    inputs: one,
+    outputs: none,
+    permissions: [
+      {
+        actions: [
+          'opsworks:CreateDeployment',
+          'opsworks:DescribeApps',
+          'opsworks:DescribeCommands',
+          'opsworks:DescribeDeployments',
+          'opsworks:DescribeInstances',
+          'opsworks:DescribeStacks',
+          'opsworks:UpdateApp',
+          'opsworks:UpdateStack',
+        ],
+      },
+    ],
+    passedRoles: [],
+    reference: GUIDE + 'reference-action-artifacts.html',
+  },
+  {
+    category: 'Deploy',
+    owners: ['AWS'],
+    provider: 'AppConfig',
+    versions: ['1'],
+    description:
+      'Deploys a configuration file from the input artifact to an AWS AppConfig application, environment and configuration profile with a deployment strategy.',
+    configuration: [
+      req('Application', 'The AppConfig application ID.'),
+      req('Environment', 'The AppConfig environment ID.'),
+      req('ConfigurationProfile', 'The configuration profile ID.'),
+      req('InputArtifactConfigurationPath', 'The configuration file inside the input artifact.'),
+      req('DeploymentStrategy', 'The deployment strategy ID.'),
+    ],
+    inputs: one,
+    outputs: none,
+    permissions: [
+      {
+        actions: [
+          'appconfig:StartDeployment',
+          'appconfig:GetDeployment',
+          'appconfig:StopDeployment',
+        ],
+      },
+    ],
+    passedRoles: [],
+    reference: GUIDE + 'action-reference-AppConfig.html',
+  },
+  {
+    category: 'Deploy',
+    owners: ['AWS'],
+    provider: 'EC2',
+    versions: ['1'],
+    description:
+      'Copies the input artifact to tagged Linux EC2 instances or SSM-managed nodes through Systems Manager and runs the deploy scripts, in batches (V2 pipelines only).',
+    configuration: [
+      req('InstanceTagKey', 'The tag key that selects the instances.'),
+      opt('InstanceTagValue', 'The tag value that selects the instances; any value when absent.'),
+      req('InstanceType', '`EC2` or `SSM_MANAGED_NODE`: what kind of targets the tag selects.'),
+      opt(
+        'TargetDirectory',
+        'The folder on each instance that receives the files; needed unless a deploy spec is given.',
+      ),
+      opt(
+        'DeploySpec',
+        'A deploy spec file in the input artifact that drives the deployment instead of the script keys.',
+      ),
+      opt('MaxBatch', 'How many instances, or what percentage, deploy at the same time.'),
+      opt('MaxError', 'How many failed instances, or what percentage, stop the deployment.'),
+      opt(
+        'TargetGroupNameList',
+        'Load balancer target groups the instances leave and rejoin during their deployment.',
+      ),
+      opt('PreScript', 'A script in the artifact run before the files are copied.'),
+      opt('PostScript', 'A script in the artifact run after the files are copied.'),
+    ],
+    inputs: one,
+    outputs: none,
+    // Uncertain: the page's list was not available to us. Systems Manager Run Command and the
+    // instance lookup are certain; the rest is related until checked.
+    permissions: [{ actions: ['ssm:SendCommand', 'ec2:DescribeInstances'] }],
+    relatedPermissions: [
+      'ssm:GetCommandInvocation',
+      'ssm:ListCommandInvocations',
+      'ssm:ListCommands',
+      'ssm:DescribeInstanceInformation',
+      'elasticloadbalancing:DescribeTargetGroups',
+      'elasticloadbalancing:DescribeTargetHealth',
+      'elasticloadbalancing:RegisterTargets',
+      'elasticloadbalancing:DeregisterTargets',
+      ...COMPUTE_LOGS,
+    ],
+    passedRoles: [],
+    reference: GUIDE + 'action-reference-EC2Deploy.html',
+    v2Only: true,
+  },
+  {
+    category: 'Deploy',
+    owners: ['AWS'],
+    provider: 'EKS',
+    versions: ['1'],
+    description:
+      'Applies Kubernetes manifests or installs a Helm chart from the input artifact to an Amazon EKS cluster, on CodePipeline-managed compute (V2 pipelines only).',
+    configuration: [
+      req('ClusterName', 'The EKS cluster.'),
+      opt('HelmReleaseName', 'The Helm release name; needed when deploying with Helm.'),
+      opt(
+        'HelmChartLocation',
+        'The Helm chart in the input artifact; needed when deploying with Helm.',
+      ),
+      opt('HelmValuesFiles', 'Comma-separated Helm values files that override the chart defaults.'),
+      opt('ManifestFiles', 'The Kubernetes manifest files; needed when deploying with kubectl.'),
+      opt('Namespace', 'The Kubernetes namespace for kubectl or Helm.'),
+      opt(
+        'Subnets',
+        'Subnets of the cluster VPC the managed compute joins, for a private cluster.',
+      ),
+      opt('SecurityGroupIds', 'Security groups of the cluster VPC for the managed compute.'),
+    ],
+    inputs: one,
+    outputs: none,
+    // Uncertain beyond DescribeCluster (needed to build the kubeconfig): the VPC calls are made
+    // only when Subnets are given, and the logs are those of the managed compute.
+    permissions: [{ actions: ['eks:DescribeCluster'] }],
+    relatedPermissions: [
+      'ec2:CreateNetworkInterface',
+      'ec2:CreateNetworkInterfacePermission',
+      'ec2:DeleteNetworkInterface',
+      'ec2:DescribeDhcpOptions',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSecurityGroups',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeVpcs',
+      ...COMPUTE_LOGS,
+    ],
+    passedRoles: [],
+    reference: GUIDE + 'action-reference-EKS.html',
+    v2Only: true,
+  },
+  {
+    category: 'Deploy',
+    owners: ['AWS'],
+    provider: 'Lambda',
+    versions: ['1'],
+    description:
+      'Publishes a new version of a Lambda function from the input artifact, or takes a published one, and shifts an alias to it all at once, in canary steps or linearly (V2 pipelines only).',
+    configuration: [
+      req('FunctionName', 'The Lambda function.'),
+      opt(
+        'FunctionAlias',
+        'The alias to move to the new version; without it the code goes to $LATEST.',
+      ),
+      opt(
+        'PublishedTargetVersion',
+        'An already published version to move the alias to; needed when there is no input artifact.',
+      ),
+      opt(
+        'DeployStrategy',
+        '`AllAtOnce` (the default), or a canary or linear traffic-shifting pattern.',
+      ),
+      opt('Alarms', 'Comma-separated CloudWatch alarms that stop the deployment when they fire.'),
+    ],
+    inputs: range(0, 1),
+    outputs: none,
+    // Uncertain: the page's permission list was not available to us, so nothing is asked for and
+    // the likely calls are related only.
+    permissions: [],
+    relatedPermissions: [
+      'lambda:GetFunction',
+      'lambda:GetFunctionConfiguration',
+      'lambda:UpdateFunctionCode',
+      'lambda:PublishVersion',
+      'lambda:GetAlias',
+      'lambda:UpdateAlias',
+      'cloudwatch:DescribeAlarms',
+    ],
+    passedRoles: [],
+    reference: GUIDE + 'action-reference-LambdaDeploy.html',
+    v2Only: true,
+  },
+  {
+    category: 'Deploy',
+    owners: ['ThirdParty'],
+    provider: 'AlexaSkillsKit',
+    versions: ['1'],
+    description:
+      'Deploys an Alexa skill package from the input artifact with Login with Amazon credentials stored in the action.',
+    configuration: [
+      req('ClientId', 'The Login with Amazon client ID of the security profile.'),
+      secret(
+        'ClientSecret',
+        'The Login with Amazon client secret; reference a secret instead of a literal.',
+      ),
+      secret(
+        'RefreshToken',
+        'The refresh token that authorises the deployment; reference a secret instead of a literal.',
+      ),
+      req('SkillId', 'The Alexa skill ID.'),
+    ],
+    // The artifact table says 1 to 2 inputs; cfn-lint allows 0. Keep the looser bound: a false
+    // alarm costs more than a missed one here.
+    inputs: range(0, 2),
+    outputs: none,
+    // The Amazon developer credentials, not the service role, authorise the deployment.
+    permissions: [],
+    passedRoles: [],
+    reference: GUIDE + 'reference-action-artifacts.html',
+  },
+];
