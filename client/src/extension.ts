@@ -20,7 +20,8 @@ import {
   documentStatusNotification,
   type DocumentStatus,
 } from './document-status';
-import { LocalRuleDocs } from './rule-docs';
+import { LocalRuleDocs, openRuleDocumentation } from './rule-docs';
+import { SCAN_WORKSPACE, scanWorkspace } from './scan-workspace';
 import { KindStatusBar } from './status-bar';
 
 /** What the extension returns from `activate`, for other extensions and for the e2e tests. */
@@ -35,6 +36,7 @@ export interface ScopewiseApi {
 
 const SHOW_OUTPUT = 'scopewise.showOutput';
 const RESTART_SERVER = 'scopewise.restartServer';
+const OPEN_RULE_DOCS = 'scopewise.openRuleDocumentation';
 
 // The language client reads `<id>.trace.server` for its trace level, so the id must be `scopewise`.
 const CLIENT_ID = 'scopewise';
@@ -69,6 +71,9 @@ export async function activate(context: ExtensionContext): Promise<ScopewiseApi>
     },
     outputChannel: output,
     middleware: {
+      // The client registers the server's commands; the scan gets a notification with progress.
+      executeCommand: (command, args, next) =>
+        command === SCAN_WORKSPACE ? scanWorkspace(languageClient) : next(command, args),
       handleDiagnostics: (uri, diagnostics, next) => next(uri, ruleDocs.apply(diagnostics)),
       provideDiagnostics: async (document, previousResultId, token, next) => {
         const report = await next(document, previousResultId, token);
@@ -106,6 +111,9 @@ export async function activate(context: ExtensionContext): Promise<ScopewiseApi>
       statusBar.refresh();
     }),
     commands.registerCommand(SHOW_OUTPUT, () => output.show(true)),
+    commands.registerCommand(OPEN_RULE_DOCS, (ruleId?: unknown) =>
+      openRuleDocumentation(ruleDocs, ruleId),
+    ),
     commands.registerCommand(RESTART_SERVER, async () => {
       output.appendLine('Restarting the Scopewise language server.');
       await startOrReport(() => languageClient.restart(), output);
