@@ -78,6 +78,14 @@ const TEMPLATE_ARNS: ReadonlyMap<
     [{ service: 'kinesis', type: 'stream', arn: (n) => ({ getAtt: [n, 'Arn'] }) }],
   ],
   [
+    'AWS::CodeStarConnections::Connection',
+    [{ service: 'codestar-connections', type: 'connection', arn: (n) => ({ ref: n }) }],
+  ],
+  [
+    'AWS::CodeConnections::Connection',
+    [{ service: 'codeconnections', type: 'connection', arn: (n) => ({ ref: n }) }],
+  ],
+  [
     'AWS::CodeDeploy::Application',
     [
       {
@@ -106,6 +114,23 @@ export function templateArnType(
     if (via === 'Ref' && 'ref' in value) return entry;
   }
   return undefined;
+}
+
+/**
+ * The ARN of template resource `name` as IAM resource type `key` (`s3/object` of a bucket is
+ * `${Name.Arn}/*`), when the resource is of a CloudFormation type that can be one.
+ */
+export function templateResourceArn(
+  template: Template,
+  name: string,
+  key: ResourceTypeKey,
+): Value | undefined {
+  const resource = template.resources.get(name);
+  if (!resource) return undefined;
+  const entry = (TEMPLATE_ARNS.get(resource.type) ?? []).find(
+    (e) => `${e.service}/${e.type}` === key,
+  );
+  return entry?.arn(name);
 }
 
 /** An IAM resource type, as `service/type` in lower case (`s3/object`). */

@@ -1,5 +1,7 @@
 import type { Node, ParsedDocument } from '../document';
 import { replaceWithList } from '../edits';
+import { pipelinesOfPolicy, pipelineTargets, type PipelineTarget } from '../fixes/pipeline-targets';
+import { splitStatementFix, type SplitGroup } from '../fixes/split-statement';
 import type { ActionInfo, Catalog } from '../iam/catalog';
 import { actionEntries, starResources } from '../iam/statement';
 import {
@@ -9,7 +11,7 @@ import {
   templateTargets,
   type ResourceTypeKey,
 } from '../iam/targets';
-import type { Statement, Template } from '../model';
+import type { DocumentModel, Statement } from '../model';
 import type { Value } from '../render';
 import { defineRule, type Fix } from './rule';
 
@@ -43,6 +45,7 @@ export default defineRule({
   check({ document, model, catalog, report }) {
     for (const policy of model.policies) {
       if (policy.type !== 'identity' && policy.type !== 'iot') continue;
+      const pipeline = pipelineScope(model, policy);
       for (const statement of policy.statements) {
         if (statement.effect !== 'Allow' || statement.element('NotAction')) continue;
         const stars = starResources(statement);
@@ -57,7 +60,10 @@ export default defineRule({
             message: `"Resource": "*" applies ${describe(scopable)} to every resource in the account; ${scopable.length === 1 ? 'it supports' : 'they support'} resource-level permissions, so name the resources.`,
             fixes:
               types.size <= MAX_FIX_TYPES
-                ? scopeFixes(document, model.template, catalog, star.node, types)
+                ? [
+                    ...scopeFixes(document, catalog, star.node, types, resolver(model, pipeline)),
+                    ...split(document, catalog, statement, star.node, resolver(model, pipeline)),
+                  ]
                 : [],
           });
         }
@@ -104,12 +110,39 @@ function mostDirect<T extends { detail: { arn: string } | undefined }>(types: re
   return types.filter((t) => parts(t) === fewest).slice(0, 1);
 }
 
+/** The pipelines' resources, when the policy belongs to a role that pipelines of the template use. */
+function pipelineScope(
+  model: DocumentModel,
+  policy: DocumentModel['policies'][number],
+): PipelineTarget[] {
+  const template = model.template;
+  if (!template || model.pipelines.length === 0) return [];
+  return pipelinesOfPolicy(template, model.pipelines, policy).flatMap((p) =>
+    pipelineTargets(template, p),
+  );
+}
+
+/** Where the scoped ARNs come from, most specific first. */
+interface Resolver {
+  readonly model: DocumentModel;
+  readonly pipeline: readonly PipelineTarget[];
+}
+
+function resolver(model: DocumentModel, pipeline: readonly PipelineTarget[]): Resolver {
+  return { model, pipeline };
+}
+
+/** A pipeline target's ARNs for the wanted types. */
+function pipelineArns(target: PipelineTarget, types: ReadonlySet<ResourceTypeKey>): Value[] {
+  return target.arns.filter((a) => types.has(a.type)).map((a) => a.arn);
+}
+
 function scopeFixes(
   document: ParsedDocument,
-  template: Template | undefined,
   catalog: Catalog,
   node: Node,
   types: ReadonlySet<ResourceTypeKey>,
+  { model, pipeline }: Resolver,
 ): Fix[] {
   const fix = (title: string, arns: readonly Value[]): Fix => ({
     title,
@@ -117,16 +150,89 @@ function scopeFixes(
     safe: false,
     edits: [replaceWithList(document, node, arns)],
   });
+  // In a pipeline's service role, the pipeline's own resources come first, then all of them.
+  const fitting = pipeline.filter((t) => pipelineArns(t, types).length > 0);
+  if (fitting.length > 0) {
+    const fixes = fitting.map((t) =>
+      fix(`Scope to the pipeline's ${t.label}`, pipelineArns(t, types)),
+    );
+    if (fitting.length > 1) {
+      const all = fitting.flatMap((t) => pipelineArns(t, types));
+      fixes.push(fix(`Scope to all of: ${fitting.map((t) => t.label).join(', ')}`, all));
+    }
+    return fixes;
+  }
+  const template = model.template;
   if (template) {
     const targets = templateTargets(template, types);
     if (targets.length > 0) return targets.map((t) => fix(`Scope to ${t.label}`, t.arns));
   }
+  const arns = placeholders(catalog, types, template !== undefined);
+  if (arns.length === 0) return [];
+  return [fix(`Replace with ARN ${arns.length === 1 ? 'format' : 'formats'} to fill in`, arns)];
+}
+
+/** The ARN formats of the types with named placeholders (pseudo parameters in a template). */
+function placeholders(
+  catalog: Catalog,
+  types: ReadonlySet<ResourceTypeKey>,
+  inTemplate: boolean,
+): Value[] {
   const formats = [...types]
     .map((key) => arnFormat(catalog, key))
     .filter((f): f is string => f !== undefined);
-  if (formats.length === 0) return [];
-  const arns: Value[] = template
-    ? formats.map(templatePlaceholderArn)
-    : formats.map(placeholderArn);
-  return [fix(`Replace with ARN ${formats.length === 1 ? 'format' : 'formats'} to fill in`, arns)];
+  return inTemplate ? formats.map(templatePlaceholderArn) : formats.map(placeholderArn);
+}
+
+/**
+ * The split fix: the statement's action entries grouped by the resource types they act on; each
+ * group gets the pipeline's resources of those types, else the template's one resource of them,
+ * else ARN formats to fill in. Entries whose actions accept only `*` keep `*`.
+ */
+function split(
+  document: ParsedDocument,
+  catalog: Catalog,
+  statement: Statement,
+  star: Node,
+  { model, pipeline }: Resolver,
+): Fix[] {
+  const groups = new Map<string, { types: Set<ResourceTypeKey>; actions: Node[] }>();
+  for (const entry of actionEntries(catalog, statement)) {
+    // An unknown action cannot be placed in a group; leave the statement as it is.
+    if (entry.matches.length === 0) return [];
+    const types = resourceTypesOf(catalog, catalog.scopable(entry.matches));
+    const key = [...types].sort().join(' ');
+    const group = groups.get(key) ?? { types, actions: [] };
+    group.actions.push(entry.node);
+    groups.set(key, group);
+  }
+  if (groups.size < 2 || groups.size > MAX_FIX_TYPES) return [];
+  const splitGroups: SplitGroup[] = [];
+  for (const { types, actions } of groups.values()) {
+    let arns: Value[] | undefined;
+    if (types.size > 0) {
+      arns = pipeline.flatMap((t) => pipelineArns(t, types));
+      const targets = model.template ? templateTargets(model.template, types) : [];
+      if (arns.length === 0 && targets.length === 1) arns = [...(targets[0]?.arns ?? [])];
+      if (arns.length === 0) arns = placeholders(catalog, types, model.template !== undefined);
+      if (arns.length === 0) return [];
+    }
+    splitGroups.push({ suffix: suffix(types), actions, arns });
+  }
+  const fix = splitStatementFix(document, statement, star, splitGroups);
+  return fix ? [fix] : [];
+}
+
+/** `s3/object` becomes `S3Object`; several types are joined; `*` alone is `AnyResource`. */
+function suffix(types: ReadonlySet<ResourceTypeKey>): string {
+  if (types.size === 0) return 'AnyResource';
+  const pascal = (word: string) =>
+    word
+      .split(/[^A-Za-z0-9]+/)
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+      .join('');
+  return [...types]
+    .sort()
+    .map((key) => key.split('/').map(pascal).join(''))
+    .join('');
 }

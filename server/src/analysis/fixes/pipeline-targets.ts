@@ -1,0 +1,290 @@
+/**
+ * The resources a CodePipeline's service role works on, as scope targets for `"Resource": "*"`:
+ * the pipeline's artifact buckets, and what its actions name in their configuration (CodeBuild
+ * projects, CloudFormation stacks and the roles passed to them, source repositories, functions,
+ * ...). Used when the policy with the `*` belongs to a role the pipeline names in `RoleArn`.
+ */
+import { getValue, type Node } from '../document';
+import { templateResourceArn, type ResourceTypeKey } from '../iam/targets';
+import {
+  alternatives,
+  getAttTarget,
+  intrinsicName,
+  type Pipeline,
+  type Policy,
+  type Template,
+} from '../model';
+import type { Value } from '../render';
+
+/** One of the pipeline's resources, with its ARN as each IAM resource type it can be. */
+export interface PipelineTarget {
+  /** How the fix names it, e.g. `artifact bucket ArtifactBucket` or `stack app-stack`. */
+  readonly label: string;
+  readonly arns: readonly { readonly type: ResourceTypeKey; readonly arn: Value }[];
+}
+
+const PREFIX = 'arn:${AWS::Partition}:';
+const REGIONAL = '${AWS::Region}:${AWS::AccountId}:';
+
+/** How an action's configuration key names a resource, per provider. */
+interface ConfigTarget {
+  readonly key: string;
+  readonly noun: string;
+  /** `name`: the value is the resource's name; `arn`: the value is its ARN. */
+  readonly kind: 'name' | 'arn';
+  /** For names: the ARNs per IAM type, from the name written as an `Fn::Sub` fragment. */
+  readonly arns: readonly { type: ResourceTypeKey; sub: (name: string, config: Node) => string }[];
+}
+
+const byName = (key: string, noun: string, arns: ConfigTarget['arns']): ConfigTarget => ({
+  key,
+  noun,
+  kind: 'name',
+  arns,
+});
+const byArn = (key: string, noun: string, ...types: ResourceTypeKey[]): ConfigTarget => ({
+  key,
+  noun,
+  kind: 'arn',
+  arns: types.map((type) => ({ type, sub: () => '' })),
+});
+
+const bucket = (key: string, objectKey?: string) =>
+  byName(key, 'bucket', [
+    { type: 's3/bucket', sub: (n) => `${PREFIX}s3:::${n}` },
+    {
+      type: 's3/object',
+      sub: (n, config) => `${PREFIX}s3:::${n}/${(objectKey && literal(config, objectKey)) ?? '*'}`,
+    },
+  ]);
+
+/** Configuration keys that name resources, by action provider. */
+const PROVIDERS: ReadonlyMap<string, readonly ConfigTarget[]> = new Map([
+  [
+    'CodeBuild',
+    [
+      byName('ProjectName', 'project', [
+        { type: 'codebuild/project', sub: (n) => `${PREFIX}codebuild:${REGIONAL}project/${n}` },
+      ]),
+    ],
+  ],
+  [
+    'CloudFormation',
+    [
+      byName('StackName', 'stack', [
+        {
+          type: 'cloudformation/stack',
+          sub: (n) => `${PREFIX}cloudformation:${REGIONAL}stack/${n}/*`,
+        },
+      ]),
+      byArn('RoleArn', 'role', 'iam/role'),
+    ],
+  ],
+  [
+    'CodeCommit',
+    [
+      byName('RepositoryName', 'repository', [
+        { type: 'codecommit/repository', sub: (n) => `${PREFIX}codecommit:${REGIONAL}${n}` },
+      ]),
+    ],
+  ],
+  [
+    'ECR',
+    [
+      byName('RepositoryName', 'repository', [
+        { type: 'ecr/repository', sub: (n) => `${PREFIX}ecr:${REGIONAL}repository/${n}` },
+      ]),
+    ],
+  ],
+  [
+    'Lambda',
+    [
+      byName('FunctionName', 'function', [
+        { type: 'lambda/function', sub: (n) => `${PREFIX}lambda:${REGIONAL}function:${n}` },
+      ]),
+    ],
+  ],
+  [
+    'CodeDeploy',
+    [
+      byName('ApplicationName', 'application', [
+        {
+          type: 'codedeploy/application',
+          sub: (n) => `${PREFIX}codedeploy:${REGIONAL}application:${n}`,
+        },
+      ]),
+    ],
+  ],
+  [
+    'ECS',
+    [
+      byName('ClusterName', 'cluster', [
+        { type: 'ecs/cluster', sub: (n) => `${PREFIX}ecs:${REGIONAL}cluster/${n}` },
+      ]),
+    ],
+  ],
+  ['S3', [bucket('S3Bucket', 'S3ObjectKey'), bucket('BucketName')]],
+  [
+    'CodeStarSourceConnection',
+    [
+      byArn(
+        'ConnectionArn',
+        'connection',
+        'codestar-connections/connection',
+        'codeconnections/connection',
+      ),
+    ],
+  ],
+  ['StepFunctions', [byArn('StateMachineArn', 'state machine', 'states/statemachine')]],
+  ['Manual', [byArn('NotificationArn', 'topic', 'sns/topic')]],
+]);
+
+/** The pipelines of the template whose service role (`RoleArn`) holds this policy. */
+export function pipelinesOfPolicy(
+  template: Template,
+  pipelines: readonly Pipeline[],
+  policy: Policy,
+): Pipeline[] {
+  const roles = rolesOfPolicy(template, policy);
+  if (roles.size === 0) return [];
+  return pipelines.filter((p) => alternatives(p.roleArn).some((n) => roles.has(roleOf(n) ?? '')));
+}
+
+/** The template roles a policy belongs to: its own role, or the roles it is attached to. */
+function rolesOfPolicy(template: Template, policy: Policy): Set<string> {
+  const roles = new Set<string>();
+  const owner = policy.resource;
+  if (!owner) return roles;
+  if (owner.type === 'AWS::IAM::Role') roles.add(owner.name);
+  const properties = template.resources.get(owner.name)?.properties;
+  for (const key of ['Roles', 'RoleName']) {
+    for (const choice of alternatives(getValue(properties, key))) {
+      for (const item of choice.kind === 'array' ? choice.items : [choice]) {
+        const name = refTarget(item);
+        if (name !== undefined) roles.add(name);
+      }
+    }
+  }
+  if (owner.type === 'AWS::IAM::ManagedPolicy') {
+    // A managed policy is also attached from the role's side, by `ManagedPolicyArns: [!Ref P]`.
+    for (const resource of template.resources.values()) {
+      if (resource.type !== 'AWS::IAM::Role') continue;
+      const arns = getValue(resource.properties, 'ManagedPolicyArns');
+      if (arns?.kind === 'array' && arns.items.some((i) => refTarget(i) === owner.name))
+        roles.add(resource.name);
+    }
+  }
+  return roles;
+}
+
+/** The role named by a `RoleArn` value: `!GetAtt R.Arn` or `!Sub '${R.Arn}'`. */
+function roleOf(node: Node): string | undefined {
+  const target = getAttTarget(node);
+  if (target !== undefined) return target;
+  const sub = getValue(node, 'Fn::Sub');
+  if (intrinsicName(node) === 'Fn::Sub' && sub?.kind === 'string')
+    return /^\$\{([A-Za-z0-9]+)\.Arn\}$/.exec(sub.value)?.[1];
+  return undefined;
+}
+
+function refTarget(node: Node | undefined): string | undefined {
+  const ref = getValue(node, 'Ref');
+  return intrinsicName(node) === 'Ref' && ref?.kind === 'string' ? ref.value : undefined;
+}
+
+function literal(config: Node, key: string): string | undefined {
+  const value = getValue(config, key);
+  return value?.kind === 'string' && !value.value.includes('${') ? value.value : undefined;
+}
+
+/** Every resource the pipeline works on, each once, in document order. */
+export function pipelineTargets(template: Template, pipeline: Pipeline): PipelineTarget[] {
+  const targets = new Map<string, PipelineTarget>();
+  const add = (target: PipelineTarget | undefined) => {
+    // One resource may be named twice (the artifact bucket as an S3 source too): keep the first.
+    const key = JSON.stringify(target?.arns);
+    if (target && target.arns.length > 0 && !targets.has(key)) targets.set(key, target);
+  };
+  for (const store of pipeline.artifactStores) {
+    const location = store.location?.node;
+    const named = location && namedTarget(template, location, bucket('Location'), store.node);
+    if (named) add({ ...named, label: `artifact ${named.label}` });
+  }
+  for (const stage of pipeline.stages) {
+    for (const action of stage.actions) {
+      for (const role of alternatives(action.roleArn))
+        add(arnTarget(template, role, 'role', ['iam/role']));
+      const provider = action.provider?.value;
+      const config = action.configuration;
+      if (provider === undefined || config === undefined) continue;
+      for (const entry of PROVIDERS.get(provider) ?? []) {
+        for (const value of alternatives(getValue(config, entry.key))) {
+          add(
+            entry.kind === 'arn'
+              ? arnTarget(
+                  template,
+                  value,
+                  entry.noun,
+                  entry.arns.map((a) => a.type),
+                )
+              : namedTarget(template, value, entry, config),
+          );
+        }
+      }
+    }
+  }
+  return [...targets.values()];
+}
+
+/** A resource named by its name: a template resource (`!Ref Project`), a parameter or a literal. */
+function namedTarget(
+  template: Template,
+  value: Node,
+  entry: ConfigTarget,
+  config: Node,
+): PipelineTarget | undefined {
+  const ref = refTarget(value);
+  if (ref !== undefined && template.resources.has(ref)) {
+    const arns = entry.arns.map((a) => ({
+      type: a.type,
+      arn: templateResourceArn(template, ref, a.type) ?? { sub: a.sub(`\${${ref}}`, config) },
+    }));
+    return { label: `${entry.noun} ${ref}`, arns };
+  }
+  const fragment =
+    ref !== undefined && !ref.startsWith('AWS::')
+      ? `\${${ref}}`
+      : value.kind === 'string' && !value.value.includes('${') && value.value !== ''
+        ? value.value
+        : undefined;
+  if (fragment === undefined) return undefined;
+  return {
+    label: `${entry.noun} ${ref ?? fragment}`,
+    arns: entry.arns.map((a) => ({ type: a.type, arn: { sub: a.sub(fragment, config) } })),
+  };
+}
+
+/** A resource named by its ARN: `!GetAtt Role.Arn`, `!Ref Topic`, a literal ARN. */
+function arnTarget(
+  template: Template,
+  value: Node,
+  noun: string,
+  types: readonly ResourceTypeKey[],
+): PipelineTarget | undefined {
+  const resource = getAttTarget(value) ?? refTarget(value);
+  if (resource !== undefined && template.resources.has(resource)) {
+    const arns = types.flatMap((type) => {
+      const arn = templateResourceArn(template, resource, type);
+      return arn ? [{ type, arn }] : [];
+    });
+    return { label: `${noun} ${resource}`, arns };
+  }
+  if (value.kind === 'string' && value.value.startsWith('arn:')) {
+    const service = value.value.split(':')[2] ?? '';
+    const arns = types
+      .filter((type) => type.startsWith(`${service}/`))
+      .map((type) => ({ type, arn: value.value }));
+    return { label: `${noun} ${value.value.split(/[:/]/).pop() ?? value.value}`, arns };
+  }
+  return undefined;
+}
