@@ -1,6 +1,6 @@
 import type { Action, ArtifactList, ArtifactRef, Pipeline } from '../model';
 import { effectiveRunOrder } from '../model';
-import { artifactLimits, type CountRange } from '../pipeline/artifact-limits';
+import { findActionType, type CountRange } from '../pipeline/action-types';
 import { actionLabel, keyOf, mayBeAbsent, spell } from '../pipeline/spelling';
 import { defineRule, type RuleContext } from './rule';
 
@@ -112,7 +112,7 @@ function checkCounts(pipeline: Pipeline, action: Action, report: Report): void {
   const category = action.category?.value;
   const provider = action.provider?.value;
   if (owner === undefined || category === undefined || provider === undefined) return;
-  const limits = artifactLimits(owner, category, provider);
+  const limits = findActionType(owner, category, provider);
   if (!limits) return;
   const label = `${actionLabel(action)} (${category} ${provider})`;
   const sides: [string, ArtifactList, CountRange][] = [

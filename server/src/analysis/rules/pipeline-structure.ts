@@ -1,7 +1,7 @@
 import type { Node } from '../document';
 import { intrinsicName } from '../model';
 import type { Action, LocatedValue, Pipeline, Stage } from '../model';
-import { ARTIFACT_LIMITS } from '../pipeline/artifact-limits';
+import { ACTION_TYPES } from '../pipeline/action-types';
 import { actionLabel, keyOf, spell } from '../pipeline/spelling';
 import { defineRule, type RuleContext } from './rule';
 
@@ -219,6 +219,6 @@ function stageLabel(stage: Stage): string {
 function providerHint(value: string | undefined): string {
   if (value === undefined) return '';
   const squeezed = value.replace(/^(AWS|Amazon)\s+/i, '').replace(/\s+/g, '');
-  const known = ARTIFACT_LIMITS.find((l) => l.provider.toLowerCase() === squeezed.toLowerCase());
+  const known = ACTION_TYPES.find((t) => t.provider.toLowerCase() === squeezed.toLowerCase());
   return known ? ` (did you mean "${known.provider}"?)` : '';
 }

@@ -223,6 +223,7 @@ export const CLOUDFORMATION_TYPES: readonly ActionType[] = [
       },
     ],
     passedRoles: [],
-    reference: GUIDE + 'action-reference-ServiceCatalog.html',
+    // There is no action reference page for this provider; the tutorial documents its keys.
+    reference: GUIDE + 'tutorials-S3-servicecatalog.html',
   },
 ];

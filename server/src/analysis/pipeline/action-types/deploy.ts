@@ -136,7 +136,7 @@ export const DEPLOY_TYPES: readonly ActionType[] = [
       ),
       opt(
         'DeploymentTimeout',
-        'Minutes to wait for the deployment before the action fails (1 to 60).',
+        'Minutes to wait for the deployment before the action fails, up to its default limit.',
       ),
     ],
     inputs: one,
@@ -214,7 +214,7 @@ export const DEPLOY_TYPES: readonly ActionType[] = [
     provider: 'OpsWorks',
     versions: ['1'],
     // OpsWorks Stacks reached end of life in May 2024; the row stays for old pipelines. There is
-    // no action reference page for it, so the link is the artifact-limits table.
+    // no action reference page for it, so the link is the valid-artifacts table.
     description:
       'Deploys the input artifact to an app of an AWS OpsWorks Stacks stack (end of life since 2024).',
     configuration: [
@@ -253,7 +253,8 @@ export const DEPLOY_TYPES: readonly ActionType[] = [
       req('Environment', 'The AppConfig environment ID.'),
       req('ConfigurationProfile', 'The configuration profile ID.'),
       req('InputArtifactConfigurationPath', 'The configuration file inside the input artifact.'),
-      req('DeploymentStrategy', 'The deployment strategy ID.'),
+      // Optional on the action page, though AppConfig itself needs a strategy for a deployment.
+      opt('DeploymentStrategy', 'The deployment strategy ID.'),
     ],
     inputs: one,
     outputs: none,
