@@ -4,7 +4,7 @@
  * pipeline service.
  */
 import type { Analysis } from '../analyze';
-import { getValue, pathOf, type Node, type Range } from '../document';
+import { getValue, pathOf, type ObjectNode, type Range } from '../document';
 import type { Policy, Statement, TemplateResource } from '../model';
 
 export type SymbolKind = 'policy' | 'statement' | 'resource' | 'pipeline' | 'stage' | 'action';
@@ -143,9 +143,9 @@ function statementDetail(statement: Statement): string {
   return `${effect} · ${element === 'NotAction' ? 'NotAction ' : ''}${shown}${more}`;
 }
 
-/** A statement without `Sid` selects its first line: the opening brace or the `- ` item. */
-function selectionOf(node: Node): Range {
-  return { start: node.start, end: Math.min(node.end, node.start + 1) };
+/** A statement without `Sid` selects its first key, or its first character when it has none. */
+function selectionOf(node: ObjectNode): Range {
+  return node.properties[0]?.key ?? { start: node.start, end: Math.min(node.end, node.start + 1) };
 }
 
 /**

@@ -1,0 +1,181 @@
+import { pathToFileURL } from 'node:url';
+import {
+  CompletionRequest,
+  DocumentSymbolRequest,
+  InitializedNotification,
+  InitializeRequest,
+  InsertTextFormat,
+  SymbolKind,
+  type ClientCapabilities,
+  type CompletionList,
+  type DocumentSymbol,
+  type InitializeResult,
+  type TextEdit,
+} from 'vscode-languageserver-protocol/node';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, TestClient } from './harness';
+
+beforeAll(() => {
+  ensureBuilt();
+});
+
+let client: TestClient | undefined;
+afterEach(() => {
+  client?.dispose();
+  client = undefined;
+});
+
+/** Starts the real server with a client that takes snippets and hierarchical symbols. */
+async function start(): Promise<{ client: TestClient; result: InitializeResult }> {
+  const started = TestClient.start({ transport: 'stdio' });
+  const capabilities: ClientCapabilities = {
+    workspace: { configuration: true },
+    textDocument: {
+      completion: { completionItem: { snippetSupport: true } },
+      documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+    },
+  };
+  const uri = pathToFileURL(started.workspace).href;
+  const result = await started.connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: uri,
+    capabilities,
+    workspaceFolders: [{ uri, name: 'workspace' }],
+  });
+  await started.connection.sendNotification(InitializedNotification.type, {});
+  return { client: started, result };
+}
+
+const POLICY = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "Read",
+      "Effect": "Allow",
+      "Action": ["s3:Get"],
+      "Resource": ""
+    }
+  ]
+}
+`;
+
+describe('language features over the real server', () => {
+  it('advertises completion and document symbols', async () => {
+    const started = await start();
+    client = started.client;
+    expect(started.result.capabilities.completionProvider).toEqual({
+      triggerCharacters: [':', '"', "'"],
+      resolveProvider: false,
+    });
+    expect(started.result.capabilities.documentSymbolProvider).toEqual({ label: 'Scopewise' });
+    expect(await client.shutdown()).toBe(0);
+  });
+
+  it('completes actions and ARN snippets in a JSON policy', async () => {
+    client = (await start()).client;
+    const uri = client.uriOf('policy.json');
+    await client.open(uri, POLICY);
+
+    // Line 6 is `      "Action": ["s3:Get"],`; the cursor sits after `s3:Get`.
+    const actions = (await client.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position: { line: 6, character: 24 },
+    })) as CompletionList;
+    expect(actions.isIncomplete).toBe(false);
+    const getObject = actions.items.find((item) => item.label === 's3:GetObject');
+    expect(getObject).toMatchObject({
+      detail: 'Read',
+      textEdit: {
+        range: { start: { line: 6, character: 18 }, end: { line: 6, character: 24 } },
+        newText: 's3:GetObject',
+      },
+      insertTextFormat: InsertTextFormat.PlainText,
+    });
+    expect(actions.items[0]?.label).toBe('s3:Get*');
+
+    // Line 7 is `      "Resource": ""`: the statement's action is still the unknown `s3:Get`.
+    const none = (await client.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position: { line: 7, character: 19 },
+    })) as CompletionList;
+    expect(none.items).toEqual([]);
+
+    const version = await client.change(uri, [
+      {
+        range: { start: { line: 6, character: 18 }, end: { line: 6, character: 24 } },
+        text: 'sqs:SendMessage',
+      },
+    ]);
+    expect(version).toBe(2);
+    const arns = (await client.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position: { line: 7, character: 19 },
+    })) as CompletionList;
+    expect(arns.items).toEqual([
+      expect.objectContaining({
+        label: 'arn:${Partition}:sqs:${Region}:${Account}:${QueueName}',
+        filterText: 'arn:aws:sqs:${Region}:${Account}:${QueueName}',
+        insertTextFormat: InsertTextFormat.Snippet,
+        textEdit: {
+          range: { start: { line: 7, character: 19 }, end: { line: 7, character: 19 } },
+          newText: 'arn:aws:sqs:${1:Region}:${2:Account}:${3:QueueName}',
+        } satisfies TextEdit,
+      }),
+    ]);
+    expect(await client.shutdown()).toBe(0);
+  });
+
+  it('outlines a YAML template: resources, then their statements', async () => {
+    client = (await start()).client;
+    const uri = client.uriOf('template.yaml');
+    const template = `Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Sid: Send
+            Effect: Allow
+            Action: sqs:SendMessage
+            Resource: !GetAtt Queue.Arn
+`;
+    await client.open(uri, template);
+    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, {
+      textDocument: { uri },
+    })) as DocumentSymbol[];
+    const at = (line: number, start: number, endLine: number, end: number) => ({
+      start: { line, character: start },
+      end: { line: endLine, character: end },
+    });
+    expect(symbols).toEqual([
+      {
+        name: 'Queue',
+        detail: 'AWS::SQS::Queue',
+        kind: SymbolKind.Class,
+        range: at(1, 2, 3, 0),
+        selectionRange: at(1, 2, 1, 7),
+        children: [],
+      },
+      {
+        name: 'Policy',
+        detail: 'AWS::IAM::ManagedPolicy',
+        kind: SymbolKind.Class,
+        range: at(3, 2, 12, 0),
+        selectionRange: at(3, 2, 3, 8),
+        children: [
+          {
+            name: 'Send',
+            detail: 'Allow · sqs:SendMessage',
+            kind: SymbolKind.Struct,
+            range: at(8, 12, 12, 0),
+            selectionRange: at(8, 17, 8, 21),
+            children: [],
+          },
+        ],
+      },
+    ]);
+    expect(await client.shutdown()).toBe(0);
+  });
+});
