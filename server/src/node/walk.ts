@@ -94,7 +94,10 @@ class Walker {
   ) {}
 
   run(root: string, prefix: string): void {
-    this.directory(root, prefix, this.ancestorLayers(root));
+    const layers = this.ancestorLayers(root);
+    // A folder that an enclosing `.gitignore` ignores, named on the command line or opened as a
+    // workspace folder, is walked as its own root: naming it says its files are wanted.
+    this.directory(root, prefix, isGitIgnored(layers, root, true) ? [] : layers);
   }
 
   /** The `.gitignore` files above the walked folder, up to the repository's root, apply too. */

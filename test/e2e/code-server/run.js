@@ -6,7 +6,8 @@
 //                        panel, squiggle, status bar, Ctrl+. quick fix, status bar click
 // Env: CODE_SERVER_BIN, CHROMIUM_BIN, PLAYWRIGHT_CORE (module path), E2E_HOME, SCOPEWISE_VSIX (ui),
 //      SCOPEWISE_SUITE (exthost: the bundled suite), E2E_KEEP=1 keeps the run folder.
-// Screenshots go to $E2E_HOME/screens (always on failure; every step with E2E_SCREENSHOTS=1).
+// Screenshots go to $E2E_HOME/screens (always on failure; every step with E2E_SCREENSHOTS=1);
+// E2E_README_IMAGE=1 writes the README's screenshot to docs/images/quick-fix.png.
 'use strict';
 const cp = require('node:child_process');
 const fs = require('node:fs');
@@ -278,6 +279,15 @@ async function userInterface(page, base, workspace, shot) {
     }
   }
   if (steps) await shot('2-quick-fix-menu');
+  // The README's picture: a squiggle, its Problems entries and the quick fix menu, all at once.
+  // E2E_README_IMAGE=1 writes it into docs/images/ to be committed; otherwise it stays in screens/.
+  const readmeImage =
+    process.env.E2E_README_IMAGE === '1'
+      ? path.join(ROOT, 'docs/images/quick-fix.png')
+      : path.join(SCREENS, 'readme-quick-fix.png');
+  fs.mkdirSync(path.dirname(readmeImage), { recursive: true });
+  await page.screenshot({ path: readmeImage });
+  log(`README screenshot: ${readmeImage}`);
   // Choose it with the keyboard, as a user would: a click is swallowed by the menu's pointer guard.
   const focused = page.locator('.action-widget .monaco-list-row.focused');
   for (let moves = 0; !(await focused.innerText()).includes('Add "Version"'); moves++) {

@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ScopewiseApi } from '../../../client/src/extension';
+import type { ScanSummary } from '../../../client/src/scan-workspace';
 
 const EXTENSION_ID = 'scopewise.scopewise';
 const TIMEOUT_MS = 30_000;
@@ -217,6 +218,68 @@ async function tests(): Promise<void> {
   log('restartServer and showOutput ran');
 
   await vscode.commands.executeCommand('workbench.action.files.revert');
+
+  await scanAndConfigTests(file);
+}
+
+/** Scan Workspace, Open Rule Documentation and the diagnostic on an invalid .scopewise.json. */
+async function scanAndConfigTests(file: (name: string) => vscode.Uri): Promise<void> {
+  // A file that was never opened gets its problems from the scan.
+  const closedUri = file('scan/admin.json');
+  assert.ok(
+    !vscode.workspace.textDocuments.some((d) => d.uri.toString() === closedUri.toString()),
+    'scan/admin.json is not open',
+  );
+  assert.deepEqual(scopewiseDiagnostics(closedUri), [], 'no diagnostics before the scan');
+  const scanned = waitFor(
+    'wildcard-action on the closed scan/admin.json',
+    [vscode.languages.onDidChangeDiagnostics],
+    diagnosticsWith(closedUri, ['wildcard-action']),
+  );
+  const summary = await vscode.commands.executeCommand<ScanSummary | undefined>(
+    'scopewise.scanWorkspace',
+  );
+  log('scan summary:', JSON.stringify(summary));
+  assert.ok(summary && !summary.cancelled, 'the scan finished');
+  assert.ok(summary.files >= 4, `the scan saw the workspace files (${summary.files})`);
+  assert.ok(summary.filesWithProblems >= 1 && summary.problems >= 1);
+  const found = await scanned;
+  log('scan diagnostics:', found.map((d) => `${codeOf(d)}@${d.range.start.line + 1}`).join(', '));
+
+  // Open Rule Documentation: with a rule id it opens that page without asking.
+  const opened = await vscode.commands.executeCommand<string | undefined>(
+    'scopewise.openRuleDocumentation',
+    'wildcard-action',
+  );
+  assert.equal(opened, 'wildcard-action');
+  log('rule documentation opened for', opened);
+
+  // An invalid config: a diagnostic on the bad value, though the file is not open; gone once deleted.
+  const configUri = file('.scopewise.json');
+  const configText = '{\n  "rules": { "wildcard-action": "loud" }\n}\n';
+  const configProblem = waitFor(
+    'a config diagnostic on .scopewise.json',
+    [vscode.languages.onDidChangeDiagnostics],
+    diagnosticsWith(configUri, ['config']),
+  );
+  await vscode.workspace.fs.writeFile(configUri, new TextEncoder().encode(configText));
+  const [problem] = await configProblem;
+  assert.ok(problem);
+  assert.equal(problem.severity, vscode.DiagnosticSeverity.Error);
+  assert.match(problem.message, /"wildcard-action" has severity "loud"/);
+  assert.deepEqual(
+    [problem.range.start.line, problem.range.start.character, problem.range.end.character],
+    [1, 32, 38],
+    'the range covers "loud"',
+  );
+  log('config diagnostic:', problem.message);
+  await vscode.workspace.fs.delete(configUri);
+  await waitFor(
+    'the config diagnostic to clear once the file is deleted',
+    [vscode.languages.onDidChangeDiagnostics],
+    () => scopewiseDiagnostics(configUri).length === 0,
+  );
+  log('config diagnostic cleared');
 }
 
 export async function run(): Promise<void> {
