@@ -1,0 +1,391 @@
+/**
+ * The service role of a pipeline declared in a template: which `AWS::IAM::Role` its `RoleArn`
+ * names, which identity policies of the template grant to that role, and whether those are all
+ * the role can have. The two service-role rules compare that with what the pipeline's actions
+ * need (`action-types.ts`). Everything here is a judgement over the template alone: a role from a
+ * parameter, an import or a literal ARN is never resolved, and any way the role could receive
+ * permissions the template does not show makes it incomplete.
+ */
+import { getValue, type Node, type ObjectNode } from '../document';
+import {
+  alternatives,
+  getAttTarget,
+  intrinsicName,
+  type Policy,
+  type Statement,
+  type Template,
+  type TemplateResource,
+} from '../model';
+import { patternCovers } from '../iam/statement';
+
+/** Policy resources that attach a document to roles, and the property that names the roles. */
+const ATTACHING: ReadonlyMap<string, { readonly key: string; readonly list: boolean }> = new Map([
+  ['AWS::IAM::Policy', { key: 'Roles', list: true }],
+  ['AWS::IAM::ManagedPolicy', { key: 'Roles', list: true }],
+  ['AWS::IAM::RolePolicy', { key: 'RoleName', list: false }],
+]);
+
+/** One identity policy that grants to the role. */
+export interface RolePolicy {
+  readonly policy: Policy;
+  /** The resource holding the document: the role itself (inline) or a policy resource. */
+  readonly holder: TemplateResource;
+  /**
+   * The document also grants to other roles, users or groups (or may: an unknown entry), so
+   * removing a permission from it may take it from someone else.
+   */
+  readonly shared: boolean;
+}
+
+export interface ServiceRole {
+  readonly resource: TemplateResource;
+  readonly policies: readonly RolePolicy[];
+  /**
+   * False when the role may hold permissions the template does not show: a managed policy that
+   * is not a template resource (AWS managed, a parameter, an import), a policy attached through
+   * an unknown value, a policy document or statement that is not literal. A permissions boundary
+   * does not matter here: it only narrows what the policies grant, never adds to it.
+   */
+  readonly complete: boolean;
+}
+
+/**
+ * The template role a pipeline's `RoleArn` names: `!GetAtt Role.Arn`, `!Sub '${Role.Arn}'`, or an
+ * ARN built from `!Ref Role` (`Fn::Sub`/`Fn::Join` of `arn:...:role/${Role}`). Anything else (a
+ * parameter, an import, a literal ARN, an `Fn::If` between roles) is unresolved.
+ */
+export function resolveRole(
+  template: Template,
+  roleArn: Node | undefined,
+): TemplateResource | undefined {
+  const choices = alternatives(roleArn);
+  if (choices.length !== 1) return undefined;
+  const name = roleName(choices[0]);
+  const resource = name === undefined ? undefined : template.resources.get(name);
+  return resource?.type === 'AWS::IAM::Role' ? resource : undefined;
+}
+
+function roleName(node: Node | undefined): string | undefined {
+  const target = getAttTarget(node);
+  if (target !== undefined) {
+    const args = getValue(node, 'Fn::GetAtt');
+    const attribute =
+      args?.kind === 'array'
+        ? args.items[1]?.kind === 'string'
+          ? args.items[1].value
+          : undefined
+        : args?.kind === 'string'
+          ? args.value.split('.').slice(1).join('.')
+          : undefined;
+    return attribute === 'Arn' ? target : undefined;
+  }
+  const name = intrinsicName(node);
+  if (name === 'Fn::Sub') {
+    const args = getValue(node, 'Fn::Sub');
+    const text = args?.kind === 'string' ? args.value : undefined;
+    if (text === undefined) return undefined;
+    const arn = /^\$\{([A-Za-z0-9]+)\.Arn\}$/.exec(text.trim());
+    if (arn) return arn[1];
+    const built = /^arn:[^:]*:iam::[^:]*:role\/\$\{([A-Za-z0-9]+)\}$/.exec(text.trim());
+    return built?.[1];
+  }
+  if (name === 'Fn::Join') {
+    const args = getValue(node, 'Fn::Join');
+    if (args?.kind !== 'array') return undefined;
+    const [delimiter, list] = args.items;
+    if (delimiter?.kind !== 'string' || delimiter.value !== '' || list?.kind !== 'array')
+      return undefined;
+    const last = list.items[list.items.length - 1];
+    const ref = intrinsicName(last) === 'Ref' ? getValue(last, 'Ref') : undefined;
+    const before = list.items[list.items.length - 2];
+    if (ref?.kind === 'string' && before?.kind === 'string' && /:role\/$/.test(before.value))
+      return ref.value;
+  }
+  return undefined;
+}
+
+/**
+ * The role's identity policies: its inline `Policies`, and `AWS::IAM::Policy`, `ManagedPolicy`
+ * and `RolePolicy` resources attached to it by `Roles`/`RoleName` or by the role's
+ * `ManagedPolicyArns`. `policies` are the template's embedded policies (the document model's).
+ * Policies attached from outside the template (another stack attaching a policy to the role's
+ * name) cannot be seen at all; the rules accept that, as every template-local check must.
+ */
+export function serviceRole(
+  template: Template,
+  policies: readonly Policy[],
+  role: TemplateResource,
+): ServiceRole {
+  let complete = true;
+  const properties = role.properties;
+  if (properties !== undefined && (properties.kind !== 'object' || intrinsicName(properties)))
+    complete = false;
+
+  // Inline policies: each item must be a literal object whose document is a literal object.
+  for (const list of alternativesOrUnknown(
+    getValue(properties, 'Policies'),
+    () => (complete = false),
+  )) {
+    if (list.kind !== 'array') {
+      complete = false;
+      continue;
+    }
+    for (const item of list.items) {
+      for (const entry of alternativesOrUnknown(item, () => (complete = false))) {
+        const documents = alternativesOrUnknown(
+          getValue(entry, 'PolicyDocument'),
+          () => (complete = false),
+        );
+        if (!isPlainObject(entry) || documents.some((d) => !isPlainObject(d))) complete = false;
+      }
+    }
+  }
+
+  // Managed policies named by the role: only template ManagedPolicy resources are known.
+  const managedByRole = new Set<string>();
+  for (const list of alternativesOrUnknown(
+    getValue(properties, 'ManagedPolicyArns'),
+    () => (complete = false),
+  )) {
+    if (list.kind !== 'array') {
+      complete = false;
+      continue;
+    }
+    for (const item of list.items) {
+      for (const entry of alternativesOrUnknown(item, () => (complete = false))) {
+        const target = refTarget(entry);
+        if (
+          target !== undefined &&
+          template.resources.get(target)?.type === 'AWS::IAM::ManagedPolicy'
+        )
+          managedByRole.add(target);
+        else complete = false;
+      }
+    }
+  }
+
+  const attached = new Map<string, boolean>();
+  for (const resource of template.resources.values()) {
+    const attaching = ATTACHING.get(resource.type);
+    if (!attaching) continue;
+    const names = attachedRoles(template, resource, attaching);
+    const ours = names.known.includes(role.name) || managedByRole.has(resource.name);
+    if (!ours) {
+      // An unknown role name may be this role's.
+      if (names.unknown) complete = false;
+      continue;
+    }
+    const others =
+      names.unknown ||
+      names.known.some((n) => n !== role.name) ||
+      getValue(resource.properties, 'Users') !== undefined ||
+      getValue(resource.properties, 'Groups') !== undefined;
+    attached.set(resource.name, others);
+    const document = getValue(resource.properties, 'PolicyDocument');
+    if (alternativesOrUnknown(document, () => (complete = false)).some((d) => !isPlainObject(d)))
+      complete = false;
+  }
+
+  const rolePolicies: RolePolicy[] = [];
+  for (const policy of policies) {
+    if (policy.type !== 'identity' || policy.resource === undefined) continue;
+    const holder = template.resources.get(policy.resource.name);
+    if (holder === undefined) continue;
+    if (holder === role) {
+      rolePolicies.push({ policy, holder, shared: false });
+    } else if (attached.has(holder.name)) {
+      rolePolicies.push({ policy, holder, shared: attached.get(holder.name) === true });
+    } else {
+      continue;
+    }
+    if (!statementsKnown(policy)) complete = false;
+  }
+  return { resource: role, policies: rolePolicies, complete };
+}
+
+/**
+ * The role names a policy resource attaches to, as logical ids: `!Ref Role`, or a literal name
+ * equal to a template role's literal `RoleName`. `unknown` when some entry could name any role (a
+ * parameter, an import); a literal that names no template role names a role outside it.
+ */
+function attachedRoles(
+  template: Template,
+  resource: TemplateResource,
+  attaching: { readonly key: string; readonly list: boolean },
+): { known: string[]; unknown: boolean } {
+  const known: string[] = [];
+  let unknown = false;
+  const items: Node[] = [];
+  const value = getValue(resource.properties, attaching.key);
+  for (const choice of alternativesOrUnknown(value, () => (unknown = true))) {
+    if (!attaching.list) items.push(choice);
+    else if (choice.kind === 'array')
+      for (const item of choice.items)
+        items.push(...alternativesOrUnknown(item, () => (unknown = true)));
+    else unknown = true;
+  }
+  for (const item of items) {
+    const target = refTarget(item);
+    if (target !== undefined && template.resources.has(target)) known.push(target);
+    else if (item.kind === 'string')
+      known.push(roleByName(template, item.value) ?? `\u0000${item.value}`);
+    else unknown = true;
+  }
+  return { known, unknown };
+}
+
+/** The template role whose literal `RoleName` is this name. */
+function roleByName(template: Template, name: string): string | undefined {
+  for (const resource of template.resources.values()) {
+    if (resource.type !== 'AWS::IAM::Role') continue;
+    const roleName = getValue(resource.properties, 'RoleName');
+    if (roleName?.kind === 'string' && roleName.value === name) return resource.name;
+  }
+  return undefined;
+}
+
+/** The logical id a `Ref` names. */
+function refTarget(node: Node | undefined): string | undefined {
+  if (intrinsicName(node) !== 'Ref') return undefined;
+  const target = getValue(node, 'Ref');
+  return target?.kind === 'string' ? target.value : undefined;
+}
+
+function isPlainObject(node: Node | undefined): node is ObjectNode {
+  return node?.kind === 'object' && node.tag === undefined && intrinsicName(node) === undefined;
+}
+
+/**
+ * `alternatives`, but an intrinsic other than `Fn::If` (a `Ref` to a list parameter, an
+ * `Fn::Split`, ...) is reported as unknown instead of being returned as a value.
+ */
+function alternativesOrUnknown(node: Node | undefined, unknown: () => void): Node[] {
+  const result: Node[] = [];
+  for (const choice of alternatives(node)) {
+    const name = intrinsicName(choice);
+    if (name !== undefined && name !== 'Ref') unknown();
+    else result.push(choice);
+  }
+  return result;
+}
+
+/** Every statement of the document is a literal object (the policy model skips the others). */
+function statementsKnown(policy: Policy): boolean {
+  const value = getValue(policy.node, 'Statement');
+  for (const choice of alternatives(value)) {
+    const items = choice.kind === 'array' ? choice.items : [choice];
+    for (const item of items) {
+      for (const statement of alternatives(item)) if (!isPlainObject(statement)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Whether a statement may allow an action. Deliberately generous, because a missing-permission
+ * finding must be certain: an unknown effect may be Allow, an unknown action entry may be the
+ * action, a `NotAction` allows everything it does not name, and conditions and resources are
+ * ignored (a grant on any resource counts).
+ */
+export function mayAllow(statement: Statement, action: string): boolean {
+  if (statement.effect === 'Deny') return false;
+  if (statement.effect === undefined && statement.element('Effect')?.value?.kind === 'string')
+    return false;
+  if (statement.element('NotAction')) {
+    return !statement
+      .values('NotAction')
+      .some((entry) => entry.value !== undefined && patternCovers(entry.value, action));
+  }
+  return statement
+    .values('Action')
+    .some((entry) => entry.value === undefined || patternCovers(entry.value, action));
+}
+
+/** Whether any policy of the role may allow an action. */
+export function roleMayAllow(role: ServiceRole, action: string): boolean {
+  return role.policies.some((p) => p.policy.statements.some((s) => mayAllow(s, action)));
+}
+
+/** The policies' trust: whether `AssumeRolePolicyDocument` trusts `codepipeline.amazonaws.com` alone. */
+export function trustsOnlyCodePipeline(
+  role: TemplateResource,
+  policies: readonly Policy[],
+): boolean {
+  const trust = policies.filter((p) => p.type === 'trust' && p.resource?.name === role.name);
+  if (trust.length === 0) return false;
+  let trusted = false;
+  for (const policy of trust) {
+    if (!statementsKnown(policy)) return false;
+    for (const statement of policy.statements) {
+      if (statement.effect !== 'Allow') continue;
+      const principal = statement.element('Principal')?.value;
+      if (!isPlainObject(principal) || principal.properties.length !== 1) return false;
+      const service = principal.properties[0];
+      if (service?.key.value !== 'Service') return false;
+      const names: Node[] = [];
+      for (const choice of alternatives(service.value)) {
+        if (choice.kind === 'array')
+          for (const item of choice.items) names.push(...alternatives(item));
+        else names.push(choice);
+      }
+      if (names.length === 0) return false;
+      for (const name of names) {
+        if (name.kind !== 'string' || name.value !== 'codepipeline.amazonaws.com') return false;
+      }
+      trusted = true;
+    }
+  }
+  return trusted;
+}
+
+/**
+ * Whether every reference to the role inside `Resources` comes from the pipelines that use it,
+ * from the policy resources that attach to it, or from a `Principal` (a bucket or key policy
+ * granting the role access is not another user of the role). Anything else (a CodeBuild
+ * project's `ServiceRole`, a Lambda function's `Role`, a `PassRole` grant) means the role serves
+ * something else too, whose needs are unknown here.
+ */
+export function usedOnlyByPipelines(
+  template: Template,
+  role: TemplateResource,
+  pipelines: readonly TemplateResource[],
+): boolean {
+  for (const resource of template.resources.values()) {
+    if (resource === role || pipelines.includes(resource)) continue;
+    const attaching = ATTACHING.get(resource.type);
+    if (referencesIn(resource.node, role.name, attaching?.key)) return false;
+  }
+  return true;
+}
+
+/** Whether a node mentions a resource by `Ref`, `Fn::GetAtt` or `Fn::Sub` (outside `Principal`). */
+export function referencesRole(node: Node | undefined, name: string): boolean {
+  return referencesIn(node, name, undefined);
+}
+
+function referencesIn(
+  node: Node | undefined,
+  name: string,
+  attachKey: string | undefined,
+): boolean {
+  if (node === undefined) return false;
+  if (node.kind === 'object') {
+    if (refTarget(node) === name || getAttTarget(node) === name) return true;
+    const sub = intrinsicName(node) === 'Fn::Sub' ? getValue(node, 'Fn::Sub') : undefined;
+    const subText = sub?.kind === 'array' ? sub.items[0] : sub;
+    if (subText?.kind === 'string' && new RegExp(`\\$\\{${name}[.}]`).test(subText.value))
+      return true;
+    return node.properties.some((p) => {
+      if (p.key.value === 'Principal' || p.key.value === 'DependsOn') return false;
+      if (
+        attachKey !== undefined &&
+        p.key.value === attachKey &&
+        p.parent.property?.key.value === 'Properties'
+      )
+        return false;
+      return referencesIn(p.value, name, attachKey);
+    });
+  }
+  if (node.kind === 'array') return node.items.some((item) => referencesIn(item, name, attachKey));
+  return false;
+}
