@@ -5,7 +5,12 @@ import { analyze } from '../../server/src/analysis';
 import { CORPUS, corpusAvailable } from '../corpus/corpus';
 import { testCatalog } from '../support/catalog';
 
-const RULES = ['pipeline-structure', 'pipeline-artifacts', 'asymmetric-artifact-key'];
+const RULES = [
+  'pipeline-structure',
+  'pipeline-artifacts',
+  'asymmetric-artifact-key',
+  'pipeline-action-config',
+];
 
 /**
  * Every finding of the pipeline rules on the corpus's pipeline JSON files and pipeline templates,
@@ -28,8 +33,20 @@ const EXPECTED: Record<string, { findings: string[]; why: string }> = {
     findings: ['pipeline-structure:34'],
     why: "cfn-lint's own bad fixture: a GitHub source action in the second stage",
   },
+  // The OpsWorks deploy action takes `Stack`, `App` and optionally `Layer` (AWS action reference
+  // for OpsWorks); this lab passes CreateDeployment's parameter names instead.
+  'stelligent-cloudformation_templates/labs/opsworks/codepipeline-opsworks.json': {
+    findings: [
+      'pipeline-action-config:557',
+      'pipeline-action-config:558',
+      'pipeline-action-config:561',
+      'pipeline-action-config:564',
+      'pipeline-action-config:565',
+    ],
+    why: 'OpsWorks configuration written as StackId/AppId/LayerId/DeploymentType; the action takes Stack, App, Layer',
+  },
   // moto's create_pipeline error tests: deliberately invalid one-stage pipelines whose S3 source
-  // action has no output artifact.
+  // action has no output artifact and no configuration (S3Bucket and S3ObjectKey are required).
   ...Object.fromEntries(
     [
       'moto/tests/test_codepipeline/test_codepipeline/05_test_create_pipeline_errors_L92.json',
@@ -38,7 +55,7 @@ const EXPECTED: Record<string, { findings: string[]; why: string }> = {
     ].map((path) => [
       path,
       {
-        findings: ['pipeline-structure:9', 'pipeline-artifacts:18'],
+        findings: ['pipeline-structure:9', 'pipeline-action-config:18', 'pipeline-artifacts:18'],
         why: 'deliberately invalid input of an error test',
       },
     ]),
