@@ -16,7 +16,7 @@ export interface ResolvedValue extends LocatedValue {
   readonly resolved: readonly Resolved[];
 }
 
-const INTRINSIC = /^(Ref|Condition|Fn::[A-Za-z]+)$/;
+const INTRINSIC = /^(Ref|Condition|Fn::[A-Za-z][A-Za-z0-9]*)$/;
 
 /** The intrinsic function an object stands for (`Ref`, `Fn::Sub`, ...), if it is one. */
 export function intrinsicName(node: Node | undefined): string | undefined {

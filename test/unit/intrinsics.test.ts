@@ -1,0 +1,272 @@
+import { describe, expect, it } from 'vitest';
+import { getPath, parseDocumentText } from '../../server/src/analysis/document';
+import {
+  buildModel,
+  globText,
+  patternText,
+  resolvedKind,
+  resolveValue,
+  type ResolveOptions,
+  type Resolved,
+} from '../../server/src/analysis/model';
+
+const HEADER = `Parameters:
+  Env: { Type: String, Default: prod }
+  Size: { Type: Number, Default: 3 }
+  NoDefault: { Type: String }
+  Subnets: { Type: CommaDelimitedList, Default: 'a,b' }
+  AmiId: { Type: 'AWS::SSM::Parameter::Value<String>', Default: /aws/ami/latest }
+Mappings:
+  Accounts:
+    prod: { Id: '111122223333', Name: production }
+    dev: { Id: 444455556666 }
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Bucket: { Type: AWS::S3::Bucket }
+  Role: { Type: AWS::IAM::Role }
+  Db: { Type: AWS::RDS::DBInstance }
+`;
+
+/** Resolves `Outputs.O.Value` of a YAML template made of the header and the given value. */
+function yaml(value: string, options: Omit<ResolveOptions, 'template'> = {}): Resolved[] {
+  return resolveIn(`${HEADER}Outputs:\n  O:\n    Value: ${value}\n`, 'template.yaml', options);
+}
+
+/** Resolves `Outputs.O.Value` of a JSON template with the same parameters, mappings and resources. */
+function json(value: unknown, options: Omit<ResolveOptions, 'template'> = {}): Resolved[] {
+  const text = JSON.stringify({
+    Parameters: {
+      Env: { Type: 'String', Default: 'prod' },
+      NoDefault: { Type: 'String' },
+    },
+    Mappings: { Accounts: { prod: { Id: '111122223333' } } },
+    Resources: { Bucket: { Type: 'AWS::S3::Bucket' }, Role: { Type: 'AWS::IAM::Role' } },
+    Outputs: { O: { Value: value } },
+  });
+  return resolveIn(text, 'template.json', options);
+}
+
+function resolveIn(text: string, fileName: string, options: Omit<ResolveOptions, 'template'>) {
+  const template = buildModel(parseDocumentText(text, fileName)).template;
+  if (!template) throw new Error('not a template');
+  return resolveValue(getPath(template.root, ['Outputs', 'O', 'Value']), { template, ...options });
+}
+
+const patterns = (resolved: readonly Resolved[]) => resolved.map(patternText);
+
+describe('intrinsic resolver', () => {
+  it('keeps literals as they are, numbers and booleans as text', () => {
+    expect(patterns(yaml('arn:aws:s3:::b'))).toEqual(['arn:aws:s3:::b']);
+    expect(yaml('42')[0]?.text).toBe('42');
+    expect(json(true)[0]?.text).toBe('true');
+    expect(resolvedKind(yaml('plain')[0]!)).toBe('literal');
+  });
+
+  it('reads pseudo parameters as holes, never as values', () => {
+    for (const resolved of [yaml('!Ref AWS::Region'), json({ Ref: 'AWS::Region' })]) {
+      expect(resolved).toHaveLength(1);
+      expect(resolved[0]?.segments).toEqual([
+        { kind: 'hole', label: 'AWS::Region', source: { kind: 'pseudo', name: 'AWS::Region' } },
+      ]);
+      expect(resolvedKind(resolved[0]!)).toBe('unknown');
+    }
+  });
+
+  it('substitutes String and Number parameter defaults, marked as defaults', () => {
+    const [env] = yaml('!Ref Env');
+    expect(env?.text).toBe('prod');
+    expect(env?.fromDefault).toBe(true);
+    expect(env?.segments).toEqual([{ kind: 'text', text: 'prod', parameter: 'Env' }]);
+    expect(yaml('!Ref Size')[0]?.text).toBe('3');
+    expect(json({ Ref: 'Env' })[0]?.text).toBe('prod');
+  });
+
+  it('leaves parameters without a usable default as holes', () => {
+    const hole = (name: string) => [
+      { kind: 'hole', label: name, source: { kind: 'parameter', name } },
+    ];
+    expect(yaml('!Ref NoDefault')[0]?.segments).toEqual(hole('NoDefault'));
+    // A list is not a string, and an SSM parameter's default is the parameter's name, not its value.
+    expect(yaml('!Ref Subnets')[0]?.segments).toEqual(hole('Subnets'));
+    expect(yaml('!Ref AmiId')[0]?.segments).toEqual(hole('AmiId'));
+    // Asked not to use defaults.
+    expect(yaml('!Ref Env', { defaults: false })[0]?.segments).toEqual(hole('Env'));
+  });
+
+  it('reads a resource Ref as what Ref returns for the resource, not its ARN', () => {
+    expect(yaml('!Ref Bucket')[0]?.segments).toEqual([
+      {
+        kind: 'hole',
+        label: 'Bucket',
+        source: { kind: 'resource', name: 'Bucket', type: 'AWS::S3::Bucket', attribute: undefined },
+      },
+    ]);
+    expect(yaml('!Ref Missing')[0]?.segments[0]).toMatchObject({
+      kind: 'hole',
+      source: { kind: 'unknown', reason: 'undefined name' },
+    });
+  });
+
+  it('reads Fn::GetAtt in the short, long and JSON forms, with dotted attributes', () => {
+    const arn = { kind: 'resource', name: 'Role', type: 'AWS::IAM::Role', attribute: 'Arn' };
+    expect(yaml('!GetAtt Role.Arn')[0]?.segments).toEqual([
+      { kind: 'hole', label: 'Role.Arn', source: arn },
+    ]);
+    expect(yaml('{ "Fn::GetAtt": [Role, Arn] }')[0]?.segments[0]).toMatchObject({ source: arn });
+    expect(yaml('!GetAtt [Role, Arn]')[0]?.segments[0]).toMatchObject({ source: arn });
+    expect(json({ 'Fn::GetAtt': ['Role', 'Arn'] })[0]?.segments[0]).toMatchObject({ source: arn });
+    expect(yaml('!GetAtt Db.Endpoint.Address')[0]?.segments[0]).toMatchObject({
+      source: { kind: 'resource', name: 'Db', attribute: 'Endpoint.Address' },
+    });
+  });
+
+  it('reads Fn::Sub strings as patterns whose unknown parts are holes', () => {
+    const short = yaml("!Sub 'arn:${AWS::Partition}:s3:::${Bucket}/*'");
+    const long = yaml("\n      Fn::Sub: 'arn:${AWS::Partition}:s3:::${Bucket}/*'");
+    const fromJson = json({ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${Bucket}/*' });
+    for (const [resolved] of [short, long, fromJson]) {
+      expect(resolved && patternText(resolved)).toBe('arn:${AWS::Partition}:s3:::${Bucket}/*');
+      expect(resolved && globText(resolved)).toBe('arn:*:s3:::*/*');
+      expect(resolved && resolvedKind(resolved)).toBe('pattern');
+      expect(resolved?.segments.map((s) => (s.kind === 'hole' ? s.source.kind : s.text))).toEqual([
+        'arn:',
+        'pseudo',
+        ':s3:::',
+        'resource',
+        '/*',
+      ]);
+    }
+  });
+
+  it('reads Fn::Sub attributes, defaults and the ${!Literal} escape', () => {
+    expect(patterns(yaml("!Sub '${Role.Arn}'"))).toEqual(['${Role.Arn}']);
+    const [env] = yaml("!Sub 'app-${Env}-${AWS::Region}'");
+    expect(env?.fromDefault).toBe(true);
+    expect(patternText(env!)).toBe('app-prod-${AWS::Region}');
+    expect(yaml("!Sub 'arn:aws:s3:::b/${!aws:username}/*'")[0]?.text).toBe(
+      'arn:aws:s3:::b/${aws:username}/*',
+    );
+  });
+
+  it('reads the [string, map] form of Fn::Sub with resolved variables', () => {
+    const [resolved] = yaml(
+      "!Sub ['arn:aws:iam::${Account}:role/${Name}', { Account: !FindInMap [Accounts, prod, Id], Name: !GetAtt Role.Arn }]",
+    );
+    expect(patternText(resolved!)).toBe('arn:aws:iam::111122223333:role/${Role.Arn}');
+    const [literal] = json({ 'Fn::Sub': ['${A}-${B}', { A: 'x', B: { Ref: 'NoDefault' } }] });
+    expect(patternText(literal!)).toBe('x-${NoDefault}');
+  });
+
+  it('reads Fn::Join with a literal delimiter, items resolved, AWS::NoValue items dropped', () => {
+    expect(
+      patterns(yaml("!Join [':', [arn, !Ref AWS::Partition, s3, '', '', !Ref Bucket]]")),
+    ).toEqual(['arn:${AWS::Partition}:s3:::${Bucket}']);
+    expect(patterns(json({ 'Fn::Join': ['-', ['a', { Ref: 'AWS::NoValue' }, 'b']] }))).toEqual([
+      'a-b',
+    ]);
+    // A list from an intrinsic has unknown items; so does a delimiter that is not literal.
+    expect(resolvedKind(yaml("!Join ['', !Split [',', 'a,b']]")[0]!)).toBe('unknown');
+    expect(resolvedKind(yaml('!Join [!Ref Env, [a, b]]')[0]!)).toBe('unknown');
+  });
+
+  it('reads Fn::FindInMap with literal keys only', () => {
+    expect(yaml('!FindInMap [Accounts, prod, Id]')[0]?.text).toBe('111122223333');
+    expect(yaml('!FindInMap [Accounts, dev, Id]')[0]?.text).toBe('444455556666');
+    expect(json({ 'Fn::FindInMap': ['Accounts', 'prod', 'Id'] })[0]?.text).toBe('111122223333');
+    // A key the deployer decides is unknown; a key from a default is known but marked.
+    expect(yaml('!FindInMap [Accounts, !Ref AWS::Region, Id]')[0]?.segments[0]).toMatchObject({
+      source: { kind: 'unknown', reason: 'key not literal' },
+    });
+    const [fromDefault] = yaml('!FindInMap [Accounts, !Ref Env, Name]');
+    expect(fromDefault?.text).toBe('production');
+    expect(fromDefault?.fromDefault).toBe(true);
+    expect(yaml('!FindInMap [Accounts, test, Id]')[0]?.segments[0]).toMatchObject({
+      source: { kind: 'unknown', reason: 'no such entry' },
+    });
+  });
+
+  it('reads Fn::If branch by branch, nested in Fn::Sub variables and Fn::Join items', () => {
+    expect(patterns(yaml("!If [IsProd, !Sub 'arn:aws:s3:::${Bucket}', '*']"))).toEqual([
+      'arn:aws:s3:::${Bucket}',
+      '*',
+    ]);
+    expect(patterns(yaml("!Join ['/', [a, !If [IsProd, p, d], !If [IsProd, x, y]]]"))).toEqual([
+      'a/p/x',
+      'a/p/y',
+      'a/d/x',
+      'a/d/y',
+    ]);
+    expect(patterns(yaml("!Sub ['${X}-1', { X: !If [IsProd, a, b] }]"))).toEqual(['a-1', 'b-1']);
+    expect(patterns(yaml('!If [IsProd, only, !Ref AWS::NoValue]'))).toEqual(['only']);
+    expect(
+      patterns(json({ 'Fn::If': ['IsProd', { 'Fn::Join': ['', ['a', { Ref: 'Env' }]] }, 'z'] })),
+    ).toEqual(['aprod', 'z']);
+  });
+
+  it('gives up on too many alternatives instead of growing without bound', () => {
+    const item = '!If [IsProd, a, b]';
+    const resolved = yaml(`!Join ['', [${Array(6).fill(item).join(', ')}]]`);
+    expect(resolved).toHaveLength(1);
+    expect(resolvedKind(resolved[0]!)).toBe('unknown');
+  });
+
+  it('leaves imports, selections, splits and other functions unknown', () => {
+    for (const [value, reason] of [
+      ['!ImportValue shared-bucket', 'Fn::ImportValue'],
+      ["!Select [0, !Split [',', 'a,b']]", 'Fn::Select'],
+      ["!Split [',', 'a,b']", 'Fn::Split'],
+      ['!Base64 text', 'Fn::Base64'],
+      ['!GetAZs ""', 'Fn::GetAZs'],
+    ] as const) {
+      const resolved = yaml(value);
+      expect(resolved).toHaveLength(1);
+      expect(resolved[0]?.segments).toEqual([
+        { kind: 'hole', label: reason, source: { kind: 'unknown', reason } },
+      ]);
+    }
+  });
+
+  it('reads dynamic references as holes, not literals', () => {
+    const [resolved] = yaml("'{{resolve:ssm:/app/bucket}}/*'");
+    expect(resolved?.text).toBeUndefined();
+    expect(resolved?.segments[0]).toMatchObject({ source: { reason: 'dynamic reference' } });
+    expect(patternText(resolved!)).toBe('${{{resolve:ssm:/app/bucket}}}/*');
+  });
+
+  it('resolves nothing without a template but pseudo parameters and text', () => {
+    const root = parseDocumentText('{"V": {"Fn::Sub": "arn:${AWS::Partition}:s3:::${B}"}}').root;
+    const [resolved] = resolveValue(getPath(root, ['V']));
+    expect(resolved?.segments.map((s) => (s.kind === 'hole' ? s.source : s.text))).toEqual([
+      'arn:',
+      { kind: 'pseudo', name: 'AWS::Partition' },
+      ':s3:::',
+      { kind: 'unknown', reason: 'Ref' },
+    ]);
+  });
+
+  it('exposes the resolved form on statement values, keeping value for literals only', () => {
+    const model = buildModel(
+      parseDocumentText(
+        `${HEADER}  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObject
+            Resource: [!Sub 'arn:\${AWS::Partition}:s3:::\${Bucket}/*', !Ref Env, arn:aws:s3:::x]
+`,
+        'template.yaml',
+      ),
+    );
+    const values = model.policies[0]?.statements[0]?.values('Resource') ?? [];
+    expect(values.map((v) => v.value)).toEqual([undefined, undefined, 'arn:aws:s3:::x']);
+    expect(values.map((v) => v.resolved.map(patternText))).toEqual([
+      ['arn:${AWS::Partition}:s3:::${Bucket}/*'],
+      ['prod'],
+      ['arn:aws:s3:::x'],
+    ]);
+    expect(values[1]?.resolved[0]?.fromDefault).toBe(true);
+  });
+});
