@@ -84,6 +84,7 @@ describe('the action-type table', () => {
       ['AWS', 'Source', 'CodeCommit'],
       ['AWS', 'Source', 'ECR'],
       ['AWS', 'Source', 'CodeStarSourceConnection'],
+      ['AWS', 'Source', 'CodeConnections'],
       ['ThirdParty', 'Source', 'GitHub'],
       ['AWS', 'Build', 'CodeBuild'],
       ['AWS', 'Build', 'ECRBuildAndPublish'],
@@ -145,6 +146,26 @@ describe('lookups', () => {
     expect(cfn.inputs).toEqual({ min: 0, max: 10 });
   });
 
+  it('asks CloudFormation only for what the action mode calls', () => {
+    const cfn = findActionType('AWS', 'Deploy', 'CloudFormation');
+    const forMode = (mode: string) =>
+      (cfn?.permissions ?? [])
+        .filter((p) => p.whenConfig === 'ActionMode' && p.whenValue?.includes(mode))
+        .flatMap((p) => p.actions);
+    expect(new Set(forMode('CHANGE_SET_EXECUTE'))).toEqual(
+      new Set([
+        'cloudformation:DescribeStacks',
+        'cloudformation:DescribeChangeSet',
+        'cloudformation:ExecuteChangeSet',
+      ]),
+    );
+    expect(forMode('DELETE_ONLY')).toContain('cloudformation:DeleteStack');
+    expect(forMode('CREATE_UPDATE')).not.toContain('cloudformation:DeleteStack');
+    expect(forMode('REPLACE_ON_FAILURE')).toContain('cloudformation:DeleteStack');
+    // The service-role page's list is never called unused.
+    expect(cfn?.relatedPermissions).toContain('cloudformation:SetStackPolicy');
+  });
+
   it('marks the GitHub v1 token and the Alexa credentials secret', () => {
     const github = findActionType('ThirdParty', 'Source', 'GitHub');
     expect(github && configKey(github, 'OAuthToken')).toMatchObject({
@@ -165,6 +186,13 @@ describe('lookups', () => {
     const batch = build?.permissions.find((p) => p.actions.includes('codebuild:StartBuildBatch'));
     expect(batch?.whenConfig).toBe('BatchEnabled');
     expect(findActionType('AWS', 'Test', 'CodeBuild')?.permissions).toEqual(build?.permissions);
+  });
+
+  it('knows the CodeConnections spelling of the connection source', () => {
+    const connections = findActionType('AWS', 'Source', 'CodeConnections');
+    const codestar = findActionType('AWS', 'Source', 'CodeStarSourceConnection');
+    expect(connections?.configuration).toEqual(codestar?.configuration);
+    expect(connections?.permissions[0]?.actions).toEqual(['codeconnections:UseConnection']);
   });
 
   it('accepts both spellings of the connection permission', () => {

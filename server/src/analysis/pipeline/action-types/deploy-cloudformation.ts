@@ -1,7 +1,16 @@
 /** Deploy actions built on CloudFormation: stacks, stack sets and Service Catalog products. */
-import { GUIDE, none, one, opt, range, req, type ActionType } from './types';
+import { GUIDE, none, one, opt, range, req, type ActionType, type RolePermission } from './types';
 
 const CFN = 'cloudformation.amazonaws.com';
+
+/** CloudFormation permissions needed when `ActionMode` is one of `modes`. */
+function mode(modes: string[], actions: string[]): RolePermission {
+  return {
+    actions: actions.map((a) => `cloudformation:${a}`),
+    whenConfig: 'ActionMode',
+    whenValue: modes,
+  };
+}
 
 /** Keys the two StackSets actions share, with the same meaning. */
 const stackSetTargets = [
@@ -62,22 +71,37 @@ export const CLOUDFORMATION_TYPES: readonly ActionType[] = [
     ],
     inputs: range(0, 10),
     outputs: range(0, 1),
+    // What each action mode calls, after the grants CDK pipelines make per mode (they run with
+    // exactly these). The seed list of the service-role page grants the union of all modes, and
+    // that list stays related so that a role written from it is never told it grants too much.
     permissions: [
-      {
-        actions: [
-          'cloudformation:CreateStack',
-          'cloudformation:DeleteStack',
-          'cloudformation:DescribeStacks',
-          'cloudformation:UpdateStack',
-          'cloudformation:CreateChangeSet',
-          'cloudformation:DeleteChangeSet',
-          'cloudformation:DescribeChangeSet',
-          'cloudformation:ExecuteChangeSet',
-          'cloudformation:SetStackPolicy',
-          'cloudformation:ValidateTemplate',
-        ],
-      },
+      mode(['CHANGE_SET_EXECUTE'], ['DescribeStacks', 'DescribeChangeSet', 'ExecuteChangeSet']),
+      mode(
+        ['CHANGE_SET_REPLACE'],
+        ['DescribeStacks', 'CreateChangeSet', 'DeleteChangeSet', 'DescribeChangeSet'],
+      ),
+      mode(
+        ['CREATE_UPDATE', 'REPLACE_ON_FAILURE'],
+        ['DescribeStacks', 'CreateStack', 'UpdateStack'],
+      ),
+      mode(['REPLACE_ON_FAILURE', 'DELETE_ONLY'], ['DescribeStacks', 'DeleteStack']),
       { actions: ['iam:PassRole'], whenConfig: 'RoleArn' },
+    ],
+    relatedPermissions: [
+      'cloudformation:CreateStack',
+      'cloudformation:DeleteStack',
+      'cloudformation:DescribeStacks',
+      'cloudformation:UpdateStack',
+      'cloudformation:CreateChangeSet',
+      'cloudformation:DeleteChangeSet',
+      'cloudformation:DescribeChangeSet',
+      'cloudformation:ExecuteChangeSet',
+      'cloudformation:SetStackPolicy',
+      'cloudformation:GetStackPolicy',
+      'cloudformation:ValidateTemplate',
+      'cloudformation:GetTemplate',
+      'cloudformation:DescribeStackEvents',
+      'cloudformation:DescribeStackResources',
     ],
     passedRoles: [{ configKey: 'RoleArn', service: CFN }],
     reference: GUIDE + 'action-reference-CloudFormation.html',

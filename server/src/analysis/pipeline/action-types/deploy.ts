@@ -150,7 +150,9 @@ export const DEPLOY_TYPES: readonly ActionType[] = [
           'ecs:ListTasks',
           'ecs:RegisterTaskDefinition',
           'ecs:UpdateService',
-          // The new revision keeps the task and execution roles of the current one.
+          // The new revision keeps the task and execution roles of the current one. The page's
+          // condition lets the role go to ec2.amazonaws.com as well as ecs-tasks.amazonaws.com;
+          // only the task roles are certain, so only ecs-tasks is listed below.
           'iam:PassRole',
         ],
       },
@@ -300,20 +302,28 @@ export const DEPLOY_TYPES: readonly ActionType[] = [
     ],
     inputs: one,
     outputs: none,
-    // Uncertain: the page's list was not available to us. Systems Manager Run Command and the
-    // instance lookup are certain; the rest is related until checked.
-    permissions: [{ actions: ['ssm:SendCommand', 'ec2:DescribeInstances'] }],
-    relatedPermissions: [
-      'ssm:GetCommandInvocation',
-      'ssm:ListCommandInvocations',
-      'ssm:ListCommands',
-      'ssm:DescribeInstanceInformation',
-      'elasticloadbalancing:DescribeTargetGroups',
-      'elasticloadbalancing:DescribeTargetHealth',
-      'elasticloadbalancing:RegisterTargets',
-      'elasticloadbalancing:DeregisterTargets',
-      ...COMPUTE_LOGS,
+    // As the page lists them (CDK grants the same): Run Command on the tagged instances, the
+    // instance and target-group reads, and the logs; registering targets only with target groups.
+    permissions: [
+      {
+        actions: [
+          'ec2:DescribeInstances',
+          'elasticloadbalancing:DescribeTargetGroupAttributes',
+          'elasticloadbalancing:DescribeTargetGroups',
+          'elasticloadbalancing:DescribeTargetHealth',
+          'ssm:CancelCommand',
+          'ssm:DescribeInstanceInformation',
+          'ssm:ListCommandInvocations',
+          'ssm:SendCommand',
+          ...COMPUTE_LOGS,
+        ],
+      },
+      {
+        actions: ['elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets'],
+        whenConfig: 'TargetGroupNameList',
+      },
     ],
+    relatedPermissions: ['ssm:GetCommandInvocation', 'ssm:ListCommands', 'logs:GetLogEvents'],
     passedRoles: [],
     reference: GUIDE + 'action-reference-EC2Deploy.html',
     v2Only: true,

@@ -89,16 +89,21 @@ export const OTHER_TYPES: readonly ActionType[] = [
     // Source scans read one artifact; image scans need none.
     inputs: range(0, 1),
     outputs: one,
-    // Uncertain: the page's list was not available to us; the SBOM scan call is certain, the
-    // image pulls (image scans only) and the managed-compute logs are related.
-    permissions: [{ actions: ['inspector-scan:ScanSbom'] }],
-    relatedPermissions: [
-      'ecr:GetAuthorizationToken',
-      'ecr:BatchGetImage',
-      'ecr:GetDownloadUrlForLayer',
-      'ecr:BatchCheckLayerAvailability',
-      ...COMPUTE_LOGS,
+    // As CDK grants it after the service-role page: the scan call and the managed-compute logs,
+    // plus image pulls for image scans.
+    permissions: [
+      { actions: ['inspector-scan:ScanSbom', ...COMPUTE_LOGS] },
+      {
+        actions: [
+          'ecr:GetDownloadUrlForLayer',
+          'ecr:BatchGetImage',
+          'ecr:BatchCheckLayerAvailability',
+        ],
+        whenConfig: 'InspectorRunMode',
+        whenValue: ['ECRImageScan'],
+      },
     ],
+    relatedPermissions: ['ecr:GetAuthorizationToken', 'logs:GetLogEvents'],
     passedRoles: [],
     reference: GUIDE + 'action-reference-InspectorScan.html',
   },
@@ -114,6 +119,8 @@ export const OTHER_TYPES: readonly ActionType[] = [
     inputs: range(1, 10),
     outputs: range(0, 1),
     permissions: [{ actions: COMPUTE_LOGS }],
+    // Reading the log of the commands in the console.
+    relatedPermissions: ['logs:GetLogEvents'],
     passedRoles: [],
     reference: GUIDE + 'action-reference-Commands.html',
     v2Only: true,

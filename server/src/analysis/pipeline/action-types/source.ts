@@ -12,6 +12,15 @@ const ARTIFACT_FORMAT = opt(
   '`CODE_ZIP` (the default) for a zip of the files, or `CODEBUILD_CLONE_REF` for a reference that only a following CodeBuild action can clone, with full Git history.',
 );
 
+/** The keys of both spellings of the connection source. */
+const CONNECTION_KEYS = [
+  req('ConnectionArn', 'The ARN of the connection, authorised for the repository host.'),
+  req('FullRepositoryId', 'The owner and name of the repository, as `owner/name`.'),
+  req('BranchName', 'The branch to watch.'),
+  ARTIFACT_FORMAT,
+  opt('DetectChanges', 'Whether a push to the branch starts the pipeline; `true` when absent.'),
+];
+
 export const SOURCE_TYPES: readonly ActionType[] = [
   {
     category: 'Source',
@@ -97,13 +106,7 @@ export const SOURCE_TYPES: readonly ActionType[] = [
     versions: ['1'],
     description:
       'Starts the pipeline on a change to a branch of a GitHub, GitHub Enterprise, GitLab or Bitbucket repository, reached through a CodeConnections (formerly CodeStar) connection.',
-    configuration: [
-      req('ConnectionArn', 'The ARN of the connection, authorised for the repository host.'),
-      req('FullRepositoryId', 'The owner and name of the repository, as `owner/name`.'),
-      req('BranchName', 'The branch to watch.'),
-      ARTIFACT_FORMAT,
-      opt('DetectChanges', 'Whether a push to the branch starts the pipeline; `true` when absent.'),
-    ],
+    configuration: CONNECTION_KEYS,
     inputs: none,
     outputs: one,
     permissions: [
@@ -112,6 +115,27 @@ export const SOURCE_TYPES: readonly ActionType[] = [
         // The service was renamed CodeConnections in 2024 and IAM has both prefixes; the page
         // now shows codeconnections:UseConnection for connections with codeconnections ARNs.
         alternatives: ['codeconnections:UseConnection'],
+      },
+    ],
+    passedRoles: [],
+    reference: GUIDE + 'action-reference-CodestarConnectionSource.html',
+  },
+  {
+    category: 'Source',
+    owners: ['AWS'],
+    // The provider name of the same action since the CodeConnections rename (CDK's
+    // CodeConnectionsSourceAction emits it); same keys, permission spelt codeconnections.
+    provider: 'CodeConnections',
+    versions: ['1'],
+    description:
+      'The CodeConnections spelling of the connection source: starts the pipeline on a change to a branch of a GitHub, GitHub Enterprise, GitLab or Bitbucket repository.',
+    configuration: CONNECTION_KEYS,
+    inputs: none,
+    outputs: one,
+    permissions: [
+      {
+        actions: ['codeconnections:UseConnection'],
+        alternatives: ['codestar-connections:UseConnection'],
       },
     ],
     passedRoles: [],

@@ -37,8 +37,10 @@ export interface RolePermission {
   readonly whenConfig?: string;
   /**
    * With `whenConfig`: needed only when the key's value is one of these, compared without case
-   * (ECRBuildAndPublish `RegistryType` `public`). Added for H1; consumers that ignore it only
-   * ask for the permission in more cases than needed.
+   * (CloudFormation `ActionMode` `CHANGE_SET_EXECUTE`, ECRBuildAndPublish `RegistryType`
+   * `public`). When the value is not a literal (a parameter, an `Fn::If`), a consumer cannot tell
+   * and must not report the permission missing. Added for H1; a consumer that ignores it asks for
+   * the permission in more cases than needed.
    */
   readonly whenValue?: readonly string[];
   /**
