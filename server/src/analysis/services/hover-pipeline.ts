@@ -12,7 +12,6 @@ import {
   type ActionType,
   type ConfigKey,
   type CountRange,
-  type PassedRole,
   type RolePermission,
 } from '../pipeline/action-types';
 
@@ -111,7 +110,7 @@ export function pipelineHover(model: DocumentModel, node: Node): string | undefi
 /** Markdown for an action type: what it does, its keys, artifacts, role permissions and link. */
 export function actionTypeHover(type: ActionType): string {
   const lines = [
-    `**${type.provider}** · CodePipeline ${type.category} action · owner ${type.owners.join(' or ')} · version ${type.versions.join(', ')}${(type as { v2Only?: boolean }).v2Only ? ' · V2 pipelines only' : ''}`,
+    `**${type.provider}** · CodePipeline ${type.category} action · owner ${type.owners.join(' or ')} · version ${type.versions.join(', ')}${type.v2Only ? ' · V2 pipelines only' : ''}`,
     '',
     type.description,
   ];
@@ -131,7 +130,7 @@ export function actionTypeHover(type: ActionType): string {
   }
   if (type.passedRoles.length > 0) {
     lines.push('', 'Passes roles (the service role needs `iam:PassRole` on them):');
-    for (const role of type.passedRoles as readonly Passed[]) {
+    for (const role of type.passedRoles) {
       const where = role.indirect !== undefined ? ` (${role.indirect})` : '';
       lines.push(`- \`${role.configKey}\`${where} to \`${role.service}\``);
     }
@@ -153,15 +152,19 @@ export function configKeyHover(type: ActionType, key: ConfigKey): string {
       'A credential: never write it as a literal; use a Secrets Manager dynamic reference or a `NoEcho` parameter.',
     );
   }
+  const passed = type.passedRoles.filter(
+    (r) => r.configKey === key.name && r.indirect === undefined,
+  );
   for (const permission of type.permissions.filter((p) => p.whenConfig === key.name)) {
-    const values = (permission as Permission).whenValue ?? [];
+    // `iam:PassRole` for a role this key holds is said once, below, with the receiving service.
+    const actions = permission.actions.filter((a) => passed.length === 0 || a !== 'iam:PassRole');
+    if (actions.length === 0) continue;
+    const values = permission.whenValue ?? [];
     const when =
       values.length > 0 ? `When it is ${values.map((v) => `\`${v}\``).join(' or ')}` : 'When set';
-    lines.push('', `${when}, the service role also needs ${codeList(permission.actions)}.`);
+    lines.push('', `${when}, the service role also needs ${codeList(actions)}.`);
   }
-  for (const role of (type.passedRoles as readonly Passed[]).filter(
-    (r) => r.configKey === key.name && r.indirect === undefined,
-  )) {
+  for (const role of passed) {
     lines.push(
       '',
       `The role is passed to \`${role.service}\`: the service role needs \`iam:PassRole\` on it.`,
@@ -171,12 +174,8 @@ export function configKeyHover(type: ActionType, key: ConfigKey): string {
   return lines.join('\n');
 }
 
-// Optional fields the table may carry (`whenValue`, `indirect`, `v2Only`); read defensively.
-type Permission = RolePermission & { readonly whenValue?: readonly string[] };
-type Passed = PassedRole & { readonly indirect?: string };
-
 /** `with \`BatchEnabled\``, or `with \`RegistryType\` = \`public\`` when only some values need it. */
-function whenText(permission: Permission): string {
+function whenText(permission: RolePermission): string {
   const values = permission.whenValue ?? [];
   const equals = values.length > 0 ? ` = ${values.map((v) => `\`${v}\``).join(' or ')}` : '';
   return `with \`${permission.whenConfig ?? ''}\`${equals}`;
