@@ -12,6 +12,7 @@
 import { BUILD_TEST_TYPES } from './action-types/build-test';
 import { CLOUDFORMATION_TYPES } from './action-types/deploy-cloudformation';
 import { DEPLOY_TYPES } from './action-types/deploy';
+import { DEPLOY_V2_TYPES } from './action-types/deploy-v2';
 import { OTHER_TYPES } from './action-types/other';
 import { SOURCE_TYPES } from './action-types/source';
 import type { ActionType, ConfigKey } from './action-types/types';
@@ -31,6 +32,7 @@ export const ACTION_TYPES: readonly ActionType[] = [
   ...BUILD_TEST_TYPES,
   ...CLOUDFORMATION_TYPES,
   ...DEPLOY_TYPES,
+  ...DEPLOY_V2_TYPES,
   ...OTHER_TYPES,
 ];
 
