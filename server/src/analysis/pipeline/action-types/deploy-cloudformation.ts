@@ -185,7 +185,9 @@ export const CLOUDFORMATION_TYPES: readonly ActionType[] = [
         'Parameter values for these instances, in shorthand or as an `Artifact::file` path.',
       ),
     ],
-    inputs: range(0, 2),
+    // The action page says 0 to 2 (a parameter file and an accounts file); CDK allows 3. Keep the
+    // looser bound: a false alarm costs more than a missed one.
+    inputs: range(0, 3),
     outputs: none,
     permissions: [
       {

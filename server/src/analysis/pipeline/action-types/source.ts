@@ -72,9 +72,14 @@ export const SOURCE_TYPES: readonly ActionType[] = [
           'codecommit:CancelUploadArchive',
         ],
       },
+      {
+        actions: ['codecommit:GetRepository'],
+        whenConfig: 'OutputArtifactFormat',
+        whenValue: ['CODEBUILD_CLONE_REF'],
+      },
     ],
-    // Newer versions of the action page add GetRepository; the seed list does not have it.
-    // With CODEBUILD_CLONE_REF it is the CodeBuild project's role that needs codecommit:GitPull.
+    // A clone reference also needs GetRepository (CDK grants it only then); the CodeBuild
+    // project's own role needs codecommit:GitPull for the clone, which is not this role's concern.
     relatedPermissions: ['codecommit:GetRepository'],
     passedRoles: [],
     reference: GUIDE + 'action-reference-CodeCommit.html',
