@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { analyze } from '../../server/src/analysis';
 import { getPath, parseDocumentText } from '../../server/src/analysis/document';
 import {
   buildModel,
@@ -9,6 +10,7 @@ import {
   type ResolveOptions,
   type Resolved,
 } from '../../server/src/analysis/model';
+import { testCatalog } from '../support/catalog';
 
 const HEADER = `Parameters:
   Env: { Type: String, Default: prod }
@@ -268,5 +270,68 @@ describe('intrinsic resolver', () => {
       ['arn:aws:s3:::x'],
     ]);
     expect(values[1]?.resolved[0]?.fromDefault).toBe(true);
+  });
+});
+
+describe('rules reading values through the resolver', () => {
+  const RULES = new Set(['invalid-arn', 'passrole-unscoped', 'action-resource-mismatch']);
+  const findings = (resources: string, action = 's3:GetObject') =>
+    analyze(
+      `${HEADER}  Empty: { Type: AWS::SNS::Topic }
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: ${action}
+            Resource: ${resources}
+`,
+      { catalog: testCatalog(), fileName: 'template.yaml' },
+    )
+      .findings.filter((f) => RULES.has(f.rule))
+      .map((f) => `${f.rule}: ${f.message}`);
+
+  it('judges ARNs built with Fn::Join and Fn::FindInMap', () => {
+    expect(
+      findings(
+        "!Join ['', ['arn:aws:iam::', !FindInMap [Accounts, prod, Id], ':role/app']]",
+        'iam:PassRole',
+      ),
+    ).toEqual([
+      'passrole-unscoped: "iam:PassRole" names its roles but no "iam:PassedToService" condition limits which services they can be passed to.',
+    ]);
+    expect(findings("!Join ['', ['arn:aws:s3:::', !Ref Bucket, '/*']]")).toEqual([]);
+    expect(findings("!Join ['', ['arn:aws:s3::', !FindInMap [Accounts, prod, Name]]]")[0]).toMatch(
+      /^invalid-arn: /,
+    );
+  });
+
+  it('judges each Fn::If branch inside a Fn::Sub', () => {
+    expect(
+      findings("!Sub ['${P}/*', { P: !If [IsProd, 'arn:aws:s3:::b', 'arn:aws:s3::b'] }]")[0],
+    ).toMatch(/^invalid-arn: /);
+  });
+
+  it('never reports what only a parameter default says', () => {
+    // `Default: ""` is how optional parameters are written; the deployer passes the real value.
+    const text = `Parameters:
+  LogBucket: { Type: String, Default: '' }
+  RoleArn: { Type: String, Default: 'arn:aws:iam::111122223333:role/x' }
+Resources:
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObject
+            Resource: !Sub 'arn:\${AWS::Partition}:s3:::\${LogBucket}/*'
+          - Effect: Allow
+            Action: iam:PassRole
+            Resource: !Ref RoleArn
+`;
+    const result = analyze(text, { catalog: testCatalog(), fileName: 'template.yaml' });
+    expect(result.findings.map((f) => f.rule).filter((rule) => RULES.has(rule))).toEqual([]);
   });
 });

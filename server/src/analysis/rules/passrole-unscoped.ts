@@ -1,11 +1,11 @@
-import { getValue, stringValue, type Node, type ParsedDocument } from '../document';
+import { getValue, type Node, type ParsedDocument } from '../document';
 import { insertProperty, replaceWithList } from '../edits';
 import { conditionBranches } from '../iam/principal-conditions';
 import { conditionHasKey, patternCovers, starResources } from '../iam/statement';
 import {
   getAttTarget,
   stringItems,
-  type LocatedValue,
+  type ResolvedValue,
   type Statement,
   type Template,
 } from '../model';
@@ -65,7 +65,7 @@ export default defineRule({
           });
         } else if (
           !conditionHasKey(statement, 'iam:PassedToService') &&
-          statement.values('Resource').some((r) => couldBeRole(r, model.template))
+          statement.values('Resource').some(couldBeRole)
         ) {
           report({
             at: grant.node,
@@ -105,22 +105,28 @@ function passRoleOnly(statement: Statement): boolean {
 }
 
 /**
- * Whether a resource can name a role: a role ARN or a pattern that reaches roles, a `!GetAtt` of a
- * template role, or a `!Sub` whose text does. Unknown values (a parameter, an import) are not
- * assumed to be roles: unknown is not bad.
+ * Whether a resource can name a role: a role ARN or a pattern that reaches roles, a `!GetAtt X.Arn`
+ * of a template role, or a `!Sub`/`!Join` whose known text does (any `Fn::If` branch). Unknown
+ * values (a parameter, an import) are not assumed to be roles: unknown is not bad. Parameter
+ * defaults are not used either: the deployer passes the real value.
  */
-function couldBeRole(resource: LocatedValue, template: Template | undefined): boolean {
-  if (resource.value !== undefined) return arnCouldBeRole(resource.value);
-  const target = getAttTarget(resource.node);
-  if (target !== undefined) return template?.resources.get(target)?.type === 'AWS::IAM::Role';
-  const sub = getValue(resource.node, 'Fn::Sub');
-  const text =
-    sub?.kind === 'string'
-      ? sub.value
-      : sub?.kind === 'array'
-        ? stringValue(sub.items[0])
-        : undefined;
-  return text !== undefined && arnCouldBeRole(text.replace(/\$\{[^}]*\}/g, '*'));
+function couldBeRole(resource: ResolvedValue): boolean {
+  return resource.resolved.some((resolved) => {
+    const only = resolved.segments.length === 1 ? resolved.segments[0] : undefined;
+    if (only?.kind === 'hole') {
+      return (
+        only.source.kind === 'resource' &&
+        only.source.type === 'AWS::IAM::Role' &&
+        only.source.attribute === 'Arn'
+      );
+    }
+    const known = resolved.segments.filter((s) => s.kind === 'text' && s.parameter === undefined);
+    if (known.length === 0) return false;
+    const glob = resolved.segments
+      .map((s) => (s.kind === 'text' && s.parameter === undefined ? s.text : '*'))
+      .join('');
+    return arnCouldBeRole(glob);
+  });
 }
 
 function arnCouldBeRole(arn: string): boolean {
