@@ -86,7 +86,11 @@ function roleName(node: Node | undefined): string | undefined {
     if (text === undefined) return undefined;
     const arn = /^\$\{([A-Za-z0-9]+)\.Arn\}$/.exec(text.trim());
     if (arn) return arn[1];
-    const built = /^arn:[^:]*:iam::[^:]*:role\/\$\{([A-Za-z0-9]+)\}$/.exec(text.trim());
+    // The template's own account only: a literal account may be another one.
+    const built =
+      /^arn:(?:\$\{AWS::Partition\}|aws[a-z-]*):iam::\$\{AWS::AccountId\}:role\/\$\{([A-Za-z0-9]+)\}$/.exec(
+        text.trim(),
+      );
     return built?.[1];
   }
   if (name === 'Fn::Join') {
@@ -98,7 +102,13 @@ function roleName(node: Node | undefined): string | undefined {
     const last = list.items[list.items.length - 1];
     const ref = intrinsicName(last) === 'Ref' ? getValue(last, 'Ref') : undefined;
     const before = list.items[list.items.length - 2];
-    if (ref?.kind === 'string' && before?.kind === 'string' && /:role\/$/.test(before.value))
+    const ownAccount = list.items.some((item) => refTarget(item) === 'AWS::AccountId');
+    if (
+      ref?.kind === 'string' &&
+      ownAccount &&
+      before?.kind === 'string' &&
+      /^:role\/$/.test(before.value)
+    )
       return ref.value;
   }
   return undefined;

@@ -8,7 +8,7 @@ import {
   type Pipeline,
   type Template,
 } from '../model';
-import { findActionType } from '../pipeline/action-types';
+import { findActionType, type RolePermission } from '../pipeline/action-types';
 import { resolveRole, roleMayAllow, serviceRole, type ServiceRole } from '../pipeline/service-role';
 import { keyOf } from '../pipeline/spelling';
 import type { Value } from '../render';
@@ -53,11 +53,13 @@ export default defineRule({
       }
       if (!role.complete) continue;
       for (const need of requirements(pipeline, template)) {
-        const missing = need.actions.filter((a) => !roleMayAllow(role, a));
+        const missing = need.actions.filter(
+          (a) => ![a, ...(need.spellings.get(a) ?? [])].some((x) => roleMayAllow(role, x)),
+        );
         if (missing.length === 0) continue;
         report({
           at: need.at,
-          message: `The pipeline's service role "${resource.name}" does not allow ${list(missing)}, which ${need.subject}; add ${missing.length === 1 ? 'it' : 'them'} to the role's policy.`,
+          message: `The pipeline's service role "${resource.name}" does not allow ${list(missing)}, which ${need.subject(missing)}; add ${missing.length === 1 ? 'it' : 'them'} to the role's policy.`,
           fixes: addFix(document, role, missing, need.resources),
         });
       }
@@ -65,12 +67,24 @@ export default defineRule({
   },
 });
 
+/**
+ * The permission row as the table is growing it: `whenValue` narrows `whenConfig` to some values,
+ * `alternatives` are other spellings of the same permission (`codeconnections:` for
+ * `codestar-connections:`). Read through this type so the rule works with or without them.
+ */
+type Permission = RolePermission & {
+  readonly whenValue?: readonly string[];
+  readonly alternatives?: readonly string[];
+};
+
 /** What one group of a pipeline's actions needs from the service role. */
 interface Requirement {
   readonly at: Node | Range;
   /** Who needs it, with the verb: `the CodeBuild actions "Build" and "Test" need`. */
-  readonly subject: string;
+  readonly subject: (missing: readonly string[]) => string;
   readonly actions: readonly string[];
+  /** Other spellings that grant a needed action just as well. */
+  readonly spellings: ReadonlyMap<string, readonly string[]>;
   /** What the fix's statement names as `Resource`; `*` when the pipeline does not say. */
   readonly resources: readonly Value[];
 }
@@ -78,8 +92,10 @@ interface Requirement {
 interface Group {
   at: Node | Range;
   label: string;
-  names: string[];
+  /** Each action of the group with what it needs, so a finding names only the ones concerned. */
+  members: { readonly name: string | undefined; readonly needs: readonly string[] }[];
   actions: Set<string>;
+  spellings: Map<string, string[]>;
   resources: Value[];
 }
 
@@ -96,14 +112,18 @@ function requirements(pipeline: Pipeline, template: Template): Requirement[] {
     at: Node,
     needs: string[],
     resources: Value[],
+    spellings: ReadonlyMap<string, readonly string[]> = new Map(),
   ) => {
     let group = groups.get(key);
     if (!group) {
-      group = { at, label, names: [], actions: new Set(), resources: [] };
+      group = { at, label, members: [], actions: new Set(), spellings: new Map(), resources: [] };
       groups.set(key, group);
     }
-    if (action.name?.value !== undefined) group.names.push(action.name.value);
+    group.members.push({ name: action.name?.value, needs });
     for (const need of needs) group.actions.add(need);
+    for (const [need, others] of spellings) {
+      group.spellings.set(need, [...(group.spellings.get(need) ?? []), ...others]);
+    }
     for (const resource of resources) {
       if (!group.resources.some((r) => JSON.stringify(r) === JSON.stringify(resource)))
         group.resources.push(resource);
@@ -136,13 +156,20 @@ function requirements(pipeline: Pipeline, template: Template): Requirement[] {
       if (action.inputArtifacts.items.length > 0 || action.outputArtifacts.items.length > 0)
         readsArtifacts = true;
       const needs: string[] = [];
-      for (const permission of type.permissions) {
+      const spellings = new Map<string, string[]>();
+      for (const permission of type.permissions as readonly Permission[]) {
         if (
           permission.whenConfig !== undefined &&
-          !configOn(action.configuration, permission.whenConfig)
+          !configOn(action.configuration, permission.whenConfig, permission.whenValue)
         )
           continue;
         needs.push(...permission.actions);
+        for (const other of permission.alternatives ?? []) {
+          const name = other.slice(other.indexOf(':'));
+          for (const need of permission.actions) {
+            if (need.endsWith(name)) spellings.set(need, [...(spellings.get(need) ?? []), other]);
+          }
+        }
       }
       if (needs.length === 0) continue;
       add(
@@ -152,19 +179,29 @@ function requirements(pipeline: Pipeline, template: Template): Requirement[] {
         action.provider.node,
         needs,
         providerResources(provider, action.configuration, template, needs),
+        spellings,
       );
     }
   }
   const result: Requirement[] = [];
   for (const [key, group] of groups) {
-    const plural = group.names.length > 1;
-    const names = group.names.map((n) => `"${n}"`).join(' and ');
-    const subject =
-      key === 'sts'
-        ? `the pipeline needs to assume the role${plural ? 's' : ''} of ${plural ? 'actions' : 'action'} ${names || 'with a RoleArn'}`
-        : `the ${group.label}${plural ? 's' : ''}${names ? ` ${names}` : ''} ${plural ? 'need' : 'needs'}`;
+    const subject = (missing: readonly string[]) => {
+      const concerned = group.members.filter((m) => m.needs.some((n) => missing.includes(n)));
+      const plural = concerned.length > 1;
+      const named = concerned.flatMap((m) => (m.name === undefined ? [] : [`"${m.name}"`]));
+      const names = named.length === concerned.length ? ` ${list(named)}` : '';
+      return key === 'sts'
+        ? `the pipeline needs to assume the role${plural ? 's' : ''} of ${plural ? 'actions' : 'action'}${names || ' with a RoleArn'}`
+        : `the ${group.label}${plural ? 's' : ''}${names} ${plural ? 'need' : 'needs'}`;
+    };
     const resources = group.resources.some((r) => r === '*') ? ['*'] : group.resources;
-    result.push({ at: group.at, subject, actions: [...group.actions], resources });
+    result.push({
+      at: group.at,
+      subject,
+      actions: [...group.actions],
+      spellings: group.spellings,
+      resources,
+    });
   }
   // An action provider that already needs an S3 action reports it; the store asks for the rest.
   const store = artifactRequirement(pipeline, template, readsArtifacts);
@@ -200,16 +237,31 @@ function artifactRequirement(
         : '*';
   return {
     at: keyOf(store.node),
-    subject: "CodePipeline needs to read and write the pipeline's artifacts in the artifact store",
+    subject: () =>
+      "CodePipeline needs to read and write the pipeline's artifacts in the artifact store",
     actions: ['s3:GetObject', 's3:PutObject'],
+    spellings: new Map(),
     resources: [bucket],
   };
 }
 
-/** A configuration key holding a literal other than `false`; unknown values are not assumed on. */
-function configOn(configuration: Node | undefined, key: string): boolean {
+/**
+ * A configuration key holding a literal other than `false` (or, with `values`, one of those,
+ * without case), in every `Fn::If` branch; unknown values are not assumed on.
+ */
+function configOn(
+  configuration: Node | undefined,
+  key: string,
+  values: readonly string[] | undefined,
+): boolean {
   const choices = alternatives(getValue(configuration, key));
   if (choices.length === 0) return false;
+  if (values !== undefined) {
+    const wanted = values.map((v) => v.toLowerCase());
+    return choices.every(
+      (value) => value.kind === 'string' && wanted.includes(value.value.trim().toLowerCase()),
+    );
+  }
   return choices.every((value) =>
     value.kind === 'boolean'
       ? value.value

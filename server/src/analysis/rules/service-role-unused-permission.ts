@@ -1,7 +1,7 @@
 import type { ArrayNode, Node, ParsedDocument } from '../document';
 import { contentEnd } from '../edits';
 import type { Pipeline, Statement, Template, TemplateResource } from '../model';
-import { findActionType } from '../pipeline/action-types';
+import { findActionType, type ActionType, type RolePermission } from '../pipeline/action-types';
 import {
   referencesRole,
   resolveRole,
@@ -115,9 +115,16 @@ function neededServices(
           return undefined;
         const type = findActionType(owner, category, provider);
         if (!type) return undefined;
-        for (const permission of type.permissions) {
-          for (const name of permission.actions) needed.add(prefixOf(name));
+        // Every permission the row names counts, whatever the configuration: other spellings,
+        // and the related ones that console-made roles grant although the action runs without.
+        const row = type as ActionType & { readonly relatedPermissions?: readonly string[] };
+        for (const permission of type.permissions as readonly (RolePermission & {
+          readonly alternatives?: readonly string[];
+        })[]) {
+          for (const name of [...permission.actions, ...(permission.alternatives ?? [])])
+            needed.add(prefixOf(name));
         }
+        for (const name of row.relatedPermissions ?? []) needed.add(prefixOf(name));
         if (type.passedRoles.length > 0) needed.add('iam');
         for (const companion of COMPANIONS.get(provider) ?? []) needed.add(companion);
       }
