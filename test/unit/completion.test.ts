@@ -253,6 +253,21 @@ describe('completion of resources', () => {
   });
 });
 
+describe('completion in pipelines', () => {
+  it('hands CodePipeline documents to the pipeline service, with its own ranges', () => {
+    const source = `{"pipeline": {"name": "p", "stages": [{"name": "Source", "actions": [{"name": "S", "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "|", "version": "1"}}]}]}}`;
+    const { result, item } = completeAt(source, 'pipeline.json');
+    const s3 = item('S3');
+    expect(s3?.kind).toBe('provider');
+    // Whatever range the pipeline service picks, applying the item gives the value.
+    const text = source.replace('|', '');
+    const range = s3?.range ?? { start: 0, end: 0 };
+    const applied = text.slice(0, range.start) + (s3?.insertText ?? '') + text.slice(range.end);
+    expect(applied).toContain('"provider": "S3"');
+    expect(result?.isIncomplete).toBe(false);
+  });
+});
+
 describe('completion never throws', () => {
   const documents: [string, string][] = [
     [

@@ -157,6 +157,36 @@ Resources:
     check(symbols, { start: 0, end: text.length });
   });
 
+  it('outlines pipelines: stages and actions, under their template resource', () => {
+    const text = `Resources:
+  Pipe:
+    Type: AWS::CodePipeline::Pipeline
+    Properties:
+      Stages:
+        - Name: Source
+          Actions:
+            - Name: Fetch
+              ActionTypeId: { Category: Source, Owner: AWS, Provider: S3, Version: '1' }
+`;
+    expect(outline(text, 'template.yaml')).toEqual([
+      {
+        name: 'Pipe',
+        detail: 'AWS::CodePipeline::Pipeline',
+        kind: 'resource',
+        selection: 'Pipe',
+        children: [
+          {
+            name: 'Source',
+            detail: '',
+            kind: 'stage',
+            selection: 'Source',
+            children: [{ name: 'Fetch', detail: 'Source/S3', kind: 'action', selection: 'Fetch' }],
+          },
+        ],
+      },
+    ]);
+  });
+
   it('returns nothing for unknown documents and survives broken ones', () => {
     expect(outline('{"name": "x"}', 'x.json')).toEqual([]);
     expect(outline('Statement:\n  - Effect: [\n', 'p.yaml')).toEqual([

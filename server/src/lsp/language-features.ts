@@ -58,7 +58,9 @@ export function registerLanguageFeatures(connection: Connection, host: LanguageF
       const snippets = host.features().snippets;
       return {
         isIncomplete: found.isIncomplete,
-        items: found.items.map((item) => toLspItem(item, range, snippets)),
+        items: found.items.map((item) =>
+          toLspItem(item, item.range ? toLspRange(result.lines, item.range) : range, snippets),
+        ),
       };
     }),
   );

@@ -11,6 +11,7 @@ import {
   parseYaml,
   type Node,
   type ParsedDocument,
+  type Range,
   type StringNode,
 } from '../document';
 import { buildModel, type DocumentModel } from '../model';
@@ -54,19 +55,36 @@ export function cursorContext(
 ): CursorContext | undefined {
   const { text, format } = document;
   if (offset < 0 || offset > text.length) return undefined;
+  const region = policyRegion(text, model, offset);
+  if (!region) return undefined;
   const token = readToken(text, offset, format);
   if (!token) return undefined;
   const direct = cleanString(document.root, token);
   if (direct) return { token, format, node: direct, isKey: isKeyNode(direct), model };
 
-  // Reparse with a placeholder where the token is, so the tree holds it as a string.
+  // Reparse with a placeholder where the token is, so the tree holds it as a string. JSON
+  // parses fast enough whole; YAML is cut to the policy's lines, its first line padded so that
+  // columns (and so the block structure) stay as they were.
   const open = token.quoted ? token.start - 1 : token.start;
   const closed = token.quoted && text[token.end] === text[open];
   const close = closed ? token.end + 1 : token.end;
   const quote = token.quoted ? (text[open] ?? '"') : format === 'json' ? '"' : '';
-  const patched = `${text.slice(0, open)}${quote}${PLACEHOLDER}${quote}${text.slice(close)}`;
-  const reparsed = format === 'json' ? parseJson(patched) : parseYaml(patched);
-  const node = nodeAt(reparsed.root, open + quote.length + 1);
+  const placeholder = `${quote}${PLACEHOLDER}${quote}`;
+  let reparsed: ParsedDocument;
+  let at: number;
+  if (format === 'json') {
+    reparsed = parseJson(`${text.slice(0, open)}${placeholder}${text.slice(close)}`);
+    at = open + quote.length + 1;
+  } else {
+    const from = text.lastIndexOf('\n', region.start - 1) + 1;
+    const to = Math.max(close, lineEndAt(text, Math.max(region.end, offset)));
+    const padding = ' '.repeat(region.start - from);
+    reparsed = parseYaml(
+      `${padding}${text.slice(region.start, open)}${placeholder}${text.slice(close, to)}`,
+    );
+    at = open - from + quote.length + 1;
+  }
+  const node = nodeAt(reparsed.root, at);
   if (node?.kind !== 'string' || node.value !== PLACEHOLDER) return undefined;
   return {
     token,
@@ -75,6 +93,27 @@ export function cursorContext(
     isKey: isKeyNode(node),
     model: buildModel(reparsed, { policyType: policyTypeOf(model) }),
   };
+}
+
+/**
+ * The policy whose text holds the offset: inside its node, or on blank space right after it
+ * (where YAML puts a new key being typed). Undefined when the cursor is in no policy.
+ */
+function policyRegion(text: string, model: DocumentModel, offset: number): Range | undefined {
+  let best: Range | undefined;
+  for (const policy of model.policies) {
+    const { start, end } = policy.node;
+    if (offset < start) continue;
+    if (offset > end && text.slice(end, offset).trim() !== '') continue;
+    // The innermost one wins (a policy is never inside another, but be exact anyway).
+    if (!best || start >= best.start) best = { start, end };
+  }
+  return best;
+}
+
+function lineEndAt(text: string, offset: number): number {
+  const end = text.indexOf('\n', offset);
+  return end < 0 ? text.length : end;
 }
 
 /** Keeps the policy type the host configured for a standalone policy. */

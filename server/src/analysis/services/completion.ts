@@ -10,6 +10,7 @@ import { allConditionOperators, parseOperator } from '../iam/condition-operators
 import { intrinsicName, STATEMENT_ELEMENTS, type Statement } from '../model';
 import { cursorContext, type CursorContext } from './completion-context';
 import { actionItems, arnItems, conditionKeyItems } from './completion-iam';
+import { pipelineCompletions } from './pipeline-completion';
 
 /** What an item is, for the editor's icon. */
 export type CompletionKind =
@@ -37,6 +38,8 @@ export interface CompletionItem {
   readonly snippet?: string;
   /** Orders items before the editor filters them; defaults to the label. */
   readonly sortText?: string;
+  /** The range this item replaces, when it is not the result's. */
+  readonly range?: Range;
 }
 
 /** Items that all replace one range: the string's content, or the empty spot at the cursor. */
@@ -73,6 +76,10 @@ function complete(
 ): CompletionResult | undefined {
   // Documents of no kind of ours get nothing (and cost no reparse).
   if (analysis.kind === 'unknown') return undefined;
+  if (analysis.model.pipelines.length > 0) {
+    const pipeline = pipelineResult(analysis, offset);
+    if (pipeline) return pipeline;
+  }
   const context = cursorContext(analysis.document, analysis.model, offset);
   if (!context) return undefined;
   // Typing the colon after a YAML key is not a request for a key.
@@ -92,6 +99,30 @@ function complete(
     end: context.token.end,
     items,
     isIncomplete: found.isIncomplete,
+  };
+}
+
+/** CodePipeline providers, categories, owners and configuration keys, from the pipeline service. */
+function pipelineResult(analysis: Analysis, offset: number): CompletionResult | undefined {
+  // Editors drop an item whose range does not hold the cursor; so do we, before they log it.
+  const items = pipelineCompletions(analysis.document, analysis.model, offset).filter(
+    (item) => item.range.start <= offset && offset <= item.range.end,
+  );
+  const first = items[0];
+  if (!first) return undefined;
+  return {
+    start: first.range.start,
+    end: first.range.end,
+    isIncomplete: false,
+    items: items.map((item) => ({
+      label: item.label,
+      kind: item.kind === 'provider' || item.kind === 'configKey' ? item.kind : 'value',
+      detail: item.detail,
+      documentation: item.documentation,
+      insertText: item.insertText,
+      sortText: item.sortText,
+      range: item.range,
+    })),
   };
 }
 

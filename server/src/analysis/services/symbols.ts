@@ -6,6 +6,7 @@
 import type { Analysis } from '../analyze';
 import { getValue, pathOf, type ObjectNode, type Range } from '../document';
 import type { Policy, Statement, TemplateResource } from '../model';
+import { pipelineSymbols, type PipelineSymbol } from './pipeline-symbols';
 
 export type SymbolKind = 'policy' | 'statement' | 'resource' | 'pipeline' | 'stage' | 'action';
 
@@ -71,7 +72,10 @@ function resourceSymbol(
       ? statementSymbols(policies[0])
       : policies.map((policy) => policySymbol(policy, resource));
   for (const pipeline of pipelines) {
-    if (pipeline.start >= range.start && pipeline.end <= range.end) children.push(pipeline);
+    if (pipeline.start < range.start || pipeline.end > range.end) continue;
+    // A pipeline resource is its declaration: its stages hang from the resource directly.
+    const same = pipeline.start === range.start;
+    children.push(...(same ? pipeline.children : [pipeline]));
   }
   return {
     name: resource.name,
@@ -148,11 +152,19 @@ function selectionOf(node: ObjectNode): Range {
   return node.properties[0]?.key ?? { start: node.start, end: Math.min(node.end, node.start + 1) };
 }
 
-/**
- * The pipelines' outline. TODO(H2): call `pipelineSymbols(model)` from ./pipeline-symbols once it
- * exists and map its entries to {@link DocumentSymbol}; until then pipelines have no outline.
- */
+/** The pipelines' outline (pipeline → stages → actions), from the pipeline service. */
 function pipelineOutline(analysis: Analysis): DocumentSymbol[] {
-  void analysis;
-  return [];
+  return pipelineSymbols(analysis.model).map(fromPipelineSymbol);
+}
+
+function fromPipelineSymbol(symbol: PipelineSymbol): DocumentSymbol {
+  return {
+    name: symbol.name,
+    detail: symbol.detail,
+    kind: symbol.kind,
+    start: symbol.range.start,
+    end: symbol.range.end,
+    selection: symbol.selectionRange,
+    children: symbol.children.map(fromPipelineSymbol),
+  };
 }
