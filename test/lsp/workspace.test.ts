@@ -1,6 +1,7 @@
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  CancellationTokenSource,
   DidChangeWatchedFilesNotification,
   DidOpenTextDocumentNotification,
   ExecuteCommandRequest,
@@ -193,6 +194,30 @@ describe('scopewise.scanWorkspace', () => {
     });
     const cleared = client.diagnostics.all.slice(again);
     expect(cleared).toEqual([{ uri: client.uriOf('a/policy.json'), diagnostics: [] }]);
+    expect(await client.shutdown()).toBe(0);
+  });
+
+  it('stops when the request is cancelled, publishing nothing more', async () => {
+    client = TestClient.start({ transport: 'stdio' });
+    await client.initialize();
+    for (const name of ['one', 'two', 'three']) write(client.workspace, `${name}.json`, POLICY);
+    const since = client.diagnostics.mark();
+    const source = new CancellationTokenSource();
+    const request = client.connection.sendRequest(
+      ExecuteCommandRequest.type,
+      { command: 'scopewise.scanWorkspace' },
+      source.token,
+    );
+    // Cancelled at once: the server sees it while it asks for the folder's settings.
+    source.cancel();
+    const outcome: unknown = await request.then(
+      (summary: unknown) => summary,
+      (error: { code?: number }) => error.code,
+    );
+    // Either the partial summary, or the protocol's RequestCancelled error.
+    if (typeof outcome === 'number') expect(outcome).toBe(-32800);
+    else expect(outcome).toMatchObject({ files: 0, cancelled: true });
+    expect(client.diagnostics.all.slice(since)).toEqual([]);
     expect(await client.shutdown()).toBe(0);
   });
 });

@@ -39,6 +39,8 @@ export const DEFAULT_INCLUDE = [
   '**/*.template',
 ];
 
+const REPORT_INTERVAL_MS = 200;
+
 /** The command's result, for the client's summary message. */
 export interface ScanSummary {
   /** Files analysed. */
@@ -146,14 +148,19 @@ export class WorkspaceScan {
     const reported = new Set<string>();
     let files = 0;
     let problems = 0;
+    let lastPercentage = -1;
+    let lastReport = 0;
     for (const [index, path] of targets.entries()) {
       if (cancelled())
         return { files, filesWithProblems: reported.size, problems, cancelled: true };
       const uri = pathToFileURL(path).href;
-      progress.report(
-        Math.floor((index * 100) / targets.length),
-        `${index + 1}/${targets.length}: ${relativeName(path)}`,
-      );
+      // One report per percent or per fifth of a second, not one per file of a large workspace.
+      const percentage = Math.floor((index * 100) / targets.length);
+      if (percentage !== lastPercentage || Date.now() - lastReport >= REPORT_INTERVAL_MS) {
+        progress.report(percentage, `${index + 1}/${targets.length}: ${relativeName(path)}`);
+        lastPercentage = percentage;
+        lastReport = Date.now();
+      }
       // Open documents have live diagnostics; their text may differ from the file's.
       const open = documents.get(uri) !== undefined;
       const diagnostics = catalog && !open ? await this.analyse(uri, path, catalog) : [];
