@@ -114,7 +114,9 @@ export function replaceWithList(
       oneLine ? renderInline(values, format) : renderBlock(values, format, keyIndent, unit, eol),
     );
   }
-  if (!property) return replace(node, renderInline(values, format));
+  // Inside a YAML flow mapping (`{ Resource: '*' }`) a block sequence cannot follow: stay inline.
+  if (!property || text[property.parent.start] === '{')
+    return replace(node, renderInline(values, format));
   // `Key: value` becomes `Key:` followed by a block sequence, keeping any comment after the value.
   const colon = text.indexOf(':', property.key.end);
   const items = values.map((v) => `${eol}${keyIndent}${unit}- ${renderInline(v, format)}`).join('');

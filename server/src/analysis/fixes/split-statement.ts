@@ -70,11 +70,13 @@ export function splitStatementFix(
     if (copy === undefined) return undefined;
     copies.push(copy);
   }
+  const between = separator(document, node);
+  if (between === undefined) return undefined;
   return {
     title: 'Split the statement per resource type',
     // Each new statement names only its type's resources: narrower, but the user picks the ARNs.
     safe: false,
-    edits: [{ start: node.start, end, newText: copies.join(separator(document, node)) }],
+    edits: [{ start: node.start, end, newText: copies.join(between) }],
   };
 }
 
@@ -137,13 +139,23 @@ function applyWithin(
   return result;
 }
 
-/** What goes between two statements of the list, in the list's own layout. */
-function separator(document: ParsedDocument, node: Node): string {
+/**
+ * What goes between two statements of the list, in the list's own layout; undefined for a YAML
+ * layout this does not know.
+ */
+function separator(document: ParsedDocument, node: Node): string | undefined {
   const { text } = document;
   const eol = lineBreakOf(text);
   const head = lineHead(text, node.start);
-  if (document.format === 'yaml' && /^\s*-\s+$/.test(head)) return `${eol}${head}`;
   const list = node.parent;
+  if (document.format === 'yaml' && list !== undefined && text[list.start] !== '[') {
+    // `- Effect: ...`, or a dash alone on the line above (`-` then the mapping below it).
+    if (/^\s*-\s+$/.test(head)) return `${eol}${head}`;
+    const lineStart = node.start - head.length;
+    const dashLine = lineHead(text, text.lastIndexOf('\n', lineStart - 1)).replace(/\r$/, '');
+    if (/^\s*$/.test(head) && /^\s*-\s*$/.test(dashLine)) return `${eol}${dashLine}${eol}${head}`;
+    return undefined;
+  }
   const multiLine =
     list !== undefined && list.kind === 'array' && list.items.length > 1
       ? text.slice(list.start, list.end).includes('\n')

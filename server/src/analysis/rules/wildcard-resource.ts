@@ -35,7 +35,7 @@ export default defineRule({
       language: 'yaml',
       code: "Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n  BuildRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: { Service: codebuild.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: artifacts\n          PolicyDocument:\n            Version: '2012-10-17'\n            Statement:\n              - Effect: Allow\n                Action: s3:GetObject\n                Resource: !Sub '${ArtifactBucket.Arn}/*'\n",
     },
-    fix: "Name the resources. In a template the quick-fixes offer each of the template's own resources that the actions apply to (`!GetAtt ArtifactBucket.Arn`, `!Sub '${ArtifactBucket.Arn}/*'`, ...); otherwise they write the ARN formats of the actions' resource types with named placeholders to fill in.",
+    fix: "Name the resources. In a template the quick-fixes offer each of the template's own resources that the actions apply to (`!GetAtt ArtifactBucket.Arn`, `!Sub '${ArtifactBucket.Arn}/*'`, ...). In the service role of a CodePipeline pipeline of the template (a role the pipeline names in `RoleArn`), they offer the pipeline's own resources instead: its artifact bucket, the CodeBuild projects, CloudFormation stacks, source repositories and functions its actions name, and the roles it passes or assumes, one fix for each and one for all of them. Elsewhere they write the ARN formats of the actions' resource types with named placeholders to fill in. When the statement's actions act on different resource types (objects and buckets, queues and log groups), a fix splits it into one statement per type, each naming only that type's resources, with the same `Effect` and `Condition` and a suffixed `Sid`; actions that accept only `*` keep `*` in a statement of their own.",
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',
@@ -180,7 +180,8 @@ function placeholders(
 ): Value[] {
   const formats = [...types]
     .map((key) => arnFormat(catalog, key))
-    .filter((f): f is string => f !== undefined);
+    // A format whose service is itself a placeholder (AWS Backup's `${Vendor}`) helps nobody.
+    .filter((f): f is string => f !== undefined && !(f.split(':')[2] ?? '').includes('${'));
   return inTemplate ? formats.map(templatePlaceholderArn) : formats.map(placeholderArn);
 }
 
