@@ -138,8 +138,48 @@ describe('completion of statement elements', () => {
     expect(typed.labels).toEqual(expected);
   });
 
-  it('does not answer the colon typed after a YAML key', () => {
+  it('does not answer the colon typed after a YAML key or operator', () => {
     expect(completeAt(yamlStatement('Action:|'), 'p.yaml').result).toBeUndefined();
+    expect(
+      completeAt(yamlStatement('Condition:\n      StringEquals:|'), 'p.yaml').result,
+    ).toBeUndefined();
+    const qualifier = completeAt(yamlStatement('Condition:\n      ForAnyValue:|'), 'p.yaml');
+    expect(qualifier.replaced).toBe('ForAnyValue:');
+    expect(qualifier.labels).toContain('ForAnyValue:StringLike');
+  });
+
+  it('completes a key on a blank line between keys of a statement in a YAML template', () => {
+    const template = `Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: sqs:SendMessage
+              |
+              Resource: '*'
+        - Statement:
+            - Effect: Allow
+              Action: s3:GetObject
+              Resource: '*'
+              Condition:
+                StringEquals:
+                  |
+`;
+    const first = completeAt(template, 'template.yaml');
+    expect(first.replaced).toBe('');
+    expect(first.labels).toEqual([
+      'Sid',
+      'Principal',
+      'NotPrincipal',
+      'NotAction',
+      'NotResource',
+      'Condition',
+    ]);
+    const second = template.replace('|', '').replace(/ {18}\|/, '                  |');
+    const keys = completeAt(second, 'template.yaml');
+    expect(keys.item('s3:ExistingObjectTag/<key>')?.kind).toBe('conditionKey');
   });
 
   it('offers Allow and Deny for Effect', () => {

@@ -79,8 +79,11 @@ export function cursorContext(
     const from = text.lastIndexOf('\n', region.start - 1) + 1;
     const to = Math.max(close, lineEndAt(text, Math.max(region.end, offset)));
     const padding = ' '.repeat(region.start - from);
+    // A word alone on its line is a key being typed: without a colon YAML would read it and
+    // the next line's key as one multi-line key.
+    const colon = aloneOnLine(text, open, close) ? ':' : '';
     reparsed = parseYaml(
-      `${padding}${text.slice(region.start, open)}${placeholder}${text.slice(close, to)}`,
+      `${padding}${text.slice(region.start, open)}${placeholder}${colon}${text.slice(close, to)}`,
     );
     at = open - from + quote.length + 1;
   }
@@ -109,6 +112,15 @@ function policyRegion(text: string, model: DocumentModel, offset: number): Range
     if (!best || start >= best.start) best = { start, end };
   }
   return best;
+}
+
+/** Whether only whitespace surrounds `[start, end)` on its line. */
+function aloneOnLine(text: string, start: number, end: number): boolean {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  return (
+    text.slice(lineStart, start).trim() === '' &&
+    text.slice(end, lineEndAt(text, end)).trim() === ''
+  );
 }
 
 function lineEndAt(text: string, offset: number): number {

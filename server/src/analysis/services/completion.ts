@@ -82,8 +82,6 @@ function complete(
   }
   const context = cursorContext(analysis.document, analysis.model, offset);
   if (!context) return undefined;
-  // Typing the colon after a YAML key is not a request for a key.
-  if (context.isKey && context.token.typed.endsWith(':') && !context.token.quoted) return undefined;
   const found = policyCompletion(context, catalog);
   if (!found) return undefined;
   const quote = context.token.quoted ? '' : context.format === 'json' ? '"' : '';
@@ -139,9 +137,14 @@ function list(items: readonly CompletionItem[], isIncomplete = false): ItemList 
 function policyCompletion(context: CursorContext, catalog: Catalog): ItemList | undefined {
   const { node, isKey, model } = context;
   const typed = context.token.typed;
+  // Typing the colon after a YAML key (`Action:`) is not a request for an element name; after a
+  // condition key prefix (`s3:`) or a set qualifier (`ForAnyValue:`) it is one for the rest.
+  const keyDone = !context.token.quoted && typed.endsWith(':');
   for (const policy of model.policies) {
     if (!contains(policy.node, node)) continue;
-    if (isKey && node.parent === policy.node) return list(policyKeys(policy.node, node));
+    if (isKey && node.parent === policy.node) {
+      return keyDone ? undefined : list(policyKeys(policy.node, node));
+    }
     if (node.property?.key.value === 'Version' && node.parent === policy.node) {
       return list([
         { label: '2012-10-17', kind: 'value', insertText: '2012-10-17', detail: 'Current' },
@@ -149,7 +152,9 @@ function policyCompletion(context: CursorContext, catalog: Catalog): ItemList | 
     }
     const statement = policy.statements.find((s) => contains(s.node, node));
     if (!statement) continue;
-    if (isKey && node.parent === statement.node) return list(elementKeys(statement, node));
+    if (isKey && node.parent === statement.node) {
+      return keyDone ? undefined : list(elementKeys(statement, node));
+    }
     if (node.parent === statement.node && node.property?.key.value === 'Effect') {
       return list(effectValues());
     }
@@ -159,7 +164,9 @@ function policyCompletion(context: CursorContext, catalog: Catalog): ItemList | 
       return arnItems(catalog, statement, inSub(node));
     }
     const condition = conditionPlace(statement, node, isKey);
-    if (condition === 'operator') return list(operatorItems());
+    if (condition === 'operator') {
+      return keyDone && parseOperator(typed.slice(0, -1)) ? undefined : list(operatorItems());
+    }
     if (condition === 'key') return conditionKeyItems(catalog, statement);
     return undefined;
   }
