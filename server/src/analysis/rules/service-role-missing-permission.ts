@@ -8,11 +8,14 @@ import {
   type Pipeline,
   type Template,
 } from '../model';
+import type { Catalog } from '../iam/catalog';
 import { findActionType, type RolePermission } from '../pipeline/action-types';
 import { resolveRole, roleMayAllow, serviceRole, type ServiceRole } from '../pipeline/service-role';
 import { keyOf } from '../pipeline/spelling';
 import type { Value } from '../render';
 import { appendStatement } from './bucket-policy-edits';
+import { contentEnd, indentUnit, lineBreakOf } from '../edits';
+import { renderYamlItem } from '../render';
 import { defineRule, type Fix } from './rule';
 
 export default defineRule({
@@ -32,14 +35,14 @@ export default defineRule({
       language: 'yaml',
       code: "Resources:\n  PipelineRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Service: codepipeline.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: pipeline\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: [s3:GetObject, s3:PutObject]\n                Resource: '*'\n              - Effect: Allow\n                Action: [codebuild:BatchGetBuilds, codebuild:StartBuild]\n                Resource: !Sub 'arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:project/app-build'\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: !GetAtt PipelineRole.Arn\n      ArtifactStore: { Type: S3, Location: app-artifacts }\n      Stages:\n        - Name: Build\n          Actions:\n            - Name: Build\n              ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: '1' }\n              Configuration: { ProjectName: app-build }\n              InputArtifacts: [{ Name: Src }]\n",
     },
-    fix: "Add the missing actions to the role. The quick-fix appends one statement with exactly the missing actions to the role's first inline policy (or to a policy resource attached to the role only, or adds an inline policy), scoped to what the pipeline names: the CodeBuild projects or CodeCommit repositories of its actions, the action roles for `sts:AssumeRole`, the artifact bucket for S3; `*` where the configuration does not name the resource. It is unsafe because it widens what the role may do: read the new statement before you accept it.",
+    fix: "Add the missing actions to the role. The quick-fix appends one statement with exactly the missing actions to the role's first inline policy (or to a policy resource attached to the role only, or adds an inline policy), scoped to what the pipeline names: the CodeBuild projects, CodeCommit repositories or CloudFormation stacks of its actions (when every missing action accepts that resource type), the action roles for `sts:AssumeRole`, the artifact bucket for S3; `*` where the configuration does not name the resource. It is unsafe because it widens what the role may do: read the new statement before you accept it.",
     references: [
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/how-to-custom-role.html',
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference.html',
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-create-cross-account.html',
     ],
   },
-  check({ document, model, report }) {
+  check({ document, model, catalog, report }) {
     const template = model.template;
     if (!template) return;
     const roles = new Map<string, ServiceRole>();
@@ -60,7 +63,7 @@ export default defineRule({
         report({
           at: need.at,
           message: `The pipeline's service role "${resource.name}" does not allow ${list(missing)}, which ${need.subject(missing)}; add ${missing.length === 1 ? 'it' : 'them'} to the role's policy.`,
-          fixes: addFix(document, role, missing, need.resources),
+          fixes: addFix(document, role, missing, resourcesFor(catalog, need, missing)),
         });
       }
     }
@@ -87,6 +90,8 @@ interface Requirement {
   readonly spellings: ReadonlyMap<string, readonly string[]>;
   /** What the fix's statement names as `Resource`; `*` when the pipeline does not say. */
   readonly resources: readonly Value[];
+  /** The resource type the provider's `resources` are ARNs of; a missing action must accept it. */
+  readonly scope?: Scope;
 }
 
 interface Group {
@@ -178,7 +183,7 @@ function requirements(pipeline: Pipeline, template: Template): Requirement[] {
         `${provider} action`,
         action.provider.node,
         needs,
-        providerResources(provider, action.configuration, template, needs),
+        providerResources(SCOPES.get(provider), action.configuration, template),
         spellings,
       );
     }
@@ -201,6 +206,7 @@ function requirements(pipeline: Pipeline, template: Template): Requirement[] {
       actions: [...group.actions],
       spellings: group.spellings,
       resources,
+      scope: SCOPES.get(key.split('\0')[1] ?? ''),
     });
   }
   // An action provider that already needs an S3 action reports it; the store asks for the rest.
@@ -271,21 +277,57 @@ function configOn(
   );
 }
 
+/** How a provider's configuration names the resource its permissions act on. */
+interface Scope {
+  readonly service: string;
+  readonly key: string;
+  /** The IAM resource type, as the catalog names it. */
+  readonly resourceType: string;
+  readonly arn: (name: string) => string;
+}
+
+const SCOPES: ReadonlyMap<string, Scope> = new Map([
+  [
+    'CodeBuild',
+    {
+      service: 'codebuild',
+      key: 'ProjectName',
+      resourceType: 'project',
+      arn: (n: string) => `project/${n}`,
+    },
+  ],
+  [
+    'CodeCommit',
+    {
+      service: 'codecommit',
+      key: 'RepositoryName',
+      resourceType: 'repository',
+      arn: (n: string) => n,
+    },
+  ],
+  [
+    'CloudFormation',
+    {
+      service: 'cloudformation',
+      key: 'StackName',
+      resourceType: 'stack',
+      arn: (n: string) => `stack/${n}/*`,
+    },
+  ],
+]);
+
 /**
- * The resources a provider's permissions can be scoped to, from its configuration: CodeBuild
- * projects and CodeCommit repositories; `*` for everything else, and for names the document does
- * not give.
+ * The ARN of the resource a provider's action names in its configuration (CodeBuild project,
+ * CodeCommit repository, CloudFormation stack), as a `!Sub`; `*` for other providers and for
+ * names the document does not give.
  */
 function providerResources(
-  provider: string,
+  scope: Scope | undefined,
   configuration: Node | undefined,
   template: Template,
-  needs: readonly string[],
 ): Value[] {
-  const service =
-    provider === 'CodeBuild' ? 'codebuild' : provider === 'CodeCommit' ? 'codecommit' : undefined;
-  if (!service || !needs.every((n) => n.startsWith(`${service}:`))) return ['*'];
-  const value = getValue(configuration, service === 'codebuild' ? 'ProjectName' : 'RepositoryName');
+  if (!scope) return ['*'];
+  const value = getValue(configuration, scope.key);
   let name: string | undefined;
   if (value?.kind === 'string') name = value.value;
   const target = refName(value);
@@ -293,12 +335,42 @@ function providerResources(
     const type = template.resources.get(target)?.type;
     if (template.parameters.has(target) || type === 'AWS::CodeBuild::Project')
       name = `\${${target}}`;
-    // `Ref` of a CodeCommit repository is its id; its name is an attribute.
-    if (type === 'AWS::CodeCommit::Repository') name = `\${${target}.Name}`;
   }
+  // `Ref` of a CodeCommit repository is its id; its name is an attribute.
+  const attribute = getAttTarget(value);
+  if (
+    attribute !== undefined &&
+    template.resources.get(attribute)?.type === 'AWS::CodeCommit::Repository'
+  )
+    name = `\${${attribute}.Name}`;
   if (name === undefined || /[${}]/.test(name.replace(/\$\{[A-Za-z0-9.:]+\}/g, ''))) return ['*'];
-  const prefix = `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:`;
-  return [{ sub: service === 'codebuild' ? `${prefix}project/${name}` : `${prefix}${name}` }];
+  return [
+    {
+      sub: `arn:\${AWS::Partition}:${scope.service}:\${AWS::Region}:\${AWS::AccountId}:${scope.arn(name)}`,
+    },
+  ];
+}
+
+/**
+ * The fix's `Resource`: the provider's resources when every missing action accepts that
+ * resource type (the catalog says so), else `*`.
+ */
+function resourcesFor(
+  catalog: Catalog,
+  need: Requirement,
+  missing: readonly string[],
+): readonly Value[] {
+  const scope = need.scope;
+  if (!scope) return need.resources;
+  const accepts = (name: string) => {
+    const info = catalog.action(name);
+    const detail = info && catalog.actionDetail(info);
+    return (
+      info?.service.prefix === scope.service &&
+      detail?.resourceTypes.some((t) => t.name === scope.resourceType) === true
+    );
+  };
+  return missing.every(accepts) ? need.resources : ['*'];
 }
 
 /** An action role ARN as a value for the fix's `Resource`. */
@@ -346,7 +418,7 @@ function addFix(
   ];
   for (const candidate of candidates) {
     if (getValue(candidate.policy.node, 'Statement')?.kind !== 'array') continue;
-    const edit = appendStatement(document, candidate.policy.node, statement);
+    const edit = appendTo(document, candidate.policy.node, statement);
     if (edit) return [{ title, safe: false, edits: [edit] }];
   }
   const properties = role.resource.properties;
@@ -368,4 +440,29 @@ function addFix(
     },
   ]);
   return edit ? [{ title, safe: false, edits: [edit] }] : [];
+}
+
+/**
+ * `appendStatement`, plus the YAML style that puts each `-` on a line of its own with the
+ * statement below it (`appendStatement` would write the new item at the statement's column,
+ * which YAML reads as a key of the previous statement).
+ */
+function appendTo(document: ParsedDocument, policy: ObjectNode, statement: Value) {
+  const list = getValue(policy, 'Statement');
+  const last = list?.kind === 'array' ? list.items[list.items.length - 1] : undefined;
+  const { text } = document;
+  if (document.format === 'yaml' && last !== undefined && text[list?.start ?? 0] !== '[') {
+    const lineStart = text.lastIndexOf('\n', last.start - 1) + 1;
+    const head = text.slice(lineStart, last.start);
+    const dashLineEnd = lineStart - 1;
+    const dashLineStart = text.lastIndexOf('\n', dashLineEnd - 1) + 1;
+    const dashLine = text.slice(dashLineStart, dashLineEnd).replace(/\r$/, '');
+    if (/^[ \t]*$/.test(head) && /^[ \t]*-[ \t]*$/.test(dashLine)) {
+      const eol = lineBreakOf(text);
+      const at = contentEnd(text, last.end);
+      const item = renderYamlItem(statement, head, indentUnit(text), eol);
+      return { start: at, end: at, newText: `${eol}${dashLine.trimEnd()}${eol}${head}${item}` };
+    }
+  }
+  return appendStatement(document, policy, statement);
 }
