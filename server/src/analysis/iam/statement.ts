@@ -1,5 +1,5 @@
-import { getProperty, stringValue } from '../document';
-import { stringItems, type Statement } from '../model';
+import { getProperty } from '../document';
+import { patternText, resolvedItems, type Statement } from '../model';
 import type { LocatedValue, ResolvedValue } from '../model/values';
 import { globToRegExp, hasWildcard, type ActionInfo, type Catalog } from './catalog';
 
@@ -51,7 +51,7 @@ export function starResources(statement: Statement) {
 }
 
 const ACCOUNT_ROOT =
-  /^(arn:(aws[a-z-]*|\$\{AWS::Partition\}):iam::(\d{12}|\$\{AWS::AccountId\}):root|\d{12})$/;
+  /^(arn:(aws[a-z-]*|\$\{AWS::Partition\}):iam::(\d{12}|\$\{AWS::AccountId\}):root|\d{12}|\$\{AWS::AccountId\})$/;
 
 /**
  * Whether a resource-policy statement names only whole accounts as principals (`...:root` or an
@@ -62,8 +62,19 @@ export function delegatesToAccounts(statement: Statement): boolean {
   const principal = statement.element('Principal')?.value;
   if (principal?.kind !== 'object' || principal.properties.length !== 1) return false;
   const aws = getProperty(principal, 'AWS')?.value;
-  const values = stringItems(aws).map(
-    (item) => item.value ?? stringValue(getProperty(item.node, 'Fn::Sub')?.value),
+  // Every alternative of every value (`Fn::Sub`, `Fn::Join`, `Fn::If` branches, mapping values)
+  // must name a whole account; parameters, even with a default, are unknown.
+  const values = resolvedItems(aws, { template: statement.policy.template, defaults: false });
+  return (
+    values.length > 0 &&
+    values.every(
+      (item) =>
+        item.resolved.length > 0 &&
+        item.resolved.every(
+          (r) =>
+            r.segments.every((s) => s.kind === 'text' || s.source.kind === 'pseudo') &&
+            ACCOUNT_ROOT.test(patternText(r)),
+        ),
+    )
   );
-  return values.length > 0 && values.every((v) => v !== undefined && ACCOUNT_ROOT.test(v));
 }

@@ -1,5 +1,5 @@
 import { getValue, type Node } from '../document';
-import { alternatives, getAttTarget, intrinsicName, type Pipeline, type Template } from '../model';
+import { resolveValue, type Pipeline, type Resolved, type Template } from '../model';
 
 /**
  * The account of an IAM role ARN as far as the document says: a literal 12-digit account, `self`
@@ -15,16 +15,19 @@ const SELF_FIELD = '\u0001';
 
 /** The accounts a role ARN value names, one per `Fn::If` branch whose account is known. */
 export function roleAccounts(template: Template | undefined, node: Node | undefined): Account[] {
+  // Outside templates (get-pipeline JSON) only literal strings are values.
+  if (template === undefined && node?.kind !== 'string') return [];
   const accounts: Account[] = [];
-  for (const choice of alternatives(node)) {
-    const target = getAttTarget(choice);
-    if (target !== undefined) {
+  // Parameter defaults are not used: the deployer passes the real role.
+  for (const resolved of resolveValue(node, { template, defaults: false })) {
+    const only = resolved.segments.length === 1 ? resolved.segments[0] : undefined;
+    if (only?.kind === 'hole' && only.source.kind === 'resource') {
       // `!GetAtt Role.Arn` of a role declared in the same template.
-      if (template?.resources.get(target)?.type === 'AWS::IAM::Role')
+      if (only.source.type === 'AWS::IAM::Role' && only.source.attribute === 'Arn')
         accounts.push({ kind: 'self' });
       continue;
     }
-    const account = accountOfArn(text(choice, template !== undefined));
+    const account = accountOfArn(text(resolved));
     if (account) accounts.push(account);
   }
   return accounts;
@@ -42,41 +45,21 @@ export function accountOfArn(arn: string | undefined): Account | undefined {
 }
 
 /**
- * A value's text with unknown parts replaced by a marker: literal strings, and in templates
- * `Fn::Sub` and `Fn::Join` whose pseudo parameters are spelt `${AWS::AccountId}` (the account) or
- * filled in (`aws` for the partition, which does not matter here).
+ * A resolved value's text with unknown parts replaced by a marker: the account pseudo parameter
+ * is spelt `${AWS::AccountId}` and the partition filled in (`aws`: it does not matter here).
  */
-function text(node: Node | undefined, inTemplate: boolean, depth = 0): string | undefined {
-  if (node === undefined || depth > 4) return undefined;
-  if (node.kind === 'string') return node.value.includes('{{resolve:') ? UNKNOWN : node.value;
-  if (!inTemplate) return undefined;
-  const name = intrinsicName(node);
-  const args = name ? getValue(node, name) : undefined;
-  if (name === 'Ref') {
-    const target = args?.kind === 'string' ? args.value : '';
-    return target === 'AWS::AccountId' ? SELF : target === 'AWS::Partition' ? 'aws' : UNKNOWN;
-  }
-  if (name === 'Fn::Sub') {
-    const template = args?.kind === 'array' ? args.items[0] : args;
-    const variables = args?.kind === 'array' ? args.items[1] : undefined;
-    if (template?.kind !== 'string') return undefined;
-    return template.value.replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
-      const variable = inner.trim();
-      const bound = getValue(variables, variable);
-      if (bound !== undefined) return text(bound, inTemplate, depth + 1) ?? UNKNOWN;
-      if (variable === 'AWS::AccountId') return SELF;
-      if (variable === 'AWS::Partition') return 'aws';
-      return variable.startsWith('!') ? whole : UNKNOWN;
-    });
-  }
-  if (name === 'Fn::Join' && args?.kind === 'array') {
-    const [delimiter, list] = args.items;
-    if (delimiter?.kind !== 'string' || list?.kind !== 'array') return undefined;
-    return list.items
-      .map((item) => text(item, inTemplate, depth + 1) ?? UNKNOWN)
-      .join(delimiter.value);
-  }
-  return UNKNOWN;
+function text(resolved: Resolved): string {
+  return resolved.segments
+    .map((s) =>
+      s.kind === 'text'
+        ? s.text
+        : s.source.kind === 'pseudo' && s.source.name === 'AWS::AccountId'
+          ? SELF
+          : s.source.kind === 'pseudo' && s.source.name === 'AWS::Partition'
+            ? 'aws'
+            : UNKNOWN,
+    )
+    .join('');
 }
 
 /**
