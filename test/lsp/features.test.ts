@@ -10,6 +10,7 @@ import {
   type CompletionList,
   type DocumentSymbol,
   type InitializeResult,
+  type SymbolInformation,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +122,34 @@ describe('language features over the real server', () => {
           newText: 'arn:aws:sqs:${1:Region}:${2:Account}:${3:QueueName}',
         } satisfies TextEdit,
       }),
+    ]);
+    expect(await client.shutdown()).toBe(0);
+  });
+
+  it('falls back to plain text and flat symbols for a plain client', async () => {
+    client = TestClient.start({ transport: 'stdio' });
+    await client.initialize();
+    const uri = client.uriOf('policy.json');
+    await client.open(uri, POLICY.replace('"s3:Get"', '"sqs:SendMessage"'));
+    const arns = (await client.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position: { line: 7, character: 19 },
+    })) as CompletionList;
+    expect(arns.items.map((item) => [item.insertTextFormat, item.textEdit?.newText])).toEqual([
+      [InsertTextFormat.PlainText, 'arn:aws:sqs:${Region}:${Account}:${QueueName}'],
+    ]);
+    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, {
+      textDocument: { uri },
+    })) as SymbolInformation[];
+    expect(symbols).toEqual([
+      {
+        name: 'Read',
+        kind: SymbolKind.Struct,
+        location: {
+          uri,
+          range: { start: { line: 3, character: 4 }, end: { line: 8, character: 5 } },
+        },
+      },
     ]);
     expect(await client.shutdown()).toBe(0);
   });
