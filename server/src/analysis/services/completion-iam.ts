@@ -8,8 +8,9 @@ import { actionEntries } from '../iam/statement';
 import type { Statement } from '../model';
 import type { CompletionItem } from './completion';
 
-/** Most items one list may hold. */
-const CAP = 200;
+/** Most items one list may hold; longer lists are cut and marked incomplete. */
+export const MAX_ITEMS = 200;
+const CAP = MAX_ITEMS;
 /** Most actions of a statement whose resource types and keys are gathered. */
 const ACTION_CAP = 300;
 
@@ -22,10 +23,11 @@ interface ItemList {
  * Items for an `Action` value. Before a colon: service prefixes. After `prefix:`: the service's
  * actions whose name contains the typed part (those starting with it first), and for a typed
  * part the pattern `prefix:typed*` with what it grants. A typed wildcard filters as IAM matches.
+ * `iot` narrows the prefixes to AWS IoT's, for IoT policies.
  */
-export function actionItems(catalog: Catalog, typed: string): ItemList {
+export function actionItems(catalog: Catalog, typed: string, iot = false): ItemList {
   const colon = typed.indexOf(':');
-  if (colon < 0) return serviceItems(catalog);
+  if (colon < 0) return serviceItems(catalog, iot);
   const service = catalog.service(typed.slice(0, colon));
   if (!service) return { items: [], isIncomplete: false };
   const part = typed.slice(colon + 1);
@@ -55,9 +57,11 @@ export function actionItems(catalog: Catalog, typed: string): ItemList {
   return { items, isIncomplete: chosen.length > CAP };
 }
 
-function serviceItems(catalog: Catalog): ItemList {
+/** Every service prefix; only `iot:` in an AWS IoT policy, where no other actions exist. */
+function serviceItems(catalog: Catalog, iot: boolean): ItemList {
   const items: CompletionItem[] = [];
   for (const service of catalog.allServices()) {
+    if (iot && service.prefix !== 'iot') continue;
     items.push({
       label: `${service.prefix}:`,
       kind: 'service',

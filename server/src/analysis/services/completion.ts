@@ -10,6 +10,7 @@ import { allConditionOperators, parseOperator } from '../iam/condition-operators
 import { intrinsicName, STATEMENT_ELEMENTS, type Statement } from '../model';
 import { cursorContext, type CursorContext } from './completion-context';
 import { actionItems, arnItems, conditionKeyItems } from './completion-iam';
+export { MAX_ITEMS } from './completion-iam';
 import { pipelineCompletions } from './pipeline-completion';
 
 /** What an item is, for the editor's icon. */
@@ -48,9 +49,6 @@ export interface CompletionResult extends Range {
   /** True when the list was capped: the editor asks again as the user types. */
   readonly isIncomplete: boolean;
 }
-
-/** Most items one list may hold; longer lists are cut and marked incomplete. */
-export const MAX_ITEMS = 200;
 
 /**
  * Completion at an offset of the analysed document. Never throws; undefined when there is
@@ -159,7 +157,9 @@ function policyCompletion(context: CursorContext, catalog: Catalog): ItemList | 
       return list(effectValues());
     }
     const element = valueElement(statement, node);
-    if (element === 'Action' || element === 'NotAction') return actionItems(catalog, typed);
+    if (element === 'Action' || element === 'NotAction') {
+      return actionItems(catalog, typed, policy.type === 'iot');
+    }
     if (element === 'Resource' || element === 'NotResource') {
       return arnItems(catalog, statement, inSub(node));
     }
@@ -194,9 +194,9 @@ function subHolder(node: StringNode): ObjectNode | undefined {
   const parent = node.parent;
   if (parent?.kind === 'object' && intrinsicName(parent) === 'Fn::Sub') return parent;
   // The list form: `Fn::Sub: [template, {vars}]`.
-  const list = parent?.kind === 'array' ? parent : undefined;
-  const holder = list?.parent;
-  if (list?.items[0] === node && holder?.kind === 'object' && intrinsicName(holder) === 'Fn::Sub') {
+  const args = parent?.kind === 'array' ? parent : undefined;
+  const holder = args?.parent;
+  if (args?.items[0] === node && holder?.kind === 'object' && intrinsicName(holder) === 'Fn::Sub') {
     return holder;
   }
   return undefined;
