@@ -4,9 +4,15 @@
  * edits are in `bucket-policy-edits.ts`. Unknown values (intrinsics) always count in the
  * policy's favour: unknown is not bad.
  */
-import { getValue, stringValue, type Node } from '../document';
+import { getValue, stringValue } from '../document';
 import { patternCovers } from '../iam/statement';
-import { getAttTarget, intrinsicName, type Statement, type Template } from '../model';
+import {
+  intrinsicName,
+  type Resolved,
+  type ResolvedValue,
+  type Statement,
+  type Template,
+} from '../model';
 import type { BucketPolicyResource } from '../model/buckets';
 import type { Value } from '../render';
 
@@ -38,29 +44,42 @@ function denyFor(statement: Statement, action?: string): boolean {
 }
 
 /** What a `Resource` entry reaches: the bucket, its objects or both; unknown reaches both. */
-function reach(node: Node): { bucket: boolean; objects: boolean } {
-  const text = resourceText(node);
-  if (text === undefined) return { bucket: true, objects: true };
-  const slash = text.indexOf('/');
-  if (slash < 0) return { bucket: true, objects: text.endsWith('*') };
-  return { bucket: false, objects: text.slice(slash) === '/*' };
+function reach(resource: ResolvedValue): { bucket: boolean; objects: boolean } {
+  const result = { bucket: false, objects: false };
+  for (const resolved of resource.resolved) {
+    const text = resourceText(resolved);
+    if (text === undefined) return { bucket: true, objects: true };
+    const slash = text.indexOf('/');
+    if (slash < 0) {
+      result.bucket = true;
+      result.objects ||= text.endsWith('*');
+    } else {
+      result.objects ||= text.slice(slash) === '/*';
+    }
+  }
+  return result;
 }
 
-/** A resource as text, intrinsic parts as `${...}`; `undefined` when nothing can be said. */
-function resourceText(node: Node): string | undefined {
-  const literal = stringValue(node);
-  if (literal !== undefined) return literal;
-  if (getAttTarget(node) !== undefined) return 'arn:aws:s3:::${bucket}';
-  const sub = getValue(node, 'Fn::Sub');
-  if (intrinsicName(node) === 'Fn::Sub')
-    return stringValue(sub) ?? (sub?.kind === 'array' ? stringValue(sub.items[0]) : undefined);
-  const join = getValue(node, 'Fn::Join');
-  if (intrinsicName(node) === 'Fn::Join' && join?.kind === 'array') {
-    const parts = join.items[1];
-    if (stringValue(join.items[0]) !== '' || parts?.kind !== 'array') return undefined;
-    return parts.items.map((part) => stringValue(part) ?? resourceText(part) ?? '${x}').join('');
+/**
+ * One alternative of a resource as text, unknown parts as `${...}`; `undefined` when nothing can
+ * be said. Parameter defaults count as unknown: the deployer may pass another bucket.
+ */
+function resourceText(resolved: Resolved): string | undefined {
+  const only = resolved.segments.length === 1 ? resolved.segments[0] : undefined;
+  if (only?.kind === 'hole') {
+    const source = only.source;
+    return source.kind === 'resource' && source.attribute === 'Arn'
+      ? 'arn:aws:s3:::${bucket}'
+      : undefined;
   }
-  return undefined;
+  let text = '';
+  for (const segment of resolved.segments) {
+    if (segment.kind === 'text' && segment.parameter === undefined) text += segment.text;
+    // A dynamic reference may hold slashes of its own: nothing can be said.
+    else if (segment.kind === 'hole' && segment.label.startsWith('{{resolve:')) return undefined;
+    else text += '${x}';
+  }
+  return text;
 }
 
 function resourceCoverage(statement: Statement, needBucket: boolean): Coverage {
@@ -68,7 +87,7 @@ function resourceCoverage(statement: Statement, needBucket: boolean): Coverage {
   let bucket = false;
   let objects = false;
   for (const resource of statement.values('Resource')) {
-    const r = resource.value === '*' ? { bucket: true, objects: true } : reach(resource.node);
+    const r = resource.value === '*' ? { bucket: true, objects: true } : reach(resource);
     bucket ||= r.bucket;
     objects ||= r.objects;
   }
