@@ -111,12 +111,24 @@ describe('serviceRole', () => {
         Statement: [{ Effect: Allow, Action: 'sns:*', Resource: '*' }]
   Other:
     Type: AWS::IAM::Role
+  Third:
+    Type: AWS::IAM::Role
+    Properties:
+      ManagedPolicyArns: [!Ref Shared]
+  Shared:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement: [{ Effect: Allow, Action: 'sqs:*', Resource: '*' }]
 `;
-    const r = role(template('      ManagedPolicyArns: [!Ref Managed]', '!GetAtt Role.Arn', rest));
+    const r = role(
+      template('      ManagedPolicyArns: [!Ref Managed, !Ref Shared]', '!GetAtt Role.Arn', rest),
+    );
     expect(r?.complete).toBe(true);
     expect(r?.policies.map((p) => [p.holder.name, p.shared])).toEqual([
       ['Managed', false],
       ['Attached', true],
+      ['Shared', true],
     ]);
   });
 
@@ -236,6 +248,22 @@ describe('the rules on one template', () => {
       .map((f) => `${f.rule}: ${f.message}`);
     expect(findings).toEqual([
       'service-role-missing-permission: The pipeline\'s service role "Role" does not allow codebuild:BatchGetBuilds and codebuild:StartBuild, which the CodeBuild action "Build" needs; add them to the role\'s policy.',
+    ]);
+  });
+
+  it('asks for sts:AssumeRole for an action role, but not when the action names the pipeline role', () => {
+    const rules = (text: string) =>
+      analyze(text, { catalog: testCatalog(), fileName: 'template.yaml' })
+        .findings.filter((f) => f.rule === 'service-role-missing-permission')
+        .map((f) => f.message.split(' does not allow ')[1]?.split(',')[0]);
+    const withRole = (arn: string) =>
+      template(INLINE, '!GetAtt Role.Arn').replace(
+        '              Configuration: { ProjectName: app }',
+        `              RoleArn: ${arn}\n              Configuration: { ProjectName: app }`,
+      );
+    expect(rules(withRole('arn:aws:iam::444455556666:role/build'))).toEqual(['sts:AssumeRole']);
+    expect(rules(withRole('!GetAtt Role.Arn'))).toEqual([
+      'codebuild:BatchGetBuilds and codebuild:StartBuild',
     ]);
   });
 });

@@ -189,7 +189,15 @@ export function serviceRole(
       names.unknown ||
       names.known.some((n) => n !== role.name) ||
       getValue(resource.properties, 'Users') !== undefined ||
-      getValue(resource.properties, 'Groups') !== undefined;
+      getValue(resource.properties, 'Groups') !== undefined ||
+      // A managed policy may also be named by other roles' `ManagedPolicyArns`, or by anything.
+      (resource.type === 'AWS::IAM::ManagedPolicy' &&
+        [...template.resources.values()].some(
+          (other) =>
+            other !== role &&
+            other !== resource &&
+            referencesIn(other.node, resource.name, undefined),
+        ));
     attached.set(resource.name, others);
     const document = getValue(resource.properties, 'PolicyDocument');
     if (alternativesOrUnknown(document, () => (complete = false)).some((d) => !isPlainObject(d)))

@@ -7,6 +7,7 @@ import {
   type Action,
   type Pipeline,
   type Template,
+  type TemplateResource,
 } from '../model';
 import type { Catalog } from '../iam/catalog';
 import { findActionType, type RolePermission } from '../pipeline/action-types';
@@ -55,7 +56,7 @@ export default defineRule({
         roles.set(resource.name, role);
       }
       if (!role.complete) continue;
-      for (const need of requirements(pipeline, template)) {
+      for (const need of requirements(pipeline, template, resource)) {
         const missing = need.actions.filter(
           (a) => ![a, ...(need.spellings.get(a) ?? [])].some((x) => roleMayAllow(role, x)),
         );
@@ -108,7 +109,11 @@ interface Group {
  * The pipeline's requirements, one per provider (two CodeBuild actions make one finding), one for
  * the action roles it assumes, and one for its artifact store.
  */
-function requirements(pipeline: Pipeline, template: Template): Requirement[] {
+function requirements(
+  pipeline: Pipeline,
+  template: Template,
+  pipelineRole: TemplateResource,
+): Requirement[] {
   const groups = new Map<string, Group>();
   const add = (
     key: string,
@@ -143,7 +148,10 @@ function requirements(pipeline: Pipeline, template: Template): Requirement[] {
       if (owner === undefined || category === undefined || provider === undefined) continue;
       const type = findActionType(owner, category, provider);
       if (!type || !action.provider) continue;
-      if (action.roleArn !== undefined) {
+      // An action role that is the pipeline's own role changes nothing.
+      const ownRole =
+        action.roleArn !== undefined && resolveRole(template, action.roleArn) === pipelineRole;
+      if (action.roleArn !== undefined && !ownRole) {
         // The action runs as its own role (often in another account): the pipeline's role only
         // assumes it, and the provider permissions belong to that role. An `Fn::If` that may drop
         // the role leaves both possible, so neither is required.

@@ -135,8 +135,13 @@ function neededServices(
 
 /** At most four quoted actions, then how many more. */
 function quoted(actions: readonly string[]): string {
-  const shown = actions.slice(0, actions.length > 4 ? 3 : 4).map((a) => `"${a}"`);
-  if (shown.length < actions.length) shown.push(`${actions.length - shown.length} more`);
+  return capped(actions.map((a) => `"${a}"`));
+}
+
+/** At most four words, then how many more. */
+function capped(words: readonly string[]): string {
+  const shown = words.slice(0, words.length > 4 ? 3 : 4);
+  if (shown.length < words.length) shown.push(`${words.length - shown.length} more`);
   return and(shown);
 }
 
@@ -168,7 +173,7 @@ function checkStatement(
   });
   if (unused.length === 0) return;
   const services = [...new Set(unused.map((e) => prefixOf(e.value ?? '')))];
-  const what = `${services.length === 1 ? 'service' : 'services'} ${and(services)}`;
+  const what = `${services.length === 1 ? 'service' : 'services'} ${capped(services)}`;
   const message =
     unused.length === entries.length
       ? `This statement of the service role "${roleName}" allows only actions of ${what}, which no action of its pipelines uses; remove the statement.`
