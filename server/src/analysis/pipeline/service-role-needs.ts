@@ -1,0 +1,329 @@
+/**
+ * What a pipeline in a template needs from its service role: the permissions of each action
+ * provider (from the action-type table, narrowed by the configuration), `sts:AssumeRole` for
+ * actions that run as their own role, and artifact access; with the resources a fix can scope
+ * them to. Only what is certain is required: unknown configuration values require nothing.
+ */
+import { getValue, type Node, type Range } from '../document';
+import {
+  alternatives,
+  getAttTarget,
+  intrinsicName,
+  type Action,
+  type Pipeline,
+  type Template,
+  type TemplateResource,
+} from '../model';
+import type { Value } from '../render';
+import { findActionType, type RolePermission } from './action-types';
+import { resolveRole } from './service-role';
+import { keyOf } from './spelling';
+
+/**
+ * The permission row as the table is growing it: `whenValue` narrows `whenConfig` to some values,
+ * `alternatives` are other spellings of the same permission (`codeconnections:` for
+ * `codestar-connections:`). Read through this type so the rule works with or without them.
+ */
+type Permission = RolePermission & {
+  readonly whenValue?: readonly string[];
+  readonly alternatives?: readonly string[];
+};
+
+/** What one group of a pipeline's actions needs from its service role. */
+export interface Requirement {
+  readonly at: Node | Range;
+  /** Who needs it, with the verb: `the CodeBuild actions "Build" and "Test" need`. */
+  readonly subject: (missing: readonly string[]) => string;
+  readonly actions: readonly string[];
+  /** Other spellings that grant a needed action just as well. */
+  readonly spellings: ReadonlyMap<string, readonly string[]>;
+  /** What the fix's statement names as `Resource`; `*` when the pipeline does not say. */
+  readonly resources: readonly Value[];
+  /** The resource type the provider's `resources` are ARNs of; a missing action must accept it. */
+  readonly scope?: Scope;
+}
+
+interface Group {
+  at: Node | Range;
+  label: string;
+  /** Each action of the group with what it needs, so a finding names only the ones concerned. */
+  members: { readonly name: string | undefined; readonly needs: readonly string[] }[];
+  actions: Set<string>;
+  spellings: Map<string, string[]>;
+  resources: Value[];
+}
+
+/**
+ * The pipeline's requirements, one per provider (two CodeBuild actions make one finding), one for
+ * the action roles it assumes, and one for its artifact store.
+ */
+export function requirements(
+  pipeline: Pipeline,
+  template: Template,
+  pipelineRole: TemplateResource,
+): Requirement[] {
+  const groups = new Map<string, Group>();
+  const add = (
+    key: string,
+    action: Action,
+    label: string,
+    at: Node,
+    needs: string[],
+    resources: Value[],
+    spellings: ReadonlyMap<string, readonly string[]> = new Map(),
+  ) => {
+    let group = groups.get(key);
+    if (!group) {
+      group = { at, label, members: [], actions: new Set(), spellings: new Map(), resources: [] };
+      groups.set(key, group);
+    }
+    group.members.push({ name: action.name?.value, needs });
+    for (const need of needs) group.actions.add(need);
+    for (const [need, others] of spellings) {
+      group.spellings.set(need, [...(group.spellings.get(need) ?? []), ...others]);
+    }
+    for (const resource of resources) {
+      if (!group.resources.some((r) => JSON.stringify(r) === JSON.stringify(resource)))
+        group.resources.push(resource);
+    }
+  };
+  let readsArtifacts = false;
+  for (const stage of pipeline.stages) {
+    for (const action of stage.actions) {
+      const owner = action.owner?.value;
+      const category = action.category?.value;
+      const provider = action.provider?.value;
+      if (owner === undefined || category === undefined || provider === undefined) continue;
+      const type = findActionType(owner, category, provider);
+      if (!type || !action.provider) continue;
+      // An action role that is the pipeline's own role changes nothing.
+      const ownRole =
+        action.roleArn !== undefined && resolveRole(template, action.roleArn) === pipelineRole;
+      if (action.roleArn !== undefined && !ownRole) {
+        // The action runs as its own role (often in another account): the pipeline's role only
+        // assumes it, and the provider permissions belong to that role. An `Fn::If` that may drop
+        // the role leaves both possible, so neither is required.
+        if (intrinsicName(action.roleArn) === 'Fn::If') continue;
+        add(
+          'sts',
+          action,
+          'action',
+          action.roleArn,
+          ['sts:AssumeRole'],
+          [roleValue(action.roleArn)],
+        );
+        continue;
+      }
+      if (action.inputArtifacts.items.length > 0 || action.outputArtifacts.items.length > 0)
+        readsArtifacts = true;
+      const needs: string[] = [];
+      const spellings = new Map<string, string[]>();
+      for (const permission of type.permissions as readonly Permission[]) {
+        if (
+          permission.whenConfig !== undefined &&
+          !configOn(action.configuration, permission.whenConfig, permission.whenValue)
+        )
+          continue;
+        needs.push(...permission.actions);
+        for (const other of permission.alternatives ?? []) {
+          const name = other.slice(other.indexOf(':'));
+          for (const need of permission.actions) {
+            if (need.endsWith(name)) spellings.set(need, [...(spellings.get(need) ?? []), other]);
+          }
+        }
+      }
+      if (needs.length === 0) continue;
+      add(
+        `${owner}\0${provider}`,
+        action,
+        `${provider} action`,
+        action.provider.node,
+        needs,
+        providerResources(SCOPES.get(provider), action.configuration, template),
+        spellings,
+      );
+    }
+  }
+  const result: Requirement[] = [];
+  for (const [key, group] of groups) {
+    const subject = (missing: readonly string[]) => {
+      const concerned = group.members.filter((m) => m.needs.some((n) => missing.includes(n)));
+      const plural = concerned.length > 1;
+      const named = concerned.flatMap((m) => (m.name === undefined ? [] : [`"${m.name}"`]));
+      const names = named.length === concerned.length ? ` ${list(named)}` : '';
+      return key === 'sts'
+        ? `the pipeline needs to assume the role${plural ? 's' : ''} of ${plural ? 'actions' : 'action'}${names || ' with a RoleArn'}`
+        : `the ${group.label}${plural ? 's' : ''}${names} ${plural ? 'need' : 'needs'}`;
+    };
+    const resources = group.resources.some((r) => r === '*') ? ['*'] : group.resources;
+    result.push({
+      at: group.at,
+      subject,
+      actions: [...group.actions],
+      spellings: group.spellings,
+      resources,
+      scope: SCOPES.get(key.split('\0')[1] ?? ''),
+    });
+  }
+  // An action provider that already needs an S3 action reports it; the store asks for the rest.
+  const store = artifactRequirement(pipeline, template, readsArtifacts);
+  const claimed = new Set(result.flatMap((r) => r.actions));
+  const rest = store?.actions.filter((a) => !claimed.has(a)) ?? [];
+  if (store && rest.length > 0) result.push({ ...store, actions: rest });
+  return result;
+}
+
+/**
+ * CodePipeline reads and writes the artifacts of actions that run as the pipeline's role. Only
+ * required when no bucket policy in the template allows anything: such a policy may grant the
+ * role the access instead (a resource policy in the same account is enough on its own).
+ */
+function artifactRequirement(
+  pipeline: Pipeline,
+  template: Template,
+  readsArtifacts: boolean,
+): Requirement | undefined {
+  const store = pipeline.artifactStores[0];
+  if (!readsArtifacts || pipeline.artifactStores.length !== 1 || !store) return undefined;
+  if (store.type?.value !== 'S3') return undefined;
+  for (const resource of template.resources.values()) {
+    if (resource.type === 'AWS::S3::BucketPolicy') return undefined;
+  }
+  const location = store.location;
+  const target = location ? refName(location.node) : undefined;
+  const bucket =
+    location?.value !== undefined
+      ? { sub: `arn:\${AWS::Partition}:s3:::${location.value}/*` }
+      : target !== undefined && template.resources.get(target)?.type === 'AWS::S3::Bucket'
+        ? { sub: `\${${target}.Arn}/*` }
+        : '*';
+  return {
+    at: keyOf(store.node),
+    subject: () =>
+      "CodePipeline needs to read and write the pipeline's artifacts in the artifact store",
+    actions: ['s3:GetObject', 's3:PutObject'],
+    spellings: new Map(),
+    resources: [bucket],
+  };
+}
+
+/**
+ * A configuration key holding a literal other than `false` (or, with `values`, one of those,
+ * without case), in every `Fn::If` branch; unknown values are not assumed on.
+ */
+function configOn(
+  configuration: Node | undefined,
+  key: string,
+  values: readonly string[] | undefined,
+): boolean {
+  const choices = alternatives(getValue(configuration, key));
+  if (choices.length === 0) return false;
+  if (values !== undefined) {
+    const wanted = values.map((v) => v.toLowerCase());
+    return choices.every(
+      (value) => value.kind === 'string' && wanted.includes(value.value.trim().toLowerCase()),
+    );
+  }
+  return choices.every((value) =>
+    value.kind === 'boolean'
+      ? value.value
+      : value.kind === 'string'
+        ? value.value.trim().toLowerCase() !== 'false' && value.value.trim() !== ''
+        : value.kind === 'number',
+  );
+}
+
+/** How a provider's configuration names the resource its permissions act on. */
+export interface Scope {
+  readonly service: string;
+  readonly key: string;
+  /** The IAM resource type, as the catalog names it. */
+  readonly resourceType: string;
+  readonly arn: (name: string) => string;
+}
+
+const SCOPES: ReadonlyMap<string, Scope> = new Map([
+  [
+    'CodeBuild',
+    {
+      service: 'codebuild',
+      key: 'ProjectName',
+      resourceType: 'project',
+      arn: (n: string) => `project/${n}`,
+    },
+  ],
+  [
+    'CodeCommit',
+    {
+      service: 'codecommit',
+      key: 'RepositoryName',
+      resourceType: 'repository',
+      arn: (n: string) => n,
+    },
+  ],
+  [
+    'CloudFormation',
+    {
+      service: 'cloudformation',
+      key: 'StackName',
+      resourceType: 'stack',
+      arn: (n: string) => `stack/${n}/*`,
+    },
+  ],
+]);
+
+/**
+ * The ARN of the resource a provider's action names in its configuration (CodeBuild project,
+ * CodeCommit repository, CloudFormation stack), as a `!Sub`; `*` for other providers and for
+ * names the document does not give.
+ */
+function providerResources(
+  scope: Scope | undefined,
+  configuration: Node | undefined,
+  template: Template,
+): Value[] {
+  if (!scope) return ['*'];
+  const value = getValue(configuration, scope.key);
+  let name: string | undefined;
+  if (value?.kind === 'string') name = value.value;
+  const target = refName(value);
+  if (target !== undefined) {
+    const type = template.resources.get(target)?.type;
+    if (template.parameters.has(target) || type === 'AWS::CodeBuild::Project')
+      name = `\${${target}}`;
+  }
+  // `Ref` of a CodeCommit repository is its id; its name is an attribute.
+  const attribute = getAttTarget(value);
+  if (
+    attribute !== undefined &&
+    template.resources.get(attribute)?.type === 'AWS::CodeCommit::Repository'
+  )
+    name = `\${${attribute}.Name}`;
+  if (name === undefined || /[${}]/.test(name.replace(/\$\{[A-Za-z0-9.:]+\}/g, ''))) return ['*'];
+  return [
+    {
+      sub: `arn:\${AWS::Partition}:${scope.service}:\${AWS::Region}:\${AWS::AccountId}:${scope.arn(name)}`,
+    },
+  ];
+}
+
+/** An action role ARN as a value for the fix's `Resource`. */
+function roleValue(node: Node): Value {
+  const target = getAttTarget(node);
+  if (target !== undefined) return { getAtt: [target, 'Arn'] };
+  if (node.kind === 'string') return node.value;
+  const sub = intrinsicName(node) === 'Fn::Sub' ? getValue(node, 'Fn::Sub') : undefined;
+  if (sub?.kind === 'string') return { sub: sub.value };
+  return '*';
+}
+
+function refName(node: Node | undefined): string | undefined {
+  const target = intrinsicName(node) === 'Ref' ? getValue(node, 'Ref') : undefined;
+  return target?.kind === 'string' ? target.value : undefined;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+export function list(items: readonly string[]): string {
+  if (items.length < 2) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
