@@ -10,6 +10,8 @@ import {
   type ResolveOptions,
   type Resolved,
 } from '../../server/src/analysis/model';
+import { resolveKeys } from '../../server/src/analysis/pipeline/kms-keys';
+import { roleAccounts } from '../../server/src/analysis/pipeline/role-accounts';
 import { testCatalog } from '../support/catalog';
 
 const HEADER = `Parameters:
@@ -333,5 +335,57 @@ Resources:
 `;
     const result = analyze(text, { catalog: testCatalog(), fileName: 'template.yaml' });
     expect(result.findings.map((f) => f.rule).filter((rule) => RULES.has(rule))).toEqual([]);
+  });
+});
+
+describe('template references read through the resolver', () => {
+  const template = (value: string) => {
+    const parsed = buildModel(
+      parseDocumentText(
+        `${HEADER}  Key: { Type: AWS::KMS::Key }
+  Alias: { Type: AWS::KMS::Alias, Properties: { AliasName: alias/art, TargetKeyId: !Ref Key } }
+Outputs:
+  O:
+    Value: ${value}
+`,
+        'template.yaml',
+      ),
+    ).template;
+    if (!parsed) throw new Error('not a template');
+    return { parsed, node: getPath(parsed.root, ['Outputs', 'O', 'Value']) };
+  };
+  const keys = (value: string) => {
+    const { parsed, node } = template(value);
+    return resolveKeys(parsed, node).map((k) => k.key.name);
+  };
+
+  it('follows KMS keys through Sub, Join, If and aliases', () => {
+    expect(keys('!GetAtt Key.Arn')).toEqual(['Key']);
+    expect(
+      keys("!Sub 'arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${Key}'"),
+    ).toEqual(['Key']);
+    expect(
+      keys(
+        "!Join ['', ['arn:aws:kms:', !Ref AWS::Region, ':', !Ref AWS::AccountId, ':key/', !Ref Key]]",
+      ),
+    ).toEqual(['Key']);
+    expect(keys("!Sub ['alias/${A}', { A: art }]")).toEqual(['Key']);
+    expect(keys('!If [IsProd, !Ref Alias, !Ref Env]')).toEqual(['Key']);
+    expect(keys("!Sub '${Key}-copy'")).toEqual([]);
+  });
+
+  it('reads role accounts through FindInMap and Join', () => {
+    const accounts = (value: string) => {
+      const { parsed, node } = template(value);
+      return roleAccounts(parsed, node);
+    };
+    expect(
+      accounts("!Sub ['arn:aws:iam::${A}:role/r', { A: !FindInMap [Accounts, prod, Id] }]"),
+    ).toEqual([{ kind: 'literal', id: '111122223333' }]);
+    expect(accounts("!Join [':', [arn, aws, iam, '', !Ref AWS::AccountId, role/r]]")).toEqual([
+      { kind: 'self' },
+    ]);
+    expect(accounts('!GetAtt Role.Arn')).toEqual([{ kind: 'self' }]);
+    expect(accounts("!Sub 'arn:aws:iam::${NoDefault}:role/r'")).toEqual([]);
   });
 });

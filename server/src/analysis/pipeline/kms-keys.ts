@@ -1,8 +1,8 @@
 import { getValue, type Node } from '../document';
 import {
   alternatives,
-  getAttTarget,
-  intrinsicName,
+  resolveValue,
+  type Resolved,
   type Template,
   type TemplateResource,
 } from '../model';
@@ -10,8 +10,8 @@ import {
 /**
  * Follows a KMS key reference (an encryption key `Id`) to the `AWS::KMS::Key` resources of the
  * template it may name: `Ref`/`Fn::GetAtt` to a key or an alias, an `alias/...` name or alias
- * ARN matching an `AWS::KMS::Alias`, and `Fn::Sub` strings that embed a key or alias. Each
- * `Fn::If` branch is followed on its own. Anything else (parameters, imports, key ARNs of keys
+ * ARN matching an `AWS::KMS::Alias`, and `Fn::Sub`/`Fn::Join` strings that end in a key or alias
+ * (read by the intrinsic resolver). Each `Fn::If` branch is followed on its own. Anything else (parameters, imports, key ARNs of keys
  * outside the template) resolves to nothing: unknown keys are never judged.
  */
 export function resolveKeys(
@@ -32,18 +32,34 @@ const ALIAS = 'AWS::KMS::Alias';
 function keysOf(template: Template, node: Node, depth: number): TemplateResource[] {
   // Alias chains cannot loop in a valid template, but a broken one must not hang us.
   if (depth > 4) return [];
-  const name = intrinsicName(node);
-  if (name === 'Ref') {
-    const target = getValue(node, 'Ref');
-    return target?.kind === 'string' ? byResource(template, target.value, depth) : [];
+  // Parameter defaults are not used: the deployer may pass another key.
+  return resolveValue(node, { template, defaults: false }).flatMap((resolved) =>
+    keysOfResolved(template, resolved, depth),
+  );
+}
+
+/**
+ * One alternative of a key reference: a value that ends in a template resource (`!Ref Key`,
+ * `!GetAtt Key.Arn`, `...:key/${Key}`, `alias/${Alias}`), or in a literal alias name.
+ */
+function keysOfResolved(template: Template, resolved: Resolved, depth: number): TemplateResource[] {
+  const segments = resolved.segments;
+  const last = segments[segments.length - 1];
+  if (last?.kind === 'hole') {
+    if (last.source.kind !== 'resource') return [];
+    const attribute = last.source.attribute;
+    if (attribute !== undefined && attribute !== 'Arn' && attribute !== 'KeyId') return [];
+    const prefix = segments
+      .slice(0, -1)
+      .map((s) => (s.kind === 'text' ? s.text : '\u0000'))
+      .join('');
+    if (prefix !== '' && !/(^|:)(key|alias)\/$/.test(prefix)) return [];
+    return byResource(template, last.source.name, depth);
   }
-  if (name === 'Fn::GetAtt') {
-    const target = getAttTarget(node);
-    return target ? byResource(template, target, depth) : [];
-  }
-  if (name === 'Fn::Sub') return bySub(template, node, depth);
-  if (node.kind === 'string') return byAliasName(template, node.value, depth);
-  return [];
+  // `alias/name`, or an alias ARN whose alias part is written out.
+  return last?.kind === 'text' && last.parameter === undefined
+    ? byAliasName(template, last.text, depth)
+    : [];
 }
 
 function byResource(template: Template, name: string, depth: number): TemplateResource[] {
@@ -70,25 +86,6 @@ function byAliasName(template: Template, value: string, depth: number): Template
     }
   }
   return keys;
-}
-
-/**
- * `!Sub 'arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${Key}'` and the like:
- * a string whose last segment is a key id or alias taken from one template resource.
- */
-function bySub(template: Template, node: Node, depth: number): TemplateResource[] {
-  const args = getValue(node, 'Fn::Sub');
-  const text = args?.kind === 'array' ? args.items[0] : args;
-  if (text?.kind !== 'string') return [];
-  const match = /(?:^|key\/|alias\/)\$\{([A-Za-z0-9]+)(?:\.(?:Arn|KeyId))?\}$/.exec(text.value);
-  if (!match?.[1]) {
-    // `...:alias/artifacts` with only the region and account substituted.
-    const alias = /:(alias\/[^$\s]+)$/.exec(text.value);
-    return alias?.[1] ? byAliasName(template, alias[1], depth) : [];
-  }
-  // Variables bound in the Sub's own map are not resources.
-  if (args?.kind === 'array' && getValue(args.items[1], match[1]) !== undefined) return [];
-  return byResource(template, match[1], depth);
 }
 
 /** How a KMS key resource is unfit for encryption, if its literal `KeySpec`/`KeyUsage` say so. */
