@@ -177,13 +177,27 @@ function rolesOfPolicy(template: Template, policy: Policy): Set<string> {
   return roles;
 }
 
-/** The role named by a `RoleArn` value: `!GetAtt R.Arn` or `!Sub '${R.Arn}'`. */
+/**
+ * The role named by a `RoleArn` value: `!GetAtt R.Arn`, `!Sub '${R.Arn}'`, or an ARN built from
+ * the role's name (`!Sub '...:role/${R}'`, `Fn::Join` ending in `':role/'` and `!Ref R`).
+ */
 function roleOf(node: Node): string | undefined {
   const target = getAttTarget(node);
   if (target !== undefined) return target;
   const sub = getValue(node, 'Fn::Sub');
   if (intrinsicName(node) === 'Fn::Sub' && sub?.kind === 'string')
-    return /^\$\{([A-Za-z0-9]+)\.Arn\}$/.exec(sub.value)?.[1];
+    return /^\$\{([A-Za-z0-9]+)\.Arn\}$|:role\/\$\{([A-Za-z0-9]+)\}$/
+      .exec(sub.value)
+      ?.slice(1)
+      .find((name) => name !== undefined);
+  const join = getValue(node, 'Fn::Join');
+  if (intrinsicName(node) === 'Fn::Join' && join?.kind === 'array') {
+    const [delimiter, list] = join.items;
+    const parts = list?.kind === 'array' ? list.items : [];
+    const before = parts[parts.length - 2];
+    if (delimiter?.kind === 'string' && delimiter.value === '' && before?.kind === 'string')
+      return before.value.endsWith(':role/') ? refTarget(parts[parts.length - 1]) : undefined;
+  }
   return undefined;
 }
 
@@ -259,7 +273,7 @@ function namedTarget(
         : undefined;
   if (fragment === undefined) return undefined;
   return {
-    label: `${entry.noun} ${ref ?? fragment}`,
+    label: `${entry.noun} ${fragment}`,
     arns: entry.arns.map((a) => ({ type: a.type, arn: { sub: a.sub(fragment, config) } })),
   };
 }
