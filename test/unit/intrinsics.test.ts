@@ -389,3 +389,36 @@ Outputs:
     expect(accounts("!Sub 'arn:aws:iam::${NoDefault}:role/r'")).toEqual([]);
   });
 });
+
+describe('secret parameter defaults read through the resolver', () => {
+  const rules = (value: string, type = 'String') =>
+    analyze(
+      `Parameters:
+  DbPassword: { Type: '${type}', NoEcho: true, Default: 'Xk8#pQ2!vR9zLm4w' }
+Conditions:
+  Copy: !Equals [a, b]
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      MasterUserPassword: ${value}
+`,
+      { catalog: testCatalog(), fileName: 'template.yaml' },
+    )
+      .findings.map((f) => f.rule)
+      .filter((rule) => rule === 'hardcoded-credential' || rule === 'parameter-noecho');
+
+  it('reports the default of a parameter used whole, by Ref, Sub or in a branch, once', () => {
+    expect(rules('!Ref DbPassword')).toEqual(['hardcoded-credential']);
+    expect(rules("!Sub '${DbPassword}'")).toEqual(['hardcoded-credential']);
+    expect(rules('!If [Copy, !Ref DbPassword, !Ref AWS::NoValue]')).toEqual([
+      'hardcoded-credential',
+    ]);
+  });
+
+  it('does not take an SSM parameter name for the secret', () => {
+    expect(rules('!Ref DbPassword', 'AWS::SSM::Parameter::Value<String>')).not.toContain(
+      'hardcoded-credential',
+    );
+  });
+});

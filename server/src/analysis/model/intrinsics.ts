@@ -114,6 +114,12 @@ export function globText(resolved: Resolved): string {
   return resolved.segments.map((s) => (s.kind === 'text' ? s.text : '*')).join('');
 }
 
+/** The parameter whose default is the whole value (`!Ref P`, `!Sub '${P}'`), if it is one. */
+export function defaultOf(resolved: Resolved): string | undefined {
+  const only = resolved.segments.length === 1 ? resolved.segments[0] : undefined;
+  return only?.kind === 'text' ? only.parameter : undefined;
+}
+
 function finish(node: Node, alternative: Alternative): Resolved {
   const segments = alternative.segments;
   const allText = segments.every((s) => s.kind === 'text');

@@ -6,7 +6,13 @@ import {
   type StringNode,
 } from '../document';
 import { insertProperty, replace, replaceString } from '../edits';
-import { alternatives, intrinsicName, type DocumentModel, type Template } from '../model';
+import {
+  defaultOf,
+  intrinsicName,
+  resolveValue,
+  type DocumentModel,
+  type Template,
+} from '../model';
 import { renderInline } from '../render';
 import {
   findSecrets,
@@ -174,9 +180,9 @@ function checkParameterDefaults(
     for (const property of node.properties) {
       const value = property.value;
       if (isSecretName(property.key.value) && !property.key.value.includes(':')) {
-        for (const choice of alternatives(value)) {
-          const ref =
-            intrinsicName(choice) === 'Ref' ? stringValue(getValue(choice, 'Ref')) : undefined;
+        // `!Ref P`, `!Sub '${P}'`, each `Fn::If` branch: the value is the String parameter's default.
+        for (const resolved of resolveValue(value, { template })) {
+          const ref = defaultOf(resolved);
           const parameter = ref === undefined ? undefined : template.parameters.get(ref);
           const fallback = getValue(parameter, 'Default');
           if (fallback?.kind !== 'string' || reported.has(fallback)) continue;

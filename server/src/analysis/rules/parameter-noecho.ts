@@ -160,9 +160,10 @@ function credentialUses(template: Template): {
     for (const property of node.properties) {
       if (isSecretName(property.key.value)) {
         record(property.value, `${property.key.value} of "${resource}"`);
+        // hardcoded-credential reads `!Ref P` and `!Sub '${P}'` through the intrinsic resolver.
         for (const choice of alternatives(property.value)) {
-          const ref = intrinsicName(choice) === 'Ref' ? getValue(choice, 'Ref') : undefined;
-          if (ref?.kind === 'string') reportedDefaults.add(ref.value);
+          const name = refName(choice);
+          if (name !== undefined) reportedDefaults.add(name);
         }
       }
       visit(property.value, resource);
