@@ -21,6 +21,11 @@ export interface PipelineTarget {
   /** How the fix names it, e.g. `artifact bucket ArtifactBucket` or `stack app-stack`. */
   readonly label: string;
   readonly arns: readonly { readonly type: ResourceTypeKey; readonly arn: Value }[];
+  /**
+   * The one action this resource is for, when only that action uses it: a role the pipeline passes
+   * (`iam:PassRole`) is not one it assumes (`sts:AssumeRole`), though both are `iam/role`.
+   */
+  readonly action?: string;
 }
 
 const PREFIX = 'arn:${AWS::Partition}:';
@@ -30,6 +35,8 @@ const REGIONAL = '${AWS::Region}:${AWS::AccountId}:';
 interface ConfigTarget {
   readonly key: string;
   readonly noun: string;
+  /** See `PipelineTarget.action`. */
+  readonly action?: string;
   /** `name`: the value is the resource's name; `arn`: the value is its ARN. */
   readonly kind: 'name' | 'arn';
   /** For names: the ARNs per IAM type, from the name written as an `Fn::Sub` fragment. */
@@ -77,7 +84,7 @@ const PROVIDERS: ReadonlyMap<string, readonly ConfigTarget[]> = new Map([
           sub: (n) => `${PREFIX}cloudformation:${REGIONAL}stack/${n}/*`,
         },
       ]),
-      byArn('RoleArn', 'role', 'iam/role'),
+      { ...byArn('RoleArn', 'role', 'iam/role'), action: 'iam:PassRole' },
     ],
   ],
   [
@@ -216,7 +223,7 @@ export function pipelineTargets(template: Template, pipeline: Pipeline): Pipelin
   const targets = new Map<string, PipelineTarget>();
   const add = (target: PipelineTarget | undefined) => {
     // One resource may be named twice (the artifact bucket as an S3 source too): keep the first.
-    const key = JSON.stringify(target?.arns);
+    const key = JSON.stringify([target?.arns, target?.action]);
     if (target && target.arns.length > 0 && !targets.has(key)) targets.set(key, target);
   };
   for (const store of pipeline.artifactStores) {
@@ -226,8 +233,10 @@ export function pipelineTargets(template: Template, pipeline: Pipeline): Pipelin
   }
   for (const stage of pipeline.stages) {
     for (const action of stage.actions) {
-      for (const role of alternatives(action.roleArn))
-        add(arnTarget(template, role, 'role', ['iam/role']));
+      for (const role of alternatives(action.roleArn)) {
+        const target = arnTarget(template, role, 'role', ['sts/role']);
+        add(target && { ...target, action: 'sts:AssumeRole' });
+      }
       const provider = action.provider?.value;
       const config = action.configuration;
       if (provider === undefined || config === undefined) continue;
@@ -296,7 +305,9 @@ function arnTarget(
   if (value.kind === 'string' && value.value.startsWith('arn:')) {
     const service = value.value.split(':')[2] ?? '';
     const arns = types
-      .filter((type) => type.startsWith(`${service}/`))
+      .filter(
+        (type) => type.startsWith(`${service}/`) || (type === 'sts/role' && service === 'iam'),
+      )
       .map((type) => ({ type, arn: value.value }));
     return { label: `${noun} ${value.value.split(/[:/]/).pop() ?? value.value}`, arns };
   }

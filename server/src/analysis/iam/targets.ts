@@ -33,7 +33,14 @@ const TEMPLATE_ARNS: ReadonlyMap<
       },
     ],
   ],
-  ['AWS::IAM::Role', [{ service: 'iam', type: 'role', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
+  [
+    'AWS::IAM::Role',
+    [
+      { service: 'iam', type: 'role', arn: (n) => ({ getAtt: [n, 'Arn'] }) },
+      // `sts:AssumeRole` names the same role as an `sts/role` resource.
+      { service: 'sts', type: 'role', arn: (n) => ({ getAtt: [n, 'Arn'] }) },
+    ],
+  ],
   ['AWS::KMS::Key', [{ service: 'kms', type: 'key', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
   ['AWS::SNS::Topic', [{ service: 'sns', type: 'topic', arn: (n) => ({ ref: n }) }]],
   ['AWS::SQS::Queue', [{ service: 'sqs', type: 'queue', arn: (n) => ({ getAtt: [n, 'Arn'] }) }]],
@@ -153,9 +160,13 @@ export function templateTargets(
 ): ScopeTarget[] {
   const targets: ScopeTarget[] = [];
   for (const resource of template.resources.values()) {
-    const arns = (TEMPLATE_ARNS.get(resource.type) ?? [])
+    const all = (TEMPLATE_ARNS.get(resource.type) ?? [])
       .filter((entry) => wanted.has(`${entry.service}/${entry.type}`))
       .map((entry) => entry.arn(resource.name));
+    // A role is both `iam/role` and `sts/role`: name it once.
+    const arns = all.filter(
+      (arn, i) => all.findIndex((a) => JSON.stringify(a) === JSON.stringify(arn)) === i,
+    );
     if (arns.length > 0) targets.push({ label: resource.name, arns });
   }
   return targets;

@@ -54,6 +54,10 @@ export default defineRule({
         // Listing on `*` is the norm (`ec2:Describe*`), so List actions alone are not reported.
         if (!scopable.some((a) => a.accessLevel !== 'List')) continue;
         const types = resourceTypesOf(catalog, scopable);
+        const names = new Set(scopable.map((a) => `${a.service.prefix}:${a.name}`.toLowerCase()));
+        // A role the pipeline passes is no target for `sts:AssumeRole`, nor one it assumes for
+        // `iam:PassRole`.
+        const targets = pipeline.filter((t) => !t.action || names.has(t.action.toLowerCase()));
         for (const star of stars) {
           report({
             at: star.node,
@@ -61,8 +65,8 @@ export default defineRule({
             fixes:
               types.size <= MAX_FIX_TYPES
                 ? [
-                    ...scopeFixes(document, catalog, star.node, types, resolver(model, pipeline)),
-                    ...split(document, catalog, statement, star.node, resolver(model, pipeline)),
+                    ...scopeFixes(document, catalog, star.node, types, resolver(model, targets)),
+                    ...split(document, catalog, statement, star.node, resolver(model, targets)),
                   ]
                 : [],
           });
