@@ -5,6 +5,7 @@ import {
   buildModel,
   globText,
   patternText,
+  refShape,
   resolvedKind,
   resolveValue,
   type ResolveOptions,
@@ -106,6 +107,10 @@ describe('intrinsic resolver', () => {
         source: { kind: 'resource', name: 'Bucket', type: 'AWS::S3::Bucket', attribute: undefined },
       },
     ]);
+    // Only the shape matters: a bucket's Ref is its name, a topic's its ARN, a queue's its URL.
+    expect(
+      ['AWS::S3::Bucket', 'AWS::SNS::Topic', 'AWS::SQS::Queue', 'AWS::X::Y'].map(refShape),
+    ).toEqual(['name', 'arn', 'url', undefined]);
     expect(yaml('!Ref Missing')[0]?.segments[0]).toMatchObject({
       kind: 'hole',
       source: { kind: 'unknown', reason: 'undefined name' },

@@ -6,8 +6,15 @@
  * `arn:`, a partition hole, the text `:s3:::`, a hole for the bucket's name and the text `/*`.
  *
  * Parameter defaults are substituted, but marked (`fromDefault`, `TextSegment.parameter`): the
- * deployer may override them, so rules may judge a default's shape but must not accuse the author
- * of what only a default says, and never rewrite the `Ref` as if it were that text.
+ * deployer may override them, so rules must not accuse the author of what only a default says,
+ * and never rewrite the `Ref` as if it were that text. How the rules use them:
+ * - ARN shape rules (invalid-arn, action-resource-mismatch) resolve with `defaults: false`:
+ *   `Default: ""` is how optional parameters are written, and judging it raised only false alarms
+ *   on the corpus. So do passrole-unscoped, role accounts, KMS keys and bucket policy coverage.
+ * - Over-broad rules judge `LocatedValue.value`, the literal in place: `Resource: !Ref P` whose
+ *   default is `*` is not reported, and no fix ever edits it.
+ * - hardcoded-credential reports the default of a parameter that a credential property uses
+ *   whole (`defaultOf`): there the default itself is the secret written into the template.
  */
 import { getValue, stringValue, type Node } from '../document';
 import type { Template } from './template';
@@ -23,6 +30,54 @@ export const PSEUDO_PARAMETERS: ReadonlySet<string> = new Set([
   'AWS::URLSuffix',
   'AWS::NotificationARNs',
 ]);
+
+/**
+ * What `Ref` returns for common resource types: only the shape matters (an S3 bucket's `Ref` is
+ * its name, an SNS topic's is its ARN, an SQS queue's is its URL). Types not listed are unknown.
+ */
+export type RefShape = 'arn' | 'name' | 'id' | 'url';
+const REF_SHAPES: ReadonlyMap<string, RefShape> = new Map<string, RefShape>([
+  ...[
+    'AWS::SNS::Topic',
+    'AWS::SecretsManager::Secret',
+    'AWS::StepFunctions::StateMachine',
+    'AWS::StepFunctions::Activity',
+    'AWS::IAM::ManagedPolicy',
+    'AWS::CloudFormation::Stack',
+    'AWS::ECS::TaskDefinition',
+    'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    'AWS::ElasticLoadBalancingV2::TargetGroup',
+    'AWS::ElasticLoadBalancingV2::Listener',
+    'AWS::CertificateManager::Certificate',
+    'AWS::Batch::JobQueue',
+    'AWS::Batch::JobDefinition',
+  ].map((type) => [type, 'arn'] as const),
+  ...[
+    'AWS::S3::Bucket',
+    'AWS::IAM::Role',
+    'AWS::IAM::User',
+    'AWS::IAM::Group',
+    'AWS::IAM::InstanceProfile',
+    'AWS::Lambda::Function',
+    'AWS::Serverless::Function',
+    'AWS::DynamoDB::Table',
+    'AWS::Logs::LogGroup',
+    'AWS::CodeBuild::Project',
+    'AWS::CodePipeline::Pipeline',
+    'AWS::CodeDeploy::Application',
+    'AWS::ECR::Repository',
+    'AWS::ECS::Cluster',
+    'AWS::Kinesis::Stream',
+  ].map((type) => [type, 'name'] as const),
+  ['AWS::KMS::Key', 'id'],
+  ['AWS::CodeCommit::Repository', 'id'],
+  ['AWS::SQS::Queue', 'url'],
+]);
+
+/** What `Ref` of a resource type returns, when known. */
+export function refShape(type: string): RefShape | undefined {
+  return REF_SHAPES.get(type);
+}
 
 /** What fills a hole. */
 export type HoleSource =
