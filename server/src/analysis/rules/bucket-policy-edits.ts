@@ -35,6 +35,16 @@ export function appendStatement(
       newText: `,${eol}${indent}${renderBlock(statement, 'json', indent, unit, eol)}`,
     };
   }
+  // YAML block sequence written with the dash alone on its line and the entry below it.
+  if (/^[ \t]*$/.test(head)) {
+    const lineStart = last.start - head.length;
+    const dashLine = text
+      .slice(text.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 1)
+      .replace(/\r$/, '');
+    if (!/^[ \t]*-[ \t]*$/.test(dashLine)) return undefined;
+    const item = renderYamlItem(statement, head, unit, eol);
+    return { start: at, end: at, newText: `${eol}${dashLine.trimEnd()}${eol}${head}${item}` };
+  }
   // YAML block sequence: `- ` then the first entry, the others aligned under it.
   const dash = head.replace(/-\s*$/, '');
   return {

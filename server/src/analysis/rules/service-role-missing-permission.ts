@@ -1,9 +1,9 @@
 import { getValue, type ObjectNode, type ParsedDocument } from '../document';
-import { contentEnd, indentUnit, insertProperty, lineBreakOf } from '../edits';
+import { insertProperty } from '../edits';
 import type { Catalog } from '../iam/catalog';
 import { resolveRole, roleMayAllow, serviceRole, type ServiceRole } from '../pipeline/service-role';
 import { list, requirements, type Requirement } from '../pipeline/service-role-needs';
-import { renderYamlItem, type Value } from '../render';
+import type { Value } from '../render';
 import { appendStatement } from './bucket-policy-edits';
 import { defineRule, type Fix } from './rule';
 
@@ -106,7 +106,7 @@ function addFix(
   ];
   for (const candidate of candidates) {
     if (getValue(candidate.policy.node, 'Statement')?.kind !== 'array') continue;
-    const edit = appendTo(document, candidate.policy.node, statement);
+    const edit = appendStatement(document, candidate.policy.node, statement);
     if (edit) return [{ title, safe: false, edits: [edit] }];
   }
   const properties = role.resource.properties;
@@ -128,29 +128,4 @@ function addFix(
     },
   ]);
   return edit ? [{ title, safe: false, edits: [edit] }] : [];
-}
-
-/**
- * `appendStatement`, plus the YAML style that puts each `-` on a line of its own with the
- * statement below it (`appendStatement` would write the new item at the statement's column,
- * which YAML reads as a key of the previous statement).
- */
-function appendTo(document: ParsedDocument, policy: ObjectNode, statement: Value) {
-  const list = getValue(policy, 'Statement');
-  const last = list?.kind === 'array' ? list.items[list.items.length - 1] : undefined;
-  const { text } = document;
-  if (document.format === 'yaml' && last !== undefined && text[list?.start ?? 0] !== '[') {
-    const lineStart = text.lastIndexOf('\n', last.start - 1) + 1;
-    const head = text.slice(lineStart, last.start);
-    const dashLineEnd = lineStart - 1;
-    const dashLineStart = text.lastIndexOf('\n', dashLineEnd - 1) + 1;
-    const dashLine = text.slice(dashLineStart, dashLineEnd).replace(/\r$/, '');
-    if (/^[ \t]*$/.test(head) && /^[ \t]*-[ \t]*$/.test(dashLine)) {
-      const eol = lineBreakOf(text);
-      const at = contentEnd(text, last.end);
-      const item = renderYamlItem(statement, head, indentUnit(text), eol);
-      return { start: at, end: at, newText: `${eol}${dashLine.trimEnd()}${eol}${head}${item}` };
-    }
-  }
-  return appendStatement(document, policy, statement);
 }

@@ -215,8 +215,8 @@ export const DEPLOY_TYPES: readonly ActionType[] = [
     owners: ['AWS'],
     provider: 'OpsWorks',
     versions: ['1'],
-    // OpsWorks Stacks reached end of life in May 2024; the row stays for old pipelines. There is
-    // no action reference page for it, so the link is the valid-artifacts table.
+    // OpsWorks Stacks reached end of life in May 2024; the row stays for old pipelines. The page
+    // says 0 to 1 output artifacts but also that outputs do not apply; none is the safer reading.
     description:
       'Deploys the input artifact to an app of an AWS OpsWorks Stacks stack (end of life since 2024).',
     configuration: [
@@ -241,7 +241,7 @@ export const DEPLOY_TYPES: readonly ActionType[] = [
       },
     ],
     passedRoles: [],
-    reference: GUIDE + 'reference-action-artifacts.html',
+    reference: GUIDE + 'action-reference-OpsWorks.html',
   },
   {
     category: 'Deploy',

@@ -69,7 +69,6 @@ export const SOURCE_TYPES: readonly ActionType[] = [
           'codecommit:GetCommit',
           'codecommit:UploadArchive',
           'codecommit:GetUploadArchiveStatus',
-          'codecommit:CancelUploadArchive',
         ],
       },
       {
@@ -80,7 +79,9 @@ export const SOURCE_TYPES: readonly ActionType[] = [
     ],
     // A clone reference also needs GetRepository (CDK grants it only then); the CodeBuild
     // project's own role needs codecommit:GitPull for the clone, which is not this role's concern.
-    relatedPermissions: ['codecommit:GetRepository'],
+    // CancelUploadArchive is on the AWS list but only runs when an upload is abandoned; working
+    // samples (the CodeBuild-and-CodePipeline templates) leave it out, so it is never demanded.
+    relatedPermissions: ['codecommit:GetRepository', 'codecommit:CancelUploadArchive'],
     passedRoles: [],
     reference: GUIDE + 'action-reference-CodeCommit.html',
   },
