@@ -8,7 +8,7 @@ import { testCatalog } from '../support/catalog';
 import { stripMarkers } from '../support/markers';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
-const PIPELINE_RULES = ['pipeline-structure', 'pipeline-artifacts'];
+const PIPELINE_RULES = ['pipeline-structure', 'pipeline-artifacts', 'pipeline-action-config'];
 
 /** The findings of the pipeline rules, with the key spelling (runOrder/RunOrder) folded. */
 function findings(path: string): string[] {
@@ -23,6 +23,7 @@ describe('one pipeline, three spellings', () => {
   for (const [rule, cases] of [
     ['pipeline-structure', ['bad', 'one-stage', 'good']],
     ['pipeline-artifacts', ['bad', 'good']],
+    ['pipeline-action-config', ['bad']],
   ] as const) {
     for (const name of cases) {
       it(`${rule}/${name}: get-pipeline JSON, template JSON and template YAML agree`, () => {
