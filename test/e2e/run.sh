@@ -3,14 +3,14 @@
 # second LSP client. Needs Debian's chromium, neovim and ripgrep and a C++ toolchain (see .ci/run);
 # installs code-server and playwright-core into $E2E_HOME (default .e2e/, gitignored), never into
 # the project's dependencies. Screenshots of failures: $E2E_HOME/screens.
-# Env: E2E_HOME; E2E_SKIP_BUILD=1 tests the existing dist/; E2E_ONLY="nvim exthost" runs a subset
+# Env: E2E_HOME; E2E_SKIP_BUILD=1 tests the existing dist/ (unless package or ui runs: packaging
+# always builds first); E2E_ONLY="nvim exthost" runs a subset
 # of: package grammar nvim exthost ui; E2E_SCREENSHOTS=1 keeps a screenshot of every UI step.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export E2E_HOME="${E2E_HOME:-$ROOT/.e2e}"
 CS_VERSION="${CS_VERSION:-4.100.3}"
-VSCE_VERSION="3.9.2"
 ONLY="${E2E_ONLY:-package grammar nvim exthost ui}"
 START=$SECONDS
 RESULTS=()
@@ -45,7 +45,17 @@ export PLAYWRIGHT_CORE="$E2E_HOME/tools/node_modules/playwright-core"
 export CHROMIUM_BIN="$(command -v chromium)"
 
 cd "$ROOT"
-if [ "${E2E_SKIP_BUILD:-}" != 1 ]; then
+PACKAGE=0
+if wanted package || wanted ui; then PACKAGE=1; fi
+if [ "$PACKAGE" = 1 ]; then
+  # One way to package: `npm run package` (npm run build, then @vscode/vsce through npx, not a
+  # dependency; the bundles carry their dependencies, so --no-dependencies). It builds dist/ too.
+  step "build and package the .vsix (npm run package)"
+  VSIX="$E2E_HOME/scopewise.vsix"
+  rm -f "$VSIX"
+  npm run package -- --out "$VSIX"
+  export SCOPEWISE_VSIX="$VSIX"
+elif [ "${E2E_SKIP_BUILD:-}" != 1 ]; then
   step "build (npm run build)"
   npm run build
 fi
@@ -53,13 +63,7 @@ for bundle in dist/client.js dist/server.js; do
   [ -f "$bundle" ] || { echo "missing $bundle: run npm run build" >&2; exit 1; }
 done
 
-if wanted package || wanted ui; then
-  step "package the .vsix with @vscode/vsce@$VSCE_VERSION (npx, not a dependency)"
-  VSIX="$E2E_HOME/scopewise.vsix"
-  rm -f "$VSIX"
-  # --no-dependencies: the bundles carry their dependencies, node_modules is not shipped.
-  npm_config_yes=true npx -y "@vscode/vsce@$VSCE_VERSION" package --no-dependencies --out "$VSIX"
-  export SCOPEWISE_VSIX="$VSIX"
+if wanted package; then
   run_test package 60 node "$ROOT/test/e2e/package/check-vsix.js" "$VSIX"
 fi
 
