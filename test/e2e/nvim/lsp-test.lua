@@ -1,7 +1,8 @@
 -- Headless Neovim (0.7, Debian 12) as a second, independent LSP client of the bundled server.
 -- Opens a policy without "Version" that grants iam:PassRole on "*", waits for the diagnostics,
--- checks their codes, sources and docs links, applies the "Add \"Version\"" quick fix through a
--- textDocument/codeAction request, and waits for that diagnostic to go away.
+-- checks their codes, sources and docs links, reads the hover on the action, applies the
+-- "Add \"Version\"" quick fix through a textDocument/codeAction request, and waits for that
+-- diagnostic to go away.
 -- Run: SCOPEWISE_SERVER=/abs/dist/server.js SCOPEWISE_FILE=/abs/policy.json \
 --        nvim --headless -u NONE -i NONE -n -c "luafile test/e2e/nvim/lsp-test.lua"
 local server, file = vim.env.SCOPEWISE_SERVER, vim.env.SCOPEWISE_FILE
@@ -73,6 +74,23 @@ log(string.format('STATUS kind=%s version=%d findings=%d', status.kind, status.v
 if status.kind ~= 'iam-policy' then fail('documentStatus kind is ' .. status.kind) end
 
 local client = vim.lsp.get_client_by_id(client_id)
+
+-- Hover on the action: the catalog's entry (name, service, access level) and the finding's rule.
+local action_line = vim.api.nvim_buf_get_lines(bufnr, 4, 5, false)[1]
+local hover = client.request_sync('textDocument/hover', {
+  textDocument = { uri = uri },
+  position = { line = 4, character = action_line:find('iam:PassRole', 1, true) },
+}, timeout, bufnr)
+if not hover or hover.err or not hover.result then fail('hover failed: ' .. vim.inspect(hover)) end
+local contents = hover.result.contents
+if type(contents) ~= 'table' or contents.kind ~= 'markdown' then fail('hover is not markdown: ' .. vim.inspect(contents)) end
+for _, piece in ipairs({
+  '**iam:PassRole** · AWS Identity and Access Management (IAM) · Write',
+  '**passrole-unscoped** (error)',
+}) do
+  if not contents.value:find(piece, 1, true) then fail('hover lacks ' .. piece .. ':\n' .. contents.value) end
+end
+log('HOVER ' .. contents.value:match('^[^\n]*'))
 local version_diag = set['policy-version']
 local resp = client.request_sync('textDocument/codeAction', {
   textDocument = { uri = uri },

@@ -5,115 +5,23 @@
  * test/e2e/fixtures/workspace copied to a scratch folder. Every wait is on an event, with a timeout.
  */
 import * as assert from 'node:assert/strict';
-import { appendFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ScopewiseApi } from '../../../client/src/extension';
 import type { ScanSummary } from '../../../client/src/scan-workspace';
+import { editorFeatureTests } from './features';
+import {
+  codeOf,
+  diagnosticsWith,
+  log,
+  open,
+  quickFix,
+  scopewiseDiagnostics,
+  codeLines,
+  waitFor,
+} from './util';
 
 const EXTENSION_ID = 'scopewise.scopewise';
-const TIMEOUT_MS = 30_000;
 const ADD_VERSION = 'Add "Version": "2012-10-17"';
-const started = Date.now();
-
-function log(...parts: unknown[]): void {
-  const line = `[exthost ${String(Date.now() - started).padStart(6)}ms] ${parts.join(' ')}`;
-  console.log(line);
-  // The runner prints this file: the extension host's console only reaches the browser.
-  const file = process.env.SCOPEWISE_TEST_LOG;
-  if (file) appendFileSync(file, `${line}\n`);
-}
-
-/** Resolves with the first truthy value of `probe`, checked now and after each `event`. */
-function waitFor<T>(
-  what: string,
-  events: readonly vscode.Event<unknown>[],
-  probe: () => T | undefined | false,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const subscriptions: vscode.Disposable[] = [];
-    const done = () => {
-      clearTimeout(timer);
-      for (const s of subscriptions) s.dispose();
-    };
-    const check = () => {
-      const value = probe();
-      if (value) {
-        done();
-        resolve(value);
-      }
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`timeout after ${TIMEOUT_MS} ms: ${what}`));
-    }, TIMEOUT_MS);
-    for (const event of events) subscriptions.push(event(check));
-    check();
-  });
-}
-
-/**
- * The quick fix titled `title` for a range. Right after startup the code action request can come
- * back "Canceled" (rejected, or resolved empty by the language client) because the set of code
- * action providers changes while it runs, e.g. while the built-in JSON extension activates; there
- * is no event for "providers settled", so the request is repeated until the fix shows up.
- */
-async function quickFix(
-  uri: vscode.Uri,
-  range: vscode.Range,
-  title: string,
-): Promise<vscode.CodeAction> {
-  const deadline = Date.now() + TIMEOUT_MS;
-  for (let attempt = 1; ; attempt++) {
-    let actions: vscode.CodeAction[] = [];
-    try {
-      actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-        'vscode.executeCodeActionProvider',
-        uri,
-        range,
-        vscode.CodeActionKind.QuickFix.value,
-      );
-    } catch (error) {
-      if (!/Canceled/.test(String(error))) throw error;
-    }
-    const found = actions.find((action) => action.title === title);
-    if (found) {
-      log(`quick fixes (attempt ${attempt}):`, actions.map((a) => a.title).join(' | '));
-      return found;
-    }
-    if (Date.now() > deadline) {
-      const titles = actions.map((a) => a.title).join(' | ');
-      throw new Error(`"${title}" was not offered after ${attempt} attempts; last: ${titles}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-function scopewiseDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
-  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'scopewise');
-}
-
-function codeOf(diagnostic: vscode.Diagnostic): string {
-  const { code } = diagnostic;
-  return typeof code === 'object' ? String(code.value) : String(code);
-}
-
-function diagnosticsWith(
-  uri: vscode.Uri,
-  wanted: readonly string[],
-  unwanted: readonly string[] = [],
-) {
-  return () => {
-    const diagnostics = scopewiseDiagnostics(uri);
-    const codes = new Set(diagnostics.map(codeOf));
-    return wanted.every((c) => codes.has(c)) && !unwanted.some((c) => codes.has(c)) && diagnostics;
-  };
-}
-
-async function open(uri: vscode.Uri): Promise<vscode.TextDocument> {
-  const document = await vscode.workspace.openTextDocument(uri);
-  await vscode.window.showTextDocument(document);
-  return document;
-}
 
 async function tests(): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -136,7 +44,7 @@ async function tests(): Promise<void> {
     [vscode.languages.onDidChangeDiagnostics],
     diagnosticsWith(policyUri, ['passrole-unscoped', 'wildcard-resource', 'policy-version']),
   );
-  log('diagnostics:', diagnostics.map((d) => `${codeOf(d)}@${d.range.start.line + 1}`).join(', '));
+  log('diagnostics:', codeLines(diagnostics));
   const passRole = diagnostics.find((d) => codeOf(d) === 'passrole-unscoped');
   assert.ok(passRole);
   assert.equal(passRole.severity, vscode.DiagnosticSeverity.Error);
@@ -220,6 +128,7 @@ async function tests(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.files.revert');
 
   await scanAndConfigTests(file);
+  await editorFeatureTests(file, api);
 }
 
 /** Scan Workspace, Open Rule Documentation and the diagnostic on an invalid .scopewise.json. */
@@ -244,7 +153,7 @@ async function scanAndConfigTests(file: (name: string) => vscode.Uri): Promise<v
   assert.ok(summary.files >= 4, `the scan saw the workspace files (${summary.files})`);
   assert.ok(summary.filesWithProblems >= 1 && summary.problems >= 1);
   const found = await scanned;
-  log('scan diagnostics:', found.map((d) => `${codeOf(d)}@${d.range.start.line + 1}`).join(', '));
+  log('scan diagnostics:', codeLines(found));
 
   // Open Rule Documentation: with a rule id it opens that page without asking.
   const opened = await vscode.commands.executeCommand<string | undefined>(
