@@ -21,7 +21,7 @@ function findings(path: string): string[] {
 
 describe('one pipeline, three spellings', () => {
   for (const [rule, cases] of [
-    ['pipeline-structure', ['bad', 'one-stage', 'good']],
+    ['pipeline-structure', ['bad', 'one-stage', 'good', 'variables', 'v1', 'good-v2']],
     ['pipeline-artifacts', ['bad', 'good']],
     ['pipeline-action-config', ['bad']],
   ] as const) {
@@ -31,7 +31,7 @@ describe('one pipeline, three spellings', () => {
         const json = findings(`${base}.pipeline.json`);
         expect(findings(`${base}.template.json`)).toEqual(json);
         expect(findings(`${base}.template.yaml`)).toEqual(json);
-        if (name !== 'good') expect(json.length).toBeGreaterThan(0);
+        if (!name.startsWith('good')) expect(json.length).toBeGreaterThan(0);
       });
     }
   }
@@ -101,5 +101,85 @@ describe('pipeline model', () => {
       parseDocumentText(JSON.stringify({ pipeline: { stages: [] }, metadata: { x: 1 } }), 'p.json'),
     );
     expect(wrapped.pipelines[0]?.metadata?.kind).toBe('object');
+  });
+
+  it('reads pipeline variables and triggers in both spellings', () => {
+    const declaration = {
+      pipelineType: 'V2',
+      variables: [{ name: 'Env', defaultValue: 'dev', description: 'Target' }],
+      triggers: [
+        {
+          providerType: 'CodeStarSourceConnection',
+          gitConfiguration: {
+            sourceActionName: 'App',
+            push: [
+              { branches: { includes: ['main'], excludes: ['wip/*'] }, tags: { includes: ['v*'] } },
+            ],
+            pullRequest: [{ events: ['OPEN'], filePaths: { includes: ['src/**'] } }],
+          },
+        },
+      ],
+      stages: [],
+    };
+    const pascal = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(pascal)
+        : typeof value === 'object' && value !== null
+          ? Object.fromEntries(
+              Object.entries(value).map(([k, v]) => [
+                k.charAt(0).toUpperCase() + k.slice(1),
+                pascal(v),
+              ]),
+            )
+          : value;
+    const template = {
+      Resources: { P: { Type: 'AWS::CodePipeline::Pipeline', Properties: pascal(declaration) } },
+    };
+    for (const [text, name] of [
+      [JSON.stringify({ pipeline: declaration }), 'p.json'],
+      [JSON.stringify(template), 't.json'],
+    ] as const) {
+      const [pipeline] = buildModel(parseDocumentText(text, name)).pipelines;
+      expect(pipeline?.variables.complete).toBe(true);
+      expect(pipeline?.variables.items.map((v) => [v.name?.value, v.defaultValue?.value])).toEqual([
+        ['Env', 'dev'],
+      ]);
+      const trigger = pipeline?.triggers.items[0];
+      expect(trigger?.providerType?.value).toBe('CodeStarSourceConnection');
+      const git = trigger?.gitConfiguration;
+      expect(git?.sourceActionName?.value).toBe('App');
+      expect(git?.push.items[0]?.branches?.includes.map((i) => i.value)).toEqual(['main']);
+      expect(git?.push.items[0]?.branches?.excludes.map((i) => i.value)).toEqual(['wip/*']);
+      expect(git?.push.items[0]?.tags?.includes.map((i) => i.value)).toEqual(['v*']);
+      expect(git?.pullRequest.items[0]?.events.map((i) => i.value)).toEqual(['OPEN']);
+      expect(git?.pullRequest.items[0]?.filePaths?.includes.map((i) => i.value)).toEqual([
+        'src/**',
+      ]);
+    }
+  });
+
+  it('marks variables and triggers it cannot read as incomplete or unknown', () => {
+    const yaml = [
+      'Resources:',
+      '  P:',
+      '    Type: AWS::CodePipeline::Pipeline',
+      '    Properties:',
+      '      Variables: !Ref Vars',
+      '      Triggers:',
+      '        - ProviderType: CodeStarSourceConnection',
+      '          GitConfiguration: !If [C, { SourceActionName: A }, { SourceActionName: B }]',
+      '        - !If [C, { ProviderType: CodeStarSourceConnection }, !Ref AWS::NoValue]',
+      '      Stages: []',
+    ].join('\n');
+    const [pipeline] = buildModel(parseDocumentText(yaml, 't.yaml')).pipelines;
+    expect(pipeline?.variables.complete).toBe(false);
+    expect(pipeline?.triggers.complete).toBe(true);
+    expect(pipeline?.triggers.items.map((t) => t.conditional)).toEqual([false, true]);
+    expect(pipeline?.triggers.items[0]?.gitConfiguration?.sourceActionName?.value).toBeUndefined();
+    const bare = buildModel(
+      parseDocumentText(JSON.stringify({ pipeline: { stages: [] } }), 'p.json'),
+    );
+    expect(bare.pipelines[0]?.variables).toMatchObject({ items: [], complete: true });
+    expect(bare.pipelines[0]?.triggers).toMatchObject({ items: [], complete: true });
   });
 });

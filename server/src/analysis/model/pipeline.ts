@@ -1,6 +1,11 @@
 import { getProperty, getValue, type Node, type ObjectNode } from '../document';
+import { eachEntry, field, numberOf, scalarValue } from './pipeline-fields';
+import { readTriggers, readVariables, type TriggerList, type VariableList } from './pipeline-v2';
 import type { Template, TemplateResource } from './template';
 import { alternatives, intrinsicName, type LocatedValue } from './values';
+
+export { scalarValue } from './pipeline-fields';
+export type * from './pipeline-v2';
 
 /**
  * One model of a CodePipeline declaration, whichever way it is written: the camelCase JSON of
@@ -32,6 +37,10 @@ export interface Pipeline {
   readonly complete: boolean;
   /** The node holding the stage list (for findings about the whole list), if present. */
   readonly stagesNode: Node | undefined;
+  /** Pipeline-level variables (V2). */
+  readonly variables: VariableList;
+  /** Triggers on Git pushes and pull requests (V2). */
+  readonly triggers: TriggerList;
 }
 
 export interface ArtifactStore {
@@ -124,29 +133,6 @@ export function templatePipelines(template: Template): Pipeline[] {
   return pipelines.sort((a, b) => a.node.start - b.node.start);
 }
 
-/** Reads a key by its camelCase name, spelled PascalCase in templates. */
-function field(node: Node | undefined, camel: string, spelling: 'json' | 'cfn'): Node | undefined {
-  const key = spelling === 'cfn' ? camel.charAt(0).toUpperCase() + camel.slice(1) : camel;
-  return getValue(node, key);
-}
-
-/**
- * A scalar as the engine knows it: strings as they are, numbers and booleans as their text (a
- * YAML `Version: 1` means `"1"`), anything else unknown.
- */
-export function scalarValue(node: Node | undefined): LocatedValue | undefined {
-  if (node === undefined) return undefined;
-  switch (node.kind) {
-    case 'string':
-      return { node, value: node.value };
-    case 'number':
-    case 'boolean':
-      return { node, value: String(node.value) };
-    default:
-      return { node, value: undefined };
-  }
-}
-
 function readPipeline(
   node: ObjectNode,
   spelling: 'json' | 'cfn',
@@ -171,6 +157,8 @@ function readPipeline(
     stages,
     complete,
     stagesNode,
+    variables: readVariables(node, spelling),
+    triggers: readTriggers(node, spelling),
   };
 }
 
@@ -226,30 +214,6 @@ function readStore(
             type: scalarValue(field(keyNode, 'type', spelling)),
           },
   };
-}
-
-/**
- * Calls `read` for every object entry of a list, with its position and whether it sits in an
- * `Fn::If` (each branch is an entry of its own; `AWS::NoValue` branches drop out). Returns false
- * when the list, or some entry, is not a literal object (a `Ref`, `Fn::Split`, ...).
- */
-function eachEntry(
-  list: Node | undefined,
-  read: (entry: ObjectNode, index: number, conditional: boolean) => void,
-): boolean {
-  if (list?.kind !== 'array') return false;
-  let complete = true;
-  list.items.forEach((item, index) => {
-    const conditional = intrinsicName(item) === 'Fn::If';
-    for (const choice of alternatives(item)) {
-      if (choice.kind === 'object' && intrinsicName(choice) === undefined) {
-        read(choice, index, conditional);
-      } else {
-        complete = false;
-      }
-    }
-  });
-  return complete;
 }
 
 function readStage(
@@ -310,14 +274,6 @@ function readAction(
     roleArn: f(node, 'roleArn'),
     region: scalarValue(f(node, 'region')),
   };
-}
-
-/** A literal number; templates may also write it as a numeric string. */
-function numberOf(node: Node): number | undefined {
-  if (node.kind === 'number') return node.value;
-  if (node.kind === 'string' && /^-?\d+(\.\d+)?$/.test(node.value.trim()))
-    return Number(node.value);
-  return undefined;
 }
 
 function readArtifacts(node: Node | undefined, spelling: 'json' | 'cfn'): ArtifactList {

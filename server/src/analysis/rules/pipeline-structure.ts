@@ -1,8 +1,9 @@
 import type { Node } from '../document';
 import { intrinsicName } from '../model';
 import type { Action, LocatedValue, Pipeline, Stage } from '../model';
-import { ACTION_TYPES } from '../pipeline/action-types';
+import { ACTION_TYPES, findActionType } from '../pipeline/action-types';
 import { actionLabel, keyOf, spell } from '../pipeline/spelling';
+import { checkVariables } from '../pipeline/variables';
 import { defineRule, type RuleContext } from './rule';
 
 const CATEGORIES = ['Source', 'Build', 'Test', 'Deploy', 'Approval', 'Invoke', 'Compute'];
@@ -14,6 +15,10 @@ const PROVIDER = /^[0-9A-Za-z_-]{1,35}$/;
 const VERSION = /^[0-9A-Za-z_-]{1,9}$/;
 /** The API accepts run orders from 1 to 999. */
 const MAX_RUN_ORDER = 999;
+/** Pipeline variable names (API `PipelineVariableDeclaration`: `[A-Za-z0-9@\-_]+`, 1 to 128). */
+const VARIABLE_NAME = /^[A-Za-z0-9@\-_]{1,128}$/;
+/** The only trigger provider (API `PipelineTriggerDeclaration.providerType`). */
+const TRIGGER_PROVIDER = 'CodeStarSourceConnection';
 
 type Report = RuleContext['report'];
 
@@ -24,8 +29,8 @@ export default defineRule({
   fixable: false,
   docs: {
     summary:
-      'A CodePipeline declaration that CodePipeline rejects: fewer than two stages, Source actions outside the first stage or other actions inside it, repeated stage or action names, an invalid category, owner, provider, version, `runOrder` or name.',
-    why: 'CodePipeline validates the whole structure when the pipeline is created or updated, and a CloudFormation stack fails (and rolls back) on the first mistake, often after minutes of deploying other resources. Catching these in the editor saves that round trip. Only literal values are judged: a `Ref`, `Fn::Sub` or `Fn::If` is never reported.',
+      'A CodePipeline declaration that CodePipeline rejects: fewer than two stages, Source actions outside the first stage or other actions inside it, repeated stage or action names, an invalid category, owner, provider, version, `runOrder` or name; triggers, pipeline variables or V2-only action types in a V1 pipeline; a trigger on an action that is not a connection source; repeated variable names or namespaces; a `#{namespace.key}` reference to a variable that is not declared or not produced before the action runs.',
+    why: "CodePipeline validates the whole structure when the pipeline is created or updated, and a CloudFormation stack fails (and rolls back) on the first mistake, often after minutes of deploying other resources. Catching these in the editor saves that round trip. Variable references are checked the way CodePipeline resolves them: `#{codepipeline.PipelineExecutionId}` always exists, `#{variables.NAME}` needs a pipeline-level variable `NAME`, and `#{Namespace.Key}` needs an action with that namespace that runs earlier (an earlier stage, or a lower `runOrder` in the same stage), since an action's variables exist only once it has run. Only literal values are judged: a `Ref`, `Fn::Sub` or `Fn::If` is never reported, and V2 features are reported only when `pipelineType` is written as `V1` (without a type, CodePipeline makes such a pipeline V2).",
     bad: {
       language: 'json',
       code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "S3Bucket": "app-source", "S3ObjectKey": "app.zip" },\n            "outputArtifacts": [{ "name": "App" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
@@ -34,16 +39,23 @@ export default defineRule({
       language: 'json',
       code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "S3Bucket": "app-source", "S3ObjectKey": "app.zip" },\n            "outputArtifacts": [{ "name": "App" }]\n          }\n        ]\n      },\n      {\n        "name": "Deploy",\n        "actions": [\n          {\n            "name": "Deploy",\n            "actionTypeId": { "category": "Deploy", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "BucketName": "app-site", "Extract": "true" },\n            "inputArtifacts": [{ "name": "App" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
     },
-    fix: 'Give the pipeline a Source stage first and at least one more stage; keep Source actions in the first stage only; rename repeated stages and actions; use a category from `Source`, `Build`, `Test`, `Deploy`, `Approval`, `Invoke`, `Compute` and an owner from `AWS`, `ThirdParty`, `Custom`; give every action type a version (usually `"1"`) and every action a whole `runOrder` of 1 or more. There is no quick-fix: the right stage layout is a design decision.',
+    fix: 'Give the pipeline a Source stage first and at least one more stage; keep Source actions in the first stage only; rename repeated stages and actions; use a category from `Source`, `Build`, `Test`, `Deploy`, `Approval`, `Invoke`, `Compute` and an owner from `AWS`, `ThirdParty`, `Custom`; give every action type a version (usually `"1"`) and every action a whole `runOrder` of 1 or more. Set `pipelineType` to `V2` to use triggers, pipeline variables or V2-only actions; point each trigger at a CodeStarSourceConnection source action; give the producing action a unique `namespace` and reference its variables only from later actions. There is no quick-fix: the right stage layout is a design decision.',
     references: [
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html',
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-valid-providers.html',
       'https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html',
       'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-pipeline.html',
+      'https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html',
+      'https://docs.aws.amazon.com/codepipeline/latest/userguide/pipeline-types.html',
+      'https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitConfiguration.html',
     ],
   },
-  check({ model, report }) {
-    for (const pipeline of model.pipelines) checkPipeline(pipeline, report);
+  check({ model, report, document }) {
+    for (const pipeline of model.pipelines) {
+      checkPipeline(pipeline, report);
+      checkV2(pipeline, report);
+      checkVariables(pipeline, document.text, report);
+    }
   },
 });
 
@@ -150,6 +162,129 @@ function checkAction(pipeline: Pipeline, stage: Stage, action: Action, report: R
       });
     }
   }
+}
+
+/**
+ * Pipeline type, triggers, pipeline variables and V2-only action types. A V2 feature is reported
+ * only when `pipelineType` is literally `V1`: without a type, CodePipeline makes a pipeline that
+ * uses V2 features a V2 pipeline, but an explicit V1 with them is rejected.
+ */
+function checkV2(pipeline: Pipeline, report: Report): void {
+  const typeKey = spell(pipeline, 'pipelineType');
+  if (pipeline.pipelineType?.node.kind === 'string') {
+    checkEnum(pipeline.pipelineType, ['V1', 'V2'], `The pipeline has ${typeKey}`, report);
+  }
+  const v1 = pipeline.pipelineType?.node.kind === 'string' && pipeline.pipelineType.value === 'V1';
+  for (const [list, camel] of [
+    [pipeline.triggers, 'triggers'],
+    [pipeline.variables, 'variables'],
+  ] as const) {
+    if (!v1 || list.node === undefined || (list.complete && list.items.length === 0)) continue;
+    report({
+      at: list.node.property?.key ?? list.node,
+      message: `The pipeline's ${typeKey} is "V1", and only V2 pipelines accept "${spell(pipeline, camel)}"; set ${typeKey} to "V2" or remove them.`,
+    });
+  }
+  for (const stage of pipeline.stages) {
+    for (const action of stage.actions) {
+      const { owner, category, provider } = action;
+      if (!v1 || owner?.value === undefined || category?.value === undefined) continue;
+      if (provider?.value === undefined) continue;
+      const type = findActionType(owner.value, category.value, provider.value);
+      if (type?.v2Only !== true) continue;
+      report({
+        at: provider.node,
+        message: `${actionLabel(action)} uses the ${provider.value} action type, which only V2 pipelines accept, and ${typeKey} is "V1"; set ${typeKey} to "V2".`,
+      });
+    }
+  }
+  checkPipelineVariables(pipeline, report);
+  checkTriggers(pipeline, report);
+}
+
+function checkPipelineVariables(pipeline: Pipeline, report: Report): void {
+  const nameKey = spell(pipeline, 'name');
+  for (const variable of pipeline.variables.items) {
+    if (variable.name === undefined) {
+      report({ at: keyOf(variable.node), message: `A pipeline variable has no "${nameKey}".` });
+    } else if (
+      variable.name.node.kind === 'string' &&
+      variable.name.value !== undefined &&
+      !VARIABLE_NAME.test(variable.name.value)
+    ) {
+      report({
+        at: variable.name.node,
+        message: `Pipeline variable name "${variable.name.value}" is not valid: use 1 to 128 letters, digits, "@", "-" or "_".`,
+      });
+    }
+  }
+  checkUnique(
+    pipeline.variables.items.filter((v) => !v.conditional).map((v) => v.name),
+    (name) => `Pipeline variable "${name}" is declared twice; variable names must be unique.`,
+    report,
+  );
+}
+
+function checkTriggers(pipeline: Pipeline, report: Report): void {
+  const gitKey = spell(pipeline, 'gitConfiguration');
+  const sourceKey = spell(pipeline, 'sourceActionName');
+  const actions = pipeline.stages.flatMap((s) => s.actions);
+  // A name no action has is reported only when every stage, action and name is known.
+  const namesKnown =
+    pipeline.complete &&
+    pipeline.stages.every((s) => s.complete) &&
+    actions.every((a) => a.name?.value !== undefined);
+  for (const trigger of pipeline.triggers.items) {
+    if (trigger.providerType === undefined) {
+      report({
+        at: keyOf(trigger.node),
+        message: `A trigger has no "${spell(pipeline, 'providerType')}"; use "${TRIGGER_PROVIDER}".`,
+      });
+    } else if (trigger.providerType.node.kind === 'string') {
+      checkEnum(trigger.providerType, [TRIGGER_PROVIDER], 'A trigger has provider type', report);
+    }
+    const git = trigger.gitConfiguration;
+    if (git === undefined) {
+      report({ at: keyOf(trigger.node), message: `A trigger has no "${gitKey}".` });
+      continue;
+    }
+    const name = git.sourceActionName;
+    if (name === undefined) {
+      report({ at: keyOf(git.node), message: `"${gitKey}" has no "${sourceKey}".` });
+      continue;
+    }
+    if (name.value === undefined || name.node.kind !== 'string') continue;
+    const named = actions.filter((a) => a.name?.value === name.value);
+    const sources = named.filter((a) => a.category?.value === 'Source');
+    if (named.length === 0) {
+      if (!namesKnown) continue;
+      report({
+        at: name.node,
+        message: `The trigger's ${sourceKey} "${name.value}" names no action of the pipeline; name the CodeStarSourceConnection source action it should start from.`,
+      });
+    } else if (sources.length === 0) {
+      if (named.some((a) => a.category?.value === undefined)) continue;
+      report({
+        at: name.node,
+        message: `The trigger's ${sourceKey} "${name.value}" names a ${named[0]?.category?.value ?? ''} action; triggers start from a Source action.`,
+      });
+    } else if (
+      sources.every((a) => a.provider?.value !== undefined && a.provider.value !== TRIGGER_PROVIDER)
+    ) {
+      report({
+        at: name.node,
+        message: `The trigger's ${sourceKey} "${name.value}" names a source action whose provider is ${sources[0]?.provider?.value ?? ''}; triggers work only with ${TRIGGER_PROVIDER} sources.`,
+      });
+    }
+  }
+  checkUnique(
+    pipeline.triggers.items
+      .filter((t) => !t.conditional)
+      .map((t) => t.gitConfiguration?.sourceActionName),
+    (name) =>
+      `Source action "${name}" already has a trigger; CodePipeline accepts one trigger per source action.`,
+    report,
+  );
 }
 
 /** Where to report about an action as a whole: its name, or its opening. */
