@@ -10,6 +10,8 @@ export type Value =
   | { readonly ref: string }
   | { readonly getAtt: readonly [string, string] }
   | { readonly sub: string }
+  /** Text copied verbatim from the same document (a value written on one line), kept as written. */
+  | { readonly raw: string }
   | readonly Value[]
   | { readonly map: readonly (readonly [string, Value])[] };
 
@@ -32,6 +34,7 @@ export function renderInline(value: Value, format: SourceFormat): string {
     return `[${items.join(', ')}]`;
   }
   const v = value as Exclude<Value, string | boolean | readonly Value[]>;
+  if ('raw' in v) return v.raw;
   if ('ref' in v)
     return format === 'json' ? `{ "Ref": ${JSON.stringify(v.ref)} }` : `!Ref ${v.ref}`;
   if ('getAtt' in v) {

@@ -1,16 +1,25 @@
-import { getValue, type Node, type ParsedDocument } from '../document';
+import type { Node, ParsedDocument } from '../document';
 import { insertProperty, replaceWithList } from '../edits';
+import {
+  pipelinePassTargets,
+  rawText,
+  referencedRoles,
+  roleServices,
+  roleTarget,
+  templateRoleOf,
+  type PassTarget,
+} from '../fixes/passed-roles';
 import { conditionBranches } from '../iam/principal-conditions';
 import { conditionHasKey, patternCovers, starResources } from '../iam/statement';
 import {
-  getAttTarget,
-  stringItems,
+  intrinsicName,
+  type DocumentModel,
   type ResolvedValue,
   type Statement,
   type Template,
 } from '../model';
 import type { Value } from '../render';
-import { defineRule, type Fix } from './rule';
+import { defineRule, type Fix, type TextEdit } from './rule';
 
 const PASS_ROLE = 'iam:PassRole';
 /** Quick-fixes offer at most this many of the template's roles. */
@@ -59,8 +68,13 @@ export default defineRule({
             at: grant.node,
             message: `${how} applies to ${notResource ? 'every role outside NotResource' : 'every role ("Resource": "*")'}: whoever holds this can hand any role, including administrator roles, to a service. ${limited ? 'Name the roles.' : 'Name the roles and limit them with iam:PassedToService.'}`,
             fixes:
-              passRoleOnly(statement) && stars.length === 1 && stars[0] && !notResource
-                ? roleFixes(document, model.template, statement, stars[0].node)
+              passRoleOnly(statement) && stars.length > 0 && !notResource
+                ? scopeFixes(
+                    document,
+                    model,
+                    statement,
+                    stars.map((s) => s.node),
+                  )
                 : [],
           });
         } else if (
@@ -71,7 +85,7 @@ export default defineRule({
             at: grant.node,
             severity: 'warning',
             message: `${how} names its roles but no "iam:PassedToService" condition limits which services they can be passed to.`,
-            fixes: conditionFixes(document, model.template, statement),
+            fixes: conditionFixes(document, model, statement),
           });
         }
       }
@@ -141,61 +155,181 @@ function arnCouldBeRole(arn: string): boolean {
   );
 }
 
-/** The services a template role trusts (`Principal.Service` of its trust policy). */
-function trustedServices(template: Template, roleName: string): string[] {
-  const role = template.resources.get(roleName);
-  const trust = getValue(role?.properties, 'AssumeRolePolicyDocument');
-  const statementList = getValue(trust, 'Statement');
-  const statements =
-    statementList?.kind === 'array' ? statementList.items : statementList ? [statementList] : [];
-  const services = new Set<string>();
-  for (const statement of statements) {
-    for (const item of stringItems(getValue(getValue(statement, 'Principal'), 'Service'))) {
-      if (item.value) services.add(item.value);
-    }
-  }
-  return [...services];
+/** The value of `iam:PassedToService`: one service as a string, several as a list. */
+function servicesValue(services: readonly string[]): Value {
+  return services.length === 1 && services[0] !== undefined ? services[0] : services;
 }
 
-function passedToService(services: readonly string[]): Value {
-  const value: Value = services.length === 1 && services[0] !== undefined ? services[0] : services;
-  return { map: [['StringEquals', { map: [['iam:PassedToService', value]] }]] };
-}
-
-function roleFixes(
+/**
+ * Adds `iam:PassedToService` (with `StringEquals`) to the statement: a new `Condition`, or into
+ * the `Condition` (and its `StringEquals`) already there. Undefined when the condition is not a
+ * plain object.
+ */
+function conditionEdit(
   document: ParsedDocument,
-  template: Template | undefined,
   statement: Statement,
-  star: Node,
+  services: readonly string[],
+): TextEdit | undefined {
+  const test: Value = { map: [['iam:PassedToService', servicesValue(services)]] };
+  const condition = statement.element('Condition')?.value;
+  if (!condition)
+    return insertProperty(document, statement.node, 'Condition', { map: [['StringEquals', test]] });
+  if (condition.kind !== 'object' || intrinsicName(condition) !== undefined) return undefined;
+  const equals = condition.properties.find((p) => p.key.value === 'StringEquals')?.value;
+  if (equals?.kind === 'object' && intrinsicName(equals) === undefined)
+    return insertProperty(document, equals, 'iam:PassedToService', servicesValue(services));
+  return insertProperty(document, condition, 'StringEquals', test);
+}
+
+/** What the fixes of one statement know about the template's roles. */
+interface Known {
+  readonly template: Template;
+  /** Template roles named by resources' role properties, with those properties' services. */
+  readonly references: ReadonlyMap<string, readonly string[]>;
+  /** The roles the pipelines using this policy's role pass to their actions. */
+  readonly piped: readonly PassTarget[];
+}
+
+function knowledge(
+  document: ParsedDocument,
+  model: DocumentModel,
+  statement: Statement,
+): Known | undefined {
+  const template = model.template;
+  if (!template) return undefined;
+  return {
+    template,
+    references: referencedRoles(template),
+    piped: pipelinePassTargets(document, template, model.pipelines, statement.policy),
+  };
+}
+
+/** Where the role a `Resource` entry names is passed, when that is known. */
+function servicesOf(
+  document: ParsedDocument,
+  known: Known,
+  node: Node,
+): readonly string[] | undefined {
+  const role = templateRoleOf(known.template, node);
+  const key = role !== undefined ? `role:${role}` : rawText(document, node);
+  const piped = known.piped.find((t) => t.key === key);
+  if (piped) return piped.services;
+  if (role === undefined) return undefined;
+  const services = roleServices(known.template, known.references, role);
+  return services.length > 0 ? services : undefined;
+}
+
+/** The services of several lists, each once (compared without case), in the order first seen. */
+function union(lists: readonly (readonly string[])[]): string[] {
+  const seen = new Map<string, string>();
+  for (const list of lists)
+    for (const s of list) if (!seen.has(s.toLowerCase())) seen.set(s.toLowerCase(), s);
+  return [...seen.values()];
+}
+
+function within(inner: readonly string[], outer: readonly string[]): boolean {
+  const lower = new Set(outer.map((s) => s.toLowerCase()));
+  return inner.every((s) => lower.has(s.toLowerCase()));
+}
+
+/**
+ * Fixes for `"Resource": "*"`. In a pipeline's service role: first one fix naming every role the
+ * pipeline passes, then one per role. Otherwise one per template role, those that resources name
+ * in their role properties first, then those whose trust policy names a service.
+ */
+function scopeFixes(
+  document: ParsedDocument,
+  model: DocumentModel,
+  statement: Statement,
+  stars: readonly Node[],
 ): Fix[] {
-  if (!template) return [];
-  const fixes: Fix[] = [];
+  const known = knowledge(document, model, statement);
+  if (!known) return [];
   const allowed = passedToServices(statement);
-  // Inside an `Fn::If` the other branch keeps its own roles: scope the branch, add no condition.
-  const direct =
-    star.property?.key.value === 'Resource' ||
-    (star.parent?.kind === 'array' && star.parent.property?.key.value === 'Resource');
-  // A role worth passing trusts some service; the role holding this policy is not one to pass.
-  for (const resource of template.resources.values()) {
-    if (fixes.length >= MAX_ROLE_FIXES) break;
-    if (resource.type !== 'AWS::IAM::Role' || resource.name === statement.policy.resource?.name)
-      continue;
-    const services = trustedServices(template, resource.name);
-    if (services.length === 0) continue;
-    // A statement already limited to some services only passes roles that trust one of them.
-    if (allowed && !services.some((service) => allowed.has(service.toLowerCase()))) continue;
-    const edits = [replaceWithList(document, star, [{ getAtt: [resource.name, 'Arn'] }])];
-    if (direct && !statement.element('Condition')) {
-      const edit = insertProperty(document, statement.node, 'Condition', passedToService(services));
-      if (edit) edits.push(edit);
+  // A statement already limited to some services only passes roles that go to one of them.
+  const fits = (target: PassTarget) =>
+    target.services.length > 0 &&
+    (!allowed || target.services.some((s) => allowed.has(s.toLowerCase())));
+  const piped = known.piped.filter(fits);
+  if (piped.length > 0) {
+    const names = piped.map((t) => t.label).join(', ');
+    const all =
+      piped.length === 1
+        ? `${names}, the role the pipeline passes`
+        : `the ${piped.length} roles the pipeline passes (${names})`;
+    const fixes = [scopeFix(document, known, statement, stars, piped, all)];
+    if (piped.length > 1) {
+      for (const target of piped.slice(0, MAX_ROLE_FIXES))
+        fixes.push(scopeFix(document, known, statement, stars, [target], target.label));
     }
-    fixes.push({
-      title: `Scope to ${resource.name}, passed only to ${services.join(', ')}`,
-      safe: false,
-      edits,
-    });
+    return fixes;
+  }
+  const { template, references } = known;
+  const roles = [
+    ...references.keys(),
+    ...[...template.resources.values()]
+      .filter((r) => r.type === 'AWS::IAM::Role')
+      .map((r) => r.name),
+  ];
+  const fixes: Fix[] = [];
+  // The role holding this policy is not one it passes.
+  for (const name of new Set(roles)) {
+    if (fixes.length >= MAX_ROLE_FIXES) break;
+    if (name === statement.policy.resource?.name) continue;
+    const target = roleTarget(name, roleServices(template, references, name));
+    if (fits(target)) fixes.push(scopeFix(document, known, statement, stars, [target], name));
   }
   return fixes;
+}
+
+/**
+ * Replaces every `*` of `Resource` with the targets, and adds `iam:PassedToService` when that
+ * keeps the rest of the statement working. Directly under `Resource` (alone or in a list) the
+ * condition lists the targets' services and those of the other listed roles that are known. In
+ * an `Fn::If` branch the other branches keep their roles: the condition is added only when each
+ * of them is known to go to the targets' services; otherwise the fix scopes this branch alone.
+ */
+function scopeFix(
+  document: ParsedDocument,
+  known: Known,
+  statement: Statement,
+  stars: readonly Node[],
+  targets: readonly PassTarget[],
+  what: string,
+): Fix {
+  const values = targets.map((t) => t.value);
+  const edits: TextEdit[] = stars.map((star) => replaceWithList(document, star, values));
+  const services = union(targets.map((t) => t.services));
+  const others = statement
+    .values('Resource')
+    .filter((r) => !stars.includes(r.node))
+    .map((r) => servicesOf(document, known, r.node));
+  const inBranch = stars.some((star) => !directlyUnderResource(star));
+  const allowed = passedToServices(statement);
+  let passedTo: readonly string[] | undefined;
+  if (allowed) {
+    passedTo = services.filter((s) => allowed.has(s.toLowerCase()));
+  } else {
+    const condition = !inBranch
+      ? union([services, ...others.filter((o) => o !== undefined)])
+      : others.every((o) => o !== undefined && within(o, services))
+        ? services
+        : undefined;
+    const edit = condition && conditionEdit(document, statement, condition);
+    if (edit) edits.push(edit);
+    passedTo = edit ? condition : undefined;
+  }
+  const title = passedTo
+    ? `Scope to ${what}, passed only to ${passedTo.join(', ')}`
+    : `Scope to ${what}${inBranch ? ' in this branch' : ''}`;
+  return { title, safe: false, edits };
+}
+
+function directlyUnderResource(star: Node): boolean {
+  return (
+    star.property?.key.value === 'Resource' ||
+    (star.parent?.kind === 'array' && star.parent.property?.key.value === 'Resource')
+  );
 }
 
 /** The services an `iam:PassedToService` condition names (lower-case), if it names any. */
@@ -210,35 +344,23 @@ function passedToServices(statement: Statement): Set<string> | undefined {
   return services.size > 0 ? services : undefined;
 }
 
-/** For named template roles: add the condition with the services their trust policies name. */
+/** For named roles whose services are all known: add the condition with those services. */
 function conditionFixes(
   document: ParsedDocument,
-  template: Template | undefined,
+  model: DocumentModel,
   statement: Statement,
 ): Fix[] {
-  if (!template || statement.element('Condition')) return [];
-  const services = new Set<string>();
+  const known = knowledge(document, model, statement);
+  if (!known) return [];
+  const lists: (readonly string[])[] = [];
   for (const resource of statement.values('Resource')) {
-    const name = getAttTarget(resource.node);
-    if (name === undefined) return [];
-    const trusted = trustedServices(template, name);
-    if (trusted.length === 0) return [];
-    for (const service of trusted) services.add(service);
+    const services = servicesOf(document, known, resource.node);
+    if (!services) return [];
+    lists.push(services);
   }
-  if (services.size === 0) return [];
-  const edit = insertProperty(
-    document,
-    statement.node,
-    'Condition',
-    passedToService([...services]),
-  );
+  const services = union(lists);
+  const edit = services.length > 0 ? conditionEdit(document, statement, services) : undefined;
   return edit
-    ? [
-        {
-          title: `Add iam:PassedToService: ${[...services].join(', ')}`,
-          safe: false,
-          edits: [edit],
-        },
-      ]
+    ? [{ title: `Add iam:PassedToService: ${services.join(', ')}`, safe: false, edits: [edit] }]
     : [];
 }
