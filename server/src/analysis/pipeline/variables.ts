@@ -171,6 +171,8 @@ function checkReferences(pipeline: Pipeline, text: string, report: Report): void
         });
         continue;
       }
+      // An action whose namespace is unknown might be the earlier producer.
+      if (!namespacesKnown) continue;
       const order = producers.map((p) => runsBefore(p, consumer));
       if (order.some((o) => o !== false)) continue;
       const producer = producers[0];
