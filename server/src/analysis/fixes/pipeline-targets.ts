@@ -6,14 +6,8 @@
  */
 import { getValue, type Node } from '../document';
 import { templateResourceArn, type ResourceTypeKey } from '../iam/targets';
-import {
-  alternatives,
-  getAttTarget,
-  intrinsicName,
-  type Pipeline,
-  type Policy,
-  type Template,
-} from '../model';
+import { alternatives, getAttTarget, type Pipeline, type Policy, type Template } from '../model';
+import { policyRoles, refTarget, roleReferences } from '../pipeline/service-role';
 import type { Value } from '../render';
 
 /** One of the pipeline's resources, with its ARN as each IAM resource type it can be. */
@@ -154,63 +148,21 @@ export function pipelinesOfPolicy(
 ): Pipeline[] {
   const roles = rolesOfPolicy(template, policy);
   if (roles.size === 0) return [];
-  return pipelines.filter((p) => alternatives(p.roleArn).some((n) => roles.has(roleOf(n) ?? '')));
-}
-
-/** The template roles a policy belongs to: its own role, or the roles it is attached to. */
-function rolesOfPolicy(template: Template, policy: Policy): Set<string> {
-  const roles = new Set<string>();
-  const owner = policy.resource;
-  if (!owner) return roles;
-  if (owner.type === 'AWS::IAM::Role') roles.add(owner.name);
-  const properties = template.resources.get(owner.name)?.properties;
-  for (const key of ['Roles', 'RoleName']) {
-    for (const choice of alternatives(getValue(properties, key))) {
-      for (const item of choice.kind === 'array' ? choice.items : [choice]) {
-        const name = refTarget(item);
-        if (name !== undefined) roles.add(name);
-      }
-    }
-  }
-  if (owner.type === 'AWS::IAM::ManagedPolicy') {
-    // A managed policy is also attached from the role's side, by `ManagedPolicyArns: [!Ref P]`.
-    for (const resource of template.resources.values()) {
-      if (resource.type !== 'AWS::IAM::Role') continue;
-      const arns = getValue(resource.properties, 'ManagedPolicyArns');
-      if (arns?.kind === 'array' && arns.items.some((i) => refTarget(i) === owner.name))
-        roles.add(resource.name);
-    }
-  }
-  return roles;
+  return pipelines.filter((p) =>
+    roleReferences(template, p.roleArn).some((r) => r !== undefined && roles.has(r.name)),
+  );
 }
 
 /**
- * The role named by a `RoleArn` value: `!GetAtt R.Arn`, `!Sub '${R.Arn}'`, or an ARN built from
- * the role's name (`!Sub '...:role/${R}'`, `Fn::Join` ending in `':role/'` and `!Ref R`).
+ * The template roles a policy belongs to: its own role (and the parameter its `RoleName` comes
+ * from, which an ARN may be built from), or the roles it is attached to.
  */
-function roleOf(node: Node): string | undefined {
-  const target = getAttTarget(node);
-  if (target !== undefined) return target;
-  const sub = getValue(node, 'Fn::Sub');
-  if (intrinsicName(node) === 'Fn::Sub' && sub?.kind === 'string')
-    return /^\$\{([A-Za-z0-9]+)\.Arn\}$|:role\/\$\{([A-Za-z0-9]+)\}$/
-      .exec(sub.value)
-      ?.slice(1)
-      .find((name) => name !== undefined);
-  const join = getValue(node, 'Fn::Join');
-  if (intrinsicName(node) === 'Fn::Join' && join?.kind === 'array') {
-    const [delimiter, list] = join.items;
-    const parts = list?.kind === 'array' ? list.items : [];
-    const before = parts[parts.length - 2];
-    if (delimiter?.kind === 'string' && delimiter.value === '' && before?.kind === 'string')
-      return before.value.endsWith(':role/') ? refTarget(parts[parts.length - 1]) : undefined;
-  }
-  return undefined;
-}
-
-function refTarget(node: Node | undefined): string | undefined {
-  const ref = getValue(node, 'Ref');
-  return intrinsicName(node) === 'Ref' && ref?.kind === 'string' ? ref.value : undefined;
+function rolesOfPolicy(template: Template, policy: Policy): Set<string> {
+  const owner = policy.resource && template.resources.get(policy.resource.name);
+  if (!owner) return new Set();
+  if (owner.type !== 'AWS::IAM::Role') return new Set(policyRoles(template, owner)?.known);
+  const name = refTarget(getValue(owner.properties, 'RoleName'));
+  return new Set(name === undefined ? [owner.name] : [owner.name, name]);
 }
 
 function literal(config: Node, key: string): string | undefined {

@@ -16,7 +16,7 @@ import {
 } from '../model';
 import type { Value } from '../render';
 import { findActionType, type RolePermission } from './action-types';
-import { resolveRole } from './service-role';
+import { refTarget, resolveRole } from './service-role';
 import { keyOf } from './spelling';
 
 /**
@@ -190,7 +190,7 @@ function artifactRequirement(
     if (resource.type === 'AWS::S3::BucketPolicy') return undefined;
   }
   const location = store.location;
-  const target = location ? refName(location.node) : undefined;
+  const target = location ? refTarget(location.node) : undefined;
   const bucket =
     location?.value !== undefined
       ? { sub: `arn:\${AWS::Partition}:s3:::${location.value}/*` }
@@ -286,7 +286,7 @@ function providerResources(
   const value = getValue(configuration, scope.key);
   let name: string | undefined;
   if (value?.kind === 'string') name = value.value;
-  const target = refName(value);
+  const target = refTarget(value);
   if (target !== undefined) {
     const type = template.resources.get(target)?.type;
     if (template.parameters.has(target) || type === 'AWS::CodeBuild::Project')
@@ -315,11 +315,6 @@ function roleValue(node: Node): Value {
   const sub = intrinsicName(node) === 'Fn::Sub' ? getValue(node, 'Fn::Sub') : undefined;
   if (sub?.kind === 'string') return { sub: sub.value };
   return '*';
-}
-
-function refName(node: Node | undefined): string | undefined {
-  const target = intrinsicName(node) === 'Ref' ? getValue(node, 'Ref') : undefined;
-  return target?.kind === 'string' ? target.value : undefined;
 }
 
 /** `a`, `a and b`, `a, b and c`. */

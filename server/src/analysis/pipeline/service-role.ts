@@ -11,6 +11,7 @@ import {
   alternatives,
   getAttTarget,
   intrinsicName,
+  resolveValue,
   type Policy,
   type Statement,
   type Template,
@@ -49,69 +50,69 @@ export interface ServiceRole {
   readonly complete: boolean;
 }
 
+/** A name a role ARN value is built from, and whether the ARN is in the stack's own account. */
+export interface RoleReference {
+  /** The logical id: a template resource, or a parameter holding the role's name. */
+  readonly name: string;
+  /** `${Role.Arn}`, or `${AWS::AccountId}` as the account; a literal account may be another one. */
+  readonly ownAccount: boolean;
+}
+
+/** An own-account role ARN up to the name, pseudo parameters written as `${AWS::...}`. */
+const OWN_ROLE_PREFIX =
+  /^arn:(?:\$\{AWS::Partition\}|aws[a-z-]*):iam::\$\{AWS::AccountId\}:role\/$/;
+
 /**
- * The template role a pipeline's `RoleArn` names: `!GetAtt Role.Arn`, `!Sub '${Role.Arn}'`, or an
- * ARN built from `!Ref Role` (`Fn::Sub`/`Fn::Join` of `arn:...:role/${Role}`). Anything else (a
- * parameter, an import, a literal ARN, an `Fn::If` between roles) is unresolved.
+ * The role each alternative of a role ARN value names, `undefined` where it names none:
+ * `!GetAtt Role.Arn`, `!Sub '${Role.Arn}'`, or an ARN ending in `:role/` and the role's name
+ * (`!Ref Role`, or a parameter), built by `Fn::Sub` or `Fn::Join`. Read through the intrinsic
+ * resolver, so every `Fn::If` branch counts; parameter defaults do not (the deployer may pass
+ * another role).
+ */
+export function roleReferences(
+  template: Template,
+  node: Node | undefined,
+): (RoleReference | undefined)[] {
+  return resolveValue(node, { template, defaults: false }).map((resolved) => {
+    // Whitespace around a `Fn::Sub` text (a YAML block scalar's newline) is not part of the ARN.
+    const segments = resolved.segments.filter(
+      (s, i, all) =>
+        !(s.kind === 'text' && s.text.trim() === '' && (i === 0 || i === all.length - 1)),
+    );
+    const last = segments[segments.length - 1];
+    if (last?.kind !== 'hole') return undefined;
+    const source = last.source;
+    if (segments.length === 1)
+      return source.kind === 'resource' && source.attribute === 'Arn'
+        ? { name: source.name, ownAccount: true }
+        : undefined;
+    const named =
+      (source.kind === 'resource' && source.attribute === undefined) || source.kind === 'parameter';
+    const prefix = segments
+      .slice(0, -1)
+      .map((s) =>
+        s.kind === 'text' ? s.text : s.source.kind === 'pseudo' ? `\${${s.source.name}}` : '\0',
+      )
+      .join('')
+      .trimStart();
+    if (!named || !prefix.endsWith(':role/')) return undefined;
+    return { name: source.name, ownAccount: OWN_ROLE_PREFIX.test(prefix) };
+  });
+}
+
+/**
+ * The template role a pipeline's `RoleArn` names (see `roleReferences`), in the stack's own
+ * account. Anything else (a parameter, an import, a literal ARN, an `Fn::If` between roles) is
+ * unresolved.
  */
 export function resolveRole(
   template: Template,
   roleArn: Node | undefined,
 ): TemplateResource | undefined {
-  const choices = alternatives(roleArn);
-  if (choices.length !== 1) return undefined;
-  const name = roleName(choices[0]);
-  const resource = name === undefined ? undefined : template.resources.get(name);
+  const references = roleReferences(template, roleArn);
+  const only = references.length === 1 ? references[0] : undefined;
+  const resource = only?.ownAccount ? template.resources.get(only.name) : undefined;
   return resource?.type === 'AWS::IAM::Role' ? resource : undefined;
-}
-
-function roleName(node: Node | undefined): string | undefined {
-  const target = getAttTarget(node);
-  if (target !== undefined) {
-    const args = getValue(node, 'Fn::GetAtt');
-    const attribute =
-      args?.kind === 'array'
-        ? args.items[1]?.kind === 'string'
-          ? args.items[1].value
-          : undefined
-        : args?.kind === 'string'
-          ? args.value.split('.').slice(1).join('.')
-          : undefined;
-    return attribute === 'Arn' ? target : undefined;
-  }
-  const name = intrinsicName(node);
-  if (name === 'Fn::Sub') {
-    const args = getValue(node, 'Fn::Sub');
-    const text = args?.kind === 'string' ? args.value : undefined;
-    if (text === undefined) return undefined;
-    const arn = /^\$\{([A-Za-z0-9]+)\.Arn\}$/.exec(text.trim());
-    if (arn) return arn[1];
-    // The template's own account only: a literal account may be another one.
-    const built =
-      /^arn:(?:\$\{AWS::Partition\}|aws[a-z-]*):iam::\$\{AWS::AccountId\}:role\/\$\{([A-Za-z0-9]+)\}$/.exec(
-        text.trim(),
-      );
-    return built?.[1];
-  }
-  if (name === 'Fn::Join') {
-    const args = getValue(node, 'Fn::Join');
-    if (args?.kind !== 'array') return undefined;
-    const [delimiter, list] = args.items;
-    if (delimiter?.kind !== 'string' || delimiter.value !== '' || list?.kind !== 'array')
-      return undefined;
-    const last = list.items[list.items.length - 1];
-    const ref = intrinsicName(last) === 'Ref' ? getValue(last, 'Ref') : undefined;
-    const before = list.items[list.items.length - 2];
-    const ownAccount = list.items.some((item) => refTarget(item) === 'AWS::AccountId');
-    if (
-      ref?.kind === 'string' &&
-      ownAccount &&
-      before?.kind === 'string' &&
-      /^:role\/$/.test(before.value)
-    )
-      return ref.value;
-  }
-  return undefined;
 }
 
 /**
@@ -127,60 +128,28 @@ export function serviceRole(
   role: TemplateResource,
 ): ServiceRole {
   let complete = true;
+  const unknown = () => (complete = false);
   const properties = role.properties;
   if (properties !== undefined && (properties.kind !== 'object' || intrinsicName(properties)))
     complete = false;
 
   // Inline policies: each item must be a literal object whose document is a literal object.
-  for (const list of alternativesOrUnknown(
-    getValue(properties, 'Policies'),
-    () => (complete = false),
-  )) {
-    if (list.kind !== 'array') {
-      complete = false;
-      continue;
-    }
-    for (const item of list.items) {
-      for (const entry of alternativesOrUnknown(item, () => (complete = false))) {
-        const documents = alternativesOrUnknown(
-          getValue(entry, 'PolicyDocument'),
-          () => (complete = false),
-        );
-        if (!isPlainObject(entry) || documents.some((d) => !isPlainObject(d))) complete = false;
-      }
-    }
+  for (const entry of listEntries(getValue(properties, 'Policies'), unknown)) {
+    const documents = alternativesOrUnknown(getValue(entry, 'PolicyDocument'), unknown);
+    if (!isPlainObject(entry) || documents.some((d) => !isPlainObject(d))) complete = false;
   }
-
   // Managed policies named by the role: only template ManagedPolicy resources are known.
-  const managedByRole = new Set<string>();
-  for (const list of alternativesOrUnknown(
-    getValue(properties, 'ManagedPolicyArns'),
-    () => (complete = false),
-  )) {
-    if (list.kind !== 'array') {
+  for (const entry of listEntries(getValue(properties, 'ManagedPolicyArns'), unknown)) {
+    const target = refTarget(entry);
+    if (target === undefined || template.resources.get(target)?.type !== 'AWS::IAM::ManagedPolicy')
       complete = false;
-      continue;
-    }
-    for (const item of list.items) {
-      for (const entry of alternativesOrUnknown(item, () => (complete = false))) {
-        const target = refTarget(entry);
-        if (
-          target !== undefined &&
-          template.resources.get(target)?.type === 'AWS::IAM::ManagedPolicy'
-        )
-          managedByRole.add(target);
-        else complete = false;
-      }
-    }
   }
 
   const attached = new Map<string, boolean>();
   for (const resource of template.resources.values()) {
-    const attaching = ATTACHING.get(resource.type);
-    if (!attaching) continue;
-    const names = attachedRoles(template, resource, attaching);
-    const ours = names.known.includes(role.name) || managedByRole.has(resource.name);
-    if (!ours) {
+    const names = policyRoles(template, resource);
+    if (!names) continue;
+    if (!names.known.includes(role.name)) {
       // An unknown role name may be this role's.
       if (names.unknown) complete = false;
       continue;
@@ -190,7 +159,7 @@ export function serviceRole(
       names.known.some((n) => n !== role.name) ||
       getValue(resource.properties, 'Users') !== undefined ||
       getValue(resource.properties, 'Groups') !== undefined ||
-      // A managed policy may also be named by other roles' `ManagedPolicyArns`, or by anything.
+      // A managed policy may also be named by any other resource (a user's `ManagedPolicyArns`).
       (resource.type === 'AWS::IAM::ManagedPolicy' &&
         [...template.resources.values()].some(
           (other) =>
@@ -200,8 +169,7 @@ export function serviceRole(
         ));
     attached.set(resource.name, others);
     const document = getValue(resource.properties, 'PolicyDocument');
-    if (alternativesOrUnknown(document, () => (complete = false)).some((d) => !isPlainObject(d)))
-      complete = false;
+    if (alternativesOrUnknown(document, unknown).some((d) => !isPlainObject(d))) complete = false;
   }
 
   const rolePolicies: RolePolicy[] = [];
@@ -221,33 +189,53 @@ export function serviceRole(
   return { resource: role, policies: rolePolicies, complete };
 }
 
+/** The roles a policy resource grants to; see `policyRoles`. */
+export interface PolicyRoles {
+  /**
+   * Logical ids of template roles, and of parameters holding a role's name; a literal name that
+   * no template role has stands as itself behind a NUL, naming a role outside the template.
+   */
+  readonly known: readonly string[];
+  /** Some entry could name any role (a parameter, an import, an intrinsic). */
+  readonly unknown: boolean;
+}
+
 /**
- * The role names a policy resource attaches to, as logical ids: `!Ref Role`, or a literal name
- * equal to a template role's literal `RoleName`. `unknown` when some entry could name any role (a
- * parameter, an import); a literal that names no template role names a role outside it.
+ * The roles an `AWS::IAM::Policy`, `ManagedPolicy` or `RolePolicy` attaches its document to: by
+ * its `Roles`/`RoleName` (`!Ref Role`, or a literal equal to a template role's literal
+ * `RoleName`), and for a managed policy also by the roles whose `ManagedPolicyArns` name it.
+ * `undefined` for other resources.
  */
-function attachedRoles(
+export function policyRoles(
   template: Template,
   resource: TemplateResource,
-  attaching: { readonly key: string; readonly list: boolean },
-): { known: string[]; unknown: boolean } {
+): PolicyRoles | undefined {
+  const attaching = ATTACHING.get(resource.type);
+  if (!attaching) return undefined;
   const known: string[] = [];
   let unknown = false;
-  const items: Node[] = [];
+  const setUnknown = () => (unknown = true);
   const value = getValue(resource.properties, attaching.key);
-  for (const choice of alternativesOrUnknown(value, () => (unknown = true))) {
-    if (!attaching.list) items.push(choice);
-    else if (choice.kind === 'array')
-      for (const item of choice.items)
-        items.push(...alternativesOrUnknown(item, () => (unknown = true)));
-    else unknown = true;
-  }
+  const items = attaching.list
+    ? listEntries(value, setUnknown)
+    : alternativesOrUnknown(value, setUnknown);
   for (const item of items) {
     const target = refTarget(item);
     if (target !== undefined && template.resources.has(target)) known.push(target);
     else if (item.kind === 'string')
       known.push(roleByName(template, item.value) ?? `\u0000${item.value}`);
-    else unknown = true;
+    else {
+      // A parameter may hold this role's name, or any other.
+      if (target !== undefined && template.parameters.has(target)) known.push(target);
+      unknown = true;
+    }
+  }
+  if (resource.type === 'AWS::IAM::ManagedPolicy') {
+    for (const role of template.resources.values()) {
+      if (role.type !== 'AWS::IAM::Role') continue;
+      const arns = listEntries(getValue(role.properties, 'ManagedPolicyArns'), () => undefined);
+      if (arns.some((entry) => refTarget(entry) === resource.name)) known.push(role.name);
+    }
   }
   return { known, unknown };
 }
@@ -263,7 +251,7 @@ function roleByName(template: Template, name: string): string | undefined {
 }
 
 /** The logical id a `Ref` names. */
-function refTarget(node: Node | undefined): string | undefined {
+export function refTarget(node: Node | undefined): string | undefined {
   if (intrinsicName(node) !== 'Ref') return undefined;
   const target = getValue(node, 'Ref');
   return target?.kind === 'string' ? target.value : undefined;
@@ -285,6 +273,19 @@ function alternativesOrUnknown(node: Node | undefined, unknown: () => void): Nod
     else result.push(choice);
   }
   return result;
+}
+
+/**
+ * The entries of a list property (every `Fn::If` branch of the list and of each item), calling
+ * `unknown` for what is not a written list or entry.
+ */
+function listEntries(value: Node | undefined, unknown: () => void): Node[] {
+  const entries: Node[] = [];
+  for (const list of alternativesOrUnknown(value, unknown)) {
+    if (list.kind !== 'array') unknown();
+    else for (const item of list.items) entries.push(...alternativesOrUnknown(item, unknown));
+  }
+  return entries;
 }
 
 /** Every statement of the document is a literal object (the policy model skips the others). */
