@@ -103,6 +103,9 @@ async function main() {
         'workbench.enableExperiments': false,
         'chat.disableAIFeatures': true,
         'git.openRepositoryInParentFolders': 'never',
+        // VS Code in a browser saves after a second by default: a fix a test applies would reach
+        // the disk, and reverting the file would no longer restore the fixture.
+        'files.autoSave': 'off',
         // Keep the editor's text free of auto-inserted characters the assertions would trip on.
         'editor.autoClosingBrackets': 'never',
         'editor.autoClosingQuotes': 'never',

@@ -18,6 +18,7 @@ import {
   positionOf,
   quickFix,
   request,
+  revert,
   waitFor,
 } from './util';
 
@@ -46,16 +47,11 @@ async function applyFix(
   assert.ok(await vscode.workspace.applyEdit(fix.edit), `"${title}" applies`);
 }
 
-/** Reverts the active editor, so that later tests (and the scan) see the fixture as written. */
-async function revert(document: vscode.TextDocument): Promise<void> {
-  await open(document.uri);
-  await vscode.commands.executeCommand('workbench.action.files.revert');
-  assert.equal(document.isDirty, false, `${document.uri.path} is reverted`);
-}
-
 /** policy.json: the hover on iam:PassRole, then "Replace with ARN format to fill in". */
 async function policyTests(uri: vscode.Uri): Promise<void> {
   const policy = await open(uri);
+  await revert(policy);
+  assert.equal(policy.lineAt(5).text, '      "Resource": "*"', 'policy.json as written');
   const before = await waitFor(
     'wildcard-resource and passrole-unscoped on policy.json',
     changed,
@@ -80,8 +76,8 @@ async function policyTests(uri: vscode.Uri): Promise<void> {
       'Grants permission to pass a role to a service',
       '- `role` (required) `arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`',
       'Condition keys: `iam:AssociatedResourceArn`, `iam:PassedToService`',
-      '**passrole-unscoped** (error): ',
-      '_Fix:_ Name the roles and add `iam:PassedToService`.',
+      '\n\n---\n\n**passrole-unscoped** (error): ',
+      '\n\n_Fix:_ ',
     ],
     'the iam:PassRole hover',
   );

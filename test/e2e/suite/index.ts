@@ -15,6 +15,7 @@ import {
   log,
   open,
   quickFix,
+  revert,
   scopewiseDiagnostics,
   codeLines,
   waitFor,
@@ -125,7 +126,7 @@ async function tests(): Promise<void> {
   await vscode.commands.executeCommand('scopewise.showOutput');
   log('restartServer and showOutput ran');
 
-  await vscode.commands.executeCommand('workbench.action.files.revert');
+  await revert(policy);
 
   await scanAndConfigTests(file);
   await editorFeatureTests(file, api);

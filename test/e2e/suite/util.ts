@@ -173,3 +173,18 @@ export async function open(uri: vscode.Uri): Promise<vscode.TextDocument> {
   await vscode.window.showTextDocument(document);
   return document;
 }
+
+/**
+ * Reverts a document to its file. `workbench.action.files.revert` works on the active editor, so
+ * the document is shown (and focused: after a panel such as Output took the focus) first.
+ */
+export async function revert(document: vscode.TextDocument): Promise<void> {
+  await vscode.window.showTextDocument(document, { preserveFocus: false });
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  // The dirty flag reaches the extension host as a document change, maybe after the command.
+  await waitFor(
+    `${document.uri.path} to be reverted`,
+    [vscode.workspace.onDidChangeTextDocument],
+    () => !document.isDirty,
+  );
+}
