@@ -52,13 +52,13 @@ const ALLOWED: readonly {
   },
   {
     rule: 'passrole-unscoped',
-    title: /, passed only to /,
+    title: / in this branch$/,
     check: 'gone',
     detail: /no "iam:PassedToService" condition/,
     why:
-      'when the Resource is an Fn::If the fix scopes one branch to a role and adds no condition ' +
-      '(the other branch may pass roles to other services): the error becomes the warning about ' +
-      'the missing iam:PassedToService, which is a different finding',
+      'when the Resource is an Fn::If whose other branches pass roles of unknown or other services, ' +
+      'the fix scopes one branch to a role and adds no condition (it would break the others): the ' +
+      'error becomes the warning about the missing iam:PassedToService, which is a different finding',
   },
 ];
 

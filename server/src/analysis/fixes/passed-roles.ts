@@ -93,10 +93,7 @@ export function templateRoleOf(template: Template, node: Node): string | undefin
   if (segments.length === 1)
     return attribute === 'Arn' || attribute === undefined ? name : undefined;
   const before = segments[segments.length - 2];
-  return attribute === undefined &&
-    segments.length === 2 &&
-    before?.kind === 'text' &&
-    before.text.endsWith(':role/')
+  return attribute === undefined && before?.kind === 'text' && before.text.endsWith(':role/')
     ? name
     : undefined;
 }

@@ -69,12 +69,7 @@ export default defineRule({
             message: `${how} applies to ${notResource ? 'every role outside NotResource' : 'every role ("Resource": "*")'}: whoever holds this can hand any role, including administrator roles, to a service. ${limited ? 'Name the roles.' : 'Name the roles and limit them with iam:PassedToService.'}`,
             fixes:
               passRoleOnly(statement) && stars.length > 0 && !notResource
-                ? scopeFixes(
-                    document,
-                    model,
-                    statement,
-                    stars.map((s) => s.node),
-                  )
+                ? scopeFixes(document, model, statement, starNodes(statement, stars))
                 : [],
           });
         } else if (
@@ -181,6 +176,21 @@ function conditionEdit(
   return insertProperty(document, condition, 'StringEquals', test);
 }
 
+/**
+ * The nodes a scoping fix replaces: each `*`, or the whole `Resource` value when it is an `Fn::If`
+ * whose every branch is `*` (one value then replaces the choice).
+ */
+function starNodes(statement: Statement, stars: readonly ResolvedValue[]): Node[] {
+  const resource = statement.element('Resource')?.value;
+  if (
+    intrinsicName(resource) === 'Fn::If' &&
+    resource !== undefined &&
+    stars.length === statement.values('Resource').length
+  )
+    return [resource];
+  return stars.map((s) => s.node);
+}
+
 /** What the fixes of one statement know about the template's roles. */
 interface Known {
   readonly template: Template;
@@ -246,8 +256,19 @@ function scopeFixes(
   const known = knowledge(document, model, statement);
   if (!known) return [];
   const allowed = passedToServices(statement);
+  // Roles listed next to the `*` need no fix of their own (those of other `Fn::If` branches do).
+  const named = new Set(
+    statement
+      .values('Resource')
+      .filter((r) => directlyUnderResource(r.node))
+      .map((r) => {
+        const role = templateRoleOf(known.template, r.node);
+        return role !== undefined ? `role:${role}` : rawText(document, r.node);
+      }),
+  );
   // A statement already limited to some services only passes roles that go to one of them.
   const fits = (target: PassTarget) =>
+    !named.has(target.key) &&
     target.services.length > 0 &&
     (!allowed || target.services.some((s) => allowed.has(s.toLowerCase())));
   const piped = known.piped.filter(fits);
@@ -302,7 +323,7 @@ function scopeFix(
   const services = union(targets.map((t) => t.services));
   const others = statement
     .values('Resource')
-    .filter((r) => !stars.includes(r.node))
+    .filter((r) => r.value !== '*')
     .map((r) => servicesOf(document, known, r.node));
   const inBranch = stars.some((star) => !directlyUnderResource(star));
   const allowed = passedToServices(statement);
