@@ -4,15 +4,14 @@ import {
   CodeActionRequest,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
-  DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
   FileChangeType,
   MessageType,
   TextDocumentEdit,
   type CodeAction,
 } from 'vscode-languageserver-protocol/node';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, TestClient } from './harness';
+import { describe, expect, it } from 'vitest';
+import { clientPerTest } from './harness';
 
 const POLICY = `{
   "Statement": [
@@ -25,15 +24,7 @@ const POLICY = `{
 }
 `;
 
-beforeAll(() => {
-  ensureBuilt();
-});
-
-let client: TestClient | undefined;
-afterEach(() => {
-  client?.dispose();
-  client = undefined;
-});
+const start = clientPerTest();
 
 function codes(diagnostics: { code?: number | string }[]): (number | string | undefined)[] {
   return diagnostics.map((d) => d.code);
@@ -41,7 +32,7 @@ function codes(diagnostics: { code?: number | string }[]): (number | string | un
 
 describe('language server configuration', () => {
   it('applies the nearest .scopewise.json and re-reads it when it changes', async () => {
-    client = TestClient.start({ transport: 'stdio' });
+    const client = start({ transport: 'stdio' });
     await client.initialize();
     const configFile = join(client.workspace, '.scopewise.json');
     writeFileSync(
@@ -66,9 +57,7 @@ describe('language server configuration', () => {
 
     writeFileSync(configFile, JSON.stringify({ rules: { 'passrole-unscoped': 'off' } }));
     const since = client.diagnostics.mark();
-    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
-      changes: [{ uri: client.uriOf('.scopewise.json'), type: FileChangeType.Changed }],
-    });
+    await client.fileChanged(client.uriOf('.scopewise.json'), FileChangeType.Changed);
     const updated = await client.diagnosticsFor(current, 1, since);
     expect(codes(updated.diagnostics)).toEqual(['policy-version', 'wildcard-resource']);
     expect(updated.diagnostics[0]?.severity).toBe(DiagnosticSeverity.Information);
@@ -76,7 +65,7 @@ describe('language server configuration', () => {
   });
 
   it('shows an invalid config once and falls back to the defaults', async () => {
-    client = TestClient.start({ transport: 'stdio' });
+    const client = start({ transport: 'stdio' });
     await client.initialize();
     writeFileSync(
       join(client.workspace, '.scopewise.json'),
@@ -99,7 +88,7 @@ describe('language server configuration', () => {
 
   it('layers the client settings on top and re-analyses when they change', async () => {
     let severity = 'error';
-    client = TestClient.start({
+    const client = start({
       transport: 'stdio',
       settings: () => ({ rules: { 'wildcard-resource': severity, 'not-a-rule': 'off' } }),
     });
@@ -125,7 +114,7 @@ describe('language server configuration', () => {
 
 describe('language server editing behaviour', () => {
   it('publishes only the latest of several quick changes, and clears closed documents', async () => {
-    client = TestClient.start({ transport: 'stdio' });
+    const client = start({ transport: 'stdio' });
     await client.initialize();
     const uri = client.uriOf('typing.json');
     await client.open(uri, POLICY);
@@ -161,7 +150,7 @@ describe('language server editing behaviour', () => {
   });
 
   it('offers a fix-all action that applies the safe fixes only', async () => {
-    client = TestClient.start({ transport: 'stdio' });
+    const client = start({ transport: 'stdio' });
     await client.initialize();
     const uri = client.uriOf('fix-all.json');
     await client.open(uri, POLICY);

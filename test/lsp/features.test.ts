@@ -1,51 +1,27 @@
-import { pathToFileURL } from 'node:url';
 import {
   CompletionRequest,
   DocumentSymbolRequest,
-  InitializedNotification,
-  InitializeRequest,
   InsertTextFormat,
   SymbolKind,
   type ClientCapabilities,
   type CompletionList,
   type DocumentSymbol,
-  type InitializeResult,
   type SymbolInformation,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, TestClient } from './harness';
+import { describe, expect, it } from 'vitest';
+import { clientPerTest } from './harness';
 
-beforeAll(() => {
-  ensureBuilt();
-});
+const start = clientPerTest();
 
-let client: TestClient | undefined;
-afterEach(() => {
-  client?.dispose();
-  client = undefined;
-});
-
-/** Starts the real server with a client that takes snippets and hierarchical symbols. */
-async function start(): Promise<{ client: TestClient; result: InitializeResult }> {
-  const started = TestClient.start({ transport: 'stdio' });
-  const capabilities: ClientCapabilities = {
-    workspace: { configuration: true },
-    textDocument: {
-      completion: { completionItem: { snippetSupport: true } },
-      documentSymbol: { hierarchicalDocumentSymbolSupport: true },
-    },
-  };
-  const uri = pathToFileURL(started.workspace).href;
-  const result = await started.connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: uri,
-    capabilities,
-    workspaceFolders: [{ uri, name: 'workspace' }],
-  });
-  await started.connection.sendNotification(InitializedNotification.type, {});
-  return { client: started, result };
-}
+/** A client that takes snippets and hierarchical symbols. */
+const RICH: ClientCapabilities = {
+  workspace: { configuration: true },
+  textDocument: {
+    completion: { completionItem: { snippetSupport: true } },
+    documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+  },
+};
 
 const POLICY = `{
   "Version": "2012-10-17",
@@ -62,18 +38,19 @@ const POLICY = `{
 
 describe('language features over the real server', () => {
   it('advertises completion and document symbols', async () => {
-    const started = await start();
-    client = started.client;
-    expect(started.result.capabilities.completionProvider).toEqual({
+    const client = start({ transport: 'stdio' });
+    const result = await client.initialize(RICH);
+    expect(result.capabilities.completionProvider).toEqual({
       triggerCharacters: [':', '"', "'"],
       resolveProvider: false,
     });
-    expect(started.result.capabilities.documentSymbolProvider).toEqual({ label: 'Scopewise' });
+    expect(result.capabilities.documentSymbolProvider).toEqual({ label: 'Scopewise' });
     expect(await client.shutdown()).toBe(0);
   });
 
   it('completes actions and ARN snippets in a JSON policy', async () => {
-    client = (await start()).client;
+    const client = start({ transport: 'stdio' });
+    await client.initialize(RICH);
     const uri = client.uriOf('policy.json');
     await client.open(uri, POLICY);
 
@@ -127,7 +104,7 @@ describe('language features over the real server', () => {
   });
 
   it('falls back to plain text and flat symbols for a plain client', async () => {
-    client = TestClient.start({ transport: 'stdio' });
+    const client = start({ transport: 'stdio' });
     await client.initialize();
     const uri = client.uriOf('policy.json');
     await client.open(uri, POLICY.replace('"s3:Get"', '"sqs:SendMessage"'));
@@ -155,7 +132,8 @@ describe('language features over the real server', () => {
   });
 
   it('outlines a YAML template: resources, then their statements', async () => {
-    client = (await start()).client;
+    const client = start({ transport: 'stdio' });
+    await client.initialize(RICH);
     const uri = client.uriOf('template.yaml');
     const template = `Resources:
   Queue:

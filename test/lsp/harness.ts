@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
   DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
   InitializedNotification,
@@ -17,12 +18,14 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   type ClientCapabilities,
+  type FileChangeType,
   type InitializeResult,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type ShowMessageParams,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
+import { afterEach, beforeAll } from 'vitest';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const SERVER = join(REPO_ROOT, 'dist', 'server.js');
@@ -179,8 +182,21 @@ export class TestClient {
     return new TestClient(connection, child, options);
   }
 
-  async initialize(): Promise<InitializeResult> {
-    const capabilities: ClientCapabilities = {
+  /** Initializes with these capabilities, or by default those of a full client without snippets. */
+  async initialize(capabilities = this.defaultCapabilities()): Promise<InitializeResult> {
+    const uri = pathToFileURL(this.workspace).href;
+    const result = await this.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: uri,
+      capabilities,
+      workspaceFolders: [{ uri, name: 'workspace' }],
+    });
+    await this.connection.sendNotification(InitializedNotification.type, {});
+    return result;
+  }
+
+  private defaultCapabilities(): ClientCapabilities {
+    return {
       workspace: {
         configuration: true,
         didChangeConfiguration: { dynamicRegistration: true },
@@ -200,15 +216,6 @@ export class TestClient {
         ...(this.options.pull ? { diagnostic: { dynamicRegistration: false } } : {}),
       },
     };
-    const uri = pathToFileURL(this.workspace).href;
-    const result = await this.connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
-      rootUri: uri,
-      capabilities,
-      workspaceFolders: [{ uri, name: 'workspace' }],
-    });
-    await this.connection.sendNotification(InitializedNotification.type, {});
-    return result;
   }
 
   uriOf(relativePath: string): string {
@@ -231,6 +238,13 @@ export class TestClient {
       contentChanges: changes,
     });
     return version;
+  }
+
+  /** Tells the server a file changed on disk, as the editor's file watcher would. */
+  async fileChanged(uri: string, type: FileChangeType): Promise<void> {
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri, type }],
+    });
   }
 
   /** The pushed diagnostics for exactly this version of the document. */
@@ -265,6 +279,23 @@ export class TestClient {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
     rmSync(this.workspace, { recursive: true, force: true });
   }
+}
+
+/**
+ * The hooks every server test file needs: the bundle is checked (and built) once before its tests,
+ * and the client a test starts is disposed after it, passed or failed. Call at the top of the file;
+ * the returned function starts a client.
+ */
+export function clientPerTest(): (options: ClientOptions) => TestClient {
+  let current: TestClient | undefined;
+  beforeAll(() => {
+    ensureBuilt();
+  });
+  afterEach(() => {
+    current?.dispose();
+    current = undefined;
+  });
+  return (options) => (current = TestClient.start(options));
 }
 
 function languageOf(uri: string): string {

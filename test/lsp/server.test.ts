@@ -11,8 +11,8 @@ import {
   type Range,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, TestClient, type Transport } from './harness';
+import { describe, expect, it } from 'vitest';
+import { clientPerTest, type Transport } from './harness';
 
 const DOCS = 'https://github.com/scopewise/scopewise/blob/main/docs/rules/';
 
@@ -101,19 +101,11 @@ function rangeOf(text: string, needle: string, occurrence = 0): Range {
   return { start: document.positionAt(index), end: document.positionAt(index + needle.length) };
 }
 
-beforeAll(() => {
-  ensureBuilt();
-});
-
-let client: TestClient | undefined;
-afterEach(() => {
-  client?.dispose();
-  client = undefined;
-});
+const start = clientPerTest();
 
 describe.each<Transport>(['stdio', 'ipc'])('language server over %s', (transport) => {
   it('advertises its capabilities and exits cleanly after shutdown', async () => {
-    client = TestClient.start({ transport });
+    const client = start({ transport });
     const result = await client.initialize();
     expect(result.serverInfo).toEqual({ name: 'scopewise', version: expect.any(String) });
     expect(result.capabilities).toMatchObject({
@@ -128,7 +120,7 @@ describe.each<Transport>(['stdio', 'ipc'])('language server over %s', (transport
   });
 
   it('publishes exact diagnostics and a status, fixes them, and hovers', async () => {
-    client = TestClient.start({ transport });
+    const client = start({ transport });
     await client.initialize();
     const uri = client.uriOf('policy.json');
     await client.open(uri, POLICY);
@@ -178,7 +170,7 @@ describe.each<Transport>(['stdio', 'ipc'])('language server over %s', (transport
   });
 
   it('reports YAML CloudFormation findings at their nodes, next to short-form tags', async () => {
-    client = TestClient.start({ transport });
+    const client = start({ transport });
     await client.initialize();
     const uri = client.uriOf('template.yaml');
     const template = `AWSTemplateFormatVersion: '2010-09-09'
@@ -251,7 +243,7 @@ Resources:
   });
 
   it('reports garbage as a parse error in a policy and keeps answering', async () => {
-    client = TestClient.start({ transport });
+    const client = start({ transport });
     await client.initialize();
     const uri = client.uriOf('broken.json');
     await client.open(uri, POLICY);
@@ -286,7 +278,7 @@ Resources:
   });
 
   it('stays quiet about garbage that never was one of its documents', async () => {
-    client = TestClient.start({ transport });
+    const client = start({ transport });
     await client.initialize();
     const texts = ['\u0000\u0001\u0002binary\u00ff', '{{{{', '['.repeat(20_000)];
     for (const [index, text] of texts.entries()) {
@@ -304,7 +296,7 @@ Resources:
   });
 
   it('answers pull diagnostics and does not push to a client that pulls', async () => {
-    client = TestClient.start({ transport, pull: true });
+    const client = start({ transport, pull: true });
     await client.initialize();
     const uri = client.uriOf('pulled.json');
     await client.open(uri, POLICY);
@@ -328,7 +320,7 @@ Resources:
 
 describe('language server without a transport flag', () => {
   it('speaks LSP over stdio', async () => {
-    client = TestClient.start({ transport: 'default' });
+    const client = start({ transport: 'default' });
     const result = await client.initialize();
     expect(result.serverInfo?.name).toBe('scopewise');
     expect(await client.shutdown()).toBe(0);

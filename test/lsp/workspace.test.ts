@@ -2,7 +2,6 @@ import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CancellationTokenSource,
-  DidChangeWatchedFilesNotification,
   DidOpenTextDocumentNotification,
   ExecuteCommandRequest,
   FileChangeType,
@@ -11,8 +10,8 @@ import {
   type WorkDoneProgressEnd,
   type WorkDoneProgressReport,
 } from 'vscode-languageserver-protocol/node';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, TestClient } from './harness';
+import { describe, expect, it } from 'vitest';
+import { clientPerTest } from './harness';
 
 const POLICY = `{
   "Version": "2012-10-17",
@@ -25,15 +24,7 @@ const CLEAN = `{
 }
 `;
 
-beforeAll(() => {
-  ensureBuilt();
-});
-
-let client: TestClient | undefined;
-afterEach(() => {
-  client?.dispose();
-  client = undefined;
-});
+const start = clientPerTest();
 
 function write(root: string, path: string, text: string): void {
   mkdirSync(join(root, path, '..'), { recursive: true });
@@ -42,14 +33,12 @@ function write(root: string, path: string, text: string): void {
 
 describe('config file diagnostics', () => {
   it('puts the problem on the bad value of a config that is not open, and clears it when fixed', async () => {
-    client = TestClient.start({ transport: 'stdio' });
+    const client = start({ transport: 'stdio' });
     await client.initialize();
     const config = client.uriOf('.scopewise.json');
     const text = '{\n  "rules": {\n    "wildcard-resource": "loud"\n  }\n}\n';
     writeFileSync(join(client.workspace, '.scopewise.json'), text);
-    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
-      changes: [{ uri: config, type: FileChangeType.Created }],
-    });
+    await client.fileChanged(config, FileChangeType.Created);
     const published = await client.diagnostics.next(
       'a diagnostic on .scopewise.json',
       (p) => p.uri === config && p.diagnostics.length > 0,
@@ -77,9 +66,7 @@ describe('config file diagnostics', () => {
       join(client.workspace, '.scopewise.json'),
       '{ "rules": { "policy-version": "off" } }',
     );
-    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
-      changes: [{ uri: config, type: FileChangeType.Changed }],
-    });
+    await client.fileChanged(config, FileChangeType.Changed);
     const cleared = await client.diagnostics.next(
       'the config diagnostic to clear',
       (p) => p.uri === config,
@@ -90,7 +77,7 @@ describe('config file diagnostics', () => {
   });
 
   it('marks unknown keys and syntax errors, also in a config found through a document', async () => {
-    client = TestClient.start({ transport: 'stdio' });
+    const client = start({ transport: 'stdio' });
     await client.initialize();
     write(client.workspace, 'nested/.scopewise.json', '{ "rulez": {} }');
     const policy = client.uriOf('nested/policy.json');
@@ -122,9 +109,7 @@ describe('config file diagnostics', () => {
 
     const deleted = client.diagnostics.mark();
     unlinkSync(join(client.workspace, 'nested/.scopewise.json'));
-    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
-      changes: [{ uri: config, type: FileChangeType.Deleted }],
-    });
+    await client.fileChanged(config, FileChangeType.Deleted);
     const gone = await client.diagnostics.next(
       'a cleared config',
       (p) => p.uri === config,
@@ -137,7 +122,7 @@ describe('config file diagnostics', () => {
 
 describe('scopewise.scanWorkspace', () => {
   it('publishes the problems of closed files, with progress, honouring .gitignore and exclusions', async () => {
-    client = TestClient.start({
+    const client = start({
       transport: 'stdio',
       settings: () => ({ files: { exclude: ['skipped/**'] } }),
     });
@@ -198,7 +183,7 @@ describe('scopewise.scanWorkspace', () => {
   });
 
   it('stops when the request is cancelled, publishing nothing more', async () => {
-    client = TestClient.start({ transport: 'stdio' });
+    const client = start({ transport: 'stdio' });
     await client.initialize();
     for (const name of ['one', 'two', 'three']) write(client.workspace, `${name}.json`, POLICY);
     const since = client.diagnostics.mark();
