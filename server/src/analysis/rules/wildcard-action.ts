@@ -25,7 +25,7 @@ export default defineRule({
       language: 'json',
       code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],\n      "Resource": "arn:aws:codebuild:us-east-1:111122223333:project/app"\n    }\n  ]\n}\n',
     },
-    fix: 'List the actions the workload calls. The quick-fixes expand a pattern into its explicit actions, or into its read-only (List and Read) part, when that list is short enough to review.',
+    fix: `List the actions the workload calls. The quick-fixes expand a pattern into its explicit actions, or into its read-only part (exactly the actions of the List and Read access levels), when that list has at most ${MAX_EXPANSION} actions. Both are marked unsafe, so fix-all never applies them: the read-only list takes access away, and the full list, although it grants the same actions today, no longer grants the actions AWS adds to the pattern later, and it follows the IAM catalog shipped with Scopewise, which may lag behind AWS.`,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html',
@@ -93,22 +93,35 @@ function plural(count: number, noun: string): string {
   return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
 }
 
+/**
+ * Expansions of a wildcard into the actions it matches. Both are unsafe: the read-only list takes
+ * access away, and the full list, although it grants the same actions today, stops granting the
+ * actions AWS adds to the pattern later and follows our catalog, which may lag behind AWS.
+ */
 function expansions(document: ParsedDocument, node: Node, matches: readonly ActionInfo[]): Fix[] {
   const names = (actions: readonly ActionInfo[]) =>
     actions.map((a) => `${a.service.prefix}:${a.name}`);
   const fixes: Fix[] = [];
+  // Exactly the List and Read levels: Tagging, Write and Permissions management all change state.
   const readOnly = matches.filter((a) => a.accessLevel === 'List' || a.accessLevel === 'Read');
   if (readOnly.length > 0 && readOnly.length <= MAX_EXPANSION && readOnly.length < matches.length) {
+    const [only] = names(readOnly);
     fixes.push({
-      title: `Replace with its ${plural(readOnly.length, 'read-only action')}`,
+      title:
+        readOnly.length === 1
+          ? `Replace with ${only}, its only read-only action`
+          : `Replace with its ${plural(readOnly.length, 'read-only action')}`,
       safe: false,
       edits: [replaceWithList(document, node, names(readOnly))],
     });
   }
   if (matches.length <= MAX_EXPANSION) {
+    const [only] = names(matches);
     fixes.push({
-      title: `Replace with the ${plural(matches.length, 'action')} it matches`,
-      // Grants the same today, but a rewrite of this size is for the user to choose.
+      title:
+        matches.length === 1
+          ? `Replace with ${only}, the only action it matches`
+          : `Replace with the ${plural(matches.length, 'action')} it matches`,
       safe: false,
       edits: [replaceWithList(document, node, names(matches))],
     });
