@@ -13,6 +13,7 @@ import {
 } from '../../server/src/analysis/model';
 import { resolveKeys } from '../../server/src/analysis/pipeline/kms-keys';
 import { roleAccounts } from '../../server/src/analysis/pipeline/role-accounts';
+import { roleReferences } from '../../server/src/analysis/pipeline/service-role';
 import { testCatalog } from '../support/catalog';
 
 const HEADER = `Parameters:
@@ -31,6 +32,20 @@ Resources:
   Bucket: { Type: AWS::S3::Bucket }
   Role: { Type: AWS::IAM::Role }
   Db: { Type: AWS::RDS::DBInstance }
+`;
+
+/** A managed policy resource `Policy` holding these statements (YAML list items, see `allow`). */
+const managedPolicy = (statements: string) => `  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+${statements}`;
+
+/** One Allow statement as a list item of `managedPolicy`. */
+const allow = (action: string, resource: string) => `          - Effect: Allow
+            Action: ${action}
+            Resource: ${resource}
 `;
 
 /** Resolves `Outputs.O.Value` of a YAML template made of the header and the given value. */
@@ -257,15 +272,12 @@ describe('intrinsic resolver', () => {
   it('exposes the resolved form on statement values, keeping value for literals only', () => {
     const model = buildModel(
       parseDocumentText(
-        `${HEADER}  Policy:
-    Type: AWS::IAM::ManagedPolicy
-    Properties:
-      PolicyDocument:
-        Statement:
-          - Effect: Allow
-            Action: s3:GetObject
-            Resource: [!Sub 'arn:\${AWS::Partition}:s3:::\${Bucket}/*', !Ref Env, arn:aws:s3:::x]
-`,
+        `${HEADER}${managedPolicy(
+          allow(
+            's3:GetObject',
+            "[!Sub 'arn:${AWS::Partition}:s3:::${Bucket}/*', !Ref Env, arn:aws:s3:::x]",
+          ),
+        )}`,
         'template.yaml',
       ),
     );
@@ -284,16 +296,7 @@ describe('rules reading values through the resolver', () => {
   const RULES = new Set(['invalid-arn', 'passrole-unscoped', 'action-resource-mismatch']);
   const findings = (resources: string, action = 's3:GetObject') =>
     analyze(
-      `${HEADER}  Empty: { Type: AWS::SNS::Topic }
-  Policy:
-    Type: AWS::IAM::ManagedPolicy
-    Properties:
-      PolicyDocument:
-        Statement:
-          - Effect: Allow
-            Action: ${action}
-            Resource: ${resources}
-`,
+      `${HEADER}  Empty: { Type: AWS::SNS::Topic }\n${managedPolicy(allow(action, resources))}`,
       { catalog: testCatalog(), fileName: 'template.yaml' },
     )
       .findings.filter((f) => RULES.has(f.rule))
@@ -326,18 +329,10 @@ describe('rules reading values through the resolver', () => {
   LogBucket: { Type: String, Default: '' }
   RoleArn: { Type: String, Default: 'arn:aws:iam::111122223333:role/x' }
 Resources:
-  Policy:
-    Type: AWS::IAM::ManagedPolicy
-    Properties:
-      PolicyDocument:
-        Statement:
-          - Effect: Allow
-            Action: s3:GetObject
-            Resource: !Sub 'arn:\${AWS::Partition}:s3:::\${LogBucket}/*'
-          - Effect: Allow
-            Action: iam:PassRole
-            Resource: !Ref RoleArn
-`;
+${managedPolicy(
+  allow('s3:GetObject', "!Sub 'arn:${AWS::Partition}:s3:::${LogBucket}/*'") +
+    allow('iam:PassRole', '!Ref RoleArn'),
+)}`;
     const result = analyze(text, { catalog: testCatalog(), fileName: 'template.yaml' });
     expect(result.findings.map((f) => f.rule).filter((rule) => RULES.has(rule))).toEqual([]);
   });
@@ -392,6 +387,31 @@ Outputs:
     ]);
     expect(accounts('!GetAtt Role.Arn')).toEqual([{ kind: 'self' }]);
     expect(accounts("!Sub 'arn:aws:iam::${NoDefault}:role/r'")).toEqual([]);
+  });
+
+  it('reads the role a role ARN names in each branch, and whether in the own account', () => {
+    const roles = (value: string) => {
+      const { parsed, node } = template(value);
+      return roleReferences(parsed, node);
+    };
+    const own = { name: 'Role', ownAccount: true };
+    expect(roles('!GetAtt Role.Arn')).toEqual([own]);
+    expect(roles("!Sub '${Role.Arn}'")).toEqual([own]);
+    expect(
+      roles(
+        "!Join ['', ['arn:', !Ref AWS::Partition, ':iam::', !Ref AWS::AccountId, ':role/', !Ref Role]]",
+      ),
+    ).toEqual([own]);
+    expect(
+      roles("!Sub ['arn:aws:iam::${A}:role/${Role}', { A: !FindInMap [Accounts, prod, Id] }]"),
+    ).toEqual([{ name: 'Role', ownAccount: false }]);
+    // A parameter names the role, never its default.
+    expect(roles("!Sub 'arn:aws:iam::${AWS::AccountId}:role/${Env}'")).toEqual([
+      { name: 'Env', ownAccount: true },
+    ]);
+    expect(roles('!If [IsProd, !GetAtt Role.Arn, !GetAtt Role.RoleId]')).toEqual([own, undefined]);
+    expect(roles("!Sub 'arn:aws:iam::${AWS::AccountId}:role/app-${Role}'")).toEqual([undefined]);
+    expect(roles('arn:aws:iam::111122223333:role/x')).toEqual([undefined]);
   });
 });
 

@@ -44,6 +44,16 @@ const json = (typeId: string, configuration: string) => `{
 const CODEBUILD =
   '{ "category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1" }';
 
+/** CodeBuild's configuration keys in the order they are offered: required first. */
+const CODEBUILD_KEYS = [
+  'ProjectName',
+  'PrimarySource',
+  'BatchEnabled',
+  'CombineArtifacts',
+  'EnvironmentVariables',
+];
+const without = (present: string) => CODEBUILD_KEYS.filter((key) => key !== present);
+
 const yaml = (provider: string, configuration: string) => `Resources:
   Pipeline:
     Type: AWS::CodePipeline::Pipeline
@@ -68,12 +78,7 @@ describe('pipeline completion', () => {
       json(CODEBUILD, '{ "PrimarySource": "Src", | }'),
       'p.json',
     );
-    expect(labels).toEqual([
-      'ProjectName',
-      'BatchEnabled',
-      'CombineArtifacts',
-      'EnvironmentVariables',
-    ]);
+    expect(labels).toEqual(without('PrimarySource'));
     expect(items[0]?.kind).toBe('configKey');
     expect(items[0]?.detail).toBe('required · CodeBuild');
     expect(items[0]?.documentation).toContain('The CodeBuild project to run.');
@@ -85,12 +90,7 @@ describe('pipeline completion', () => {
     expect(typed.labels[0]).toBe('ProjectName');
     expect(typed.apply(0)).toContain('"configuration": { "ProjectName": "" }');
     const after = completeAt(json(CODEBUILD, '{ "ProjectName": "x" | }'), 'p.json');
-    expect(after.labels).toEqual([
-      'PrimarySource',
-      'BatchEnabled',
-      'CombineArtifacts',
-      'EnvironmentVariables',
-    ]);
+    expect(after.labels).toEqual(without('ProjectName'));
     expect(after.apply(0)).toContain('{ "ProjectName": "x" , "PrimarySource": "" }');
   });
 
@@ -99,23 +99,12 @@ describe('pipeline completion', () => {
       yaml('CodeBuild', '                ProjectName: app\n                |'),
       't.yaml',
     );
-    expect(blank.labels).toEqual([
-      'PrimarySource',
-      'BatchEnabled',
-      'CombineArtifacts',
-      'EnvironmentVariables',
-    ]);
+    expect(blank.labels).toEqual(without('ProjectName'));
     expect(blank.apply(0)).toContain(
       '                ProjectName: app\n                PrimarySource: \n',
     );
     const typed = completeAt(yaml('CodeBuild', '                Ba|'), 't.yaml');
-    expect(typed.labels).toEqual([
-      'ProjectName',
-      'PrimarySource',
-      'BatchEnabled',
-      'CombineArtifacts',
-      'EnvironmentVariables',
-    ]);
+    expect(typed.labels).toEqual(CODEBUILD_KEYS);
     expect(typed.apply(2)).toContain(
       '              Configuration:\n                BatchEnabled: \n',
     );
