@@ -12,6 +12,7 @@ import {
   getAttTarget,
   intrinsicName,
   resolveValue,
+  stringItems,
   type Policy,
   type Statement,
   type Template,
@@ -341,16 +342,9 @@ export function trustsOnlyCodePipeline(
       if (!isPlainObject(principal) || principal.properties.length !== 1) return false;
       const service = principal.properties[0];
       if (service?.key.value !== 'Service') return false;
-      const names: Node[] = [];
-      for (const choice of alternatives(service.value)) {
-        if (choice.kind === 'array')
-          for (const item of choice.items) names.push(...alternatives(item));
-        else names.push(choice);
-      }
-      if (names.length === 0) return false;
-      for (const name of names) {
-        if (name.kind !== 'string' || name.value !== 'codepipeline.amazonaws.com') return false;
-      }
+      const names = stringItems(service.value);
+      if (names.length === 0 || names.some((n) => n.value !== 'codepipeline.amazonaws.com'))
+        return false;
       trusted = true;
     }
   }
