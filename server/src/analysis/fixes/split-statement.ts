@@ -26,6 +26,8 @@ export interface SplitGroup {
   readonly actions: readonly Node[];
   /** The new `Resource` values; undefined keeps `*` (actions that accept only `*`). */
   readonly arns: readonly Value[] | undefined;
+  /** More edits of the original statement's text for this copy only (e.g. a new `Condition`). */
+  readonly edits?: readonly TextEdit[];
 }
 
 /**
@@ -57,7 +59,10 @@ export function splitStatementFix(
   const sid = statement.element('Sid')?.value;
   const copies: string[] = [];
   for (const group of groups) {
-    const edits: TextEdit[] = [...trimList(text, actions.items, new Set(group.actions))];
+    const edits: TextEdit[] = [
+      ...trimList(text, actions.items, new Set(group.actions)),
+      ...(group.edits ?? []),
+    ];
     if (group.arns !== undefined) {
       edits.push(
         flow && group.arns.length > 1
