@@ -14,7 +14,6 @@ import {
   resolveValue,
   stringItems,
   type Pipeline,
-  type Resolved,
   type Policy,
   type Template,
 } from '../model';
@@ -26,6 +25,8 @@ import { pipelinesOfPolicy } from './pipeline-targets';
 export interface PassTarget {
   /** How titles name it: the template role's logical id, a role name, a parameter, ... */
   readonly label: string;
+  /** The whole value in words (`arn:aws:iam::${Account}:role/deploy`), when `label` is ambiguous. */
+  readonly full: string;
   /** Identity, to merge duplicates and to recognise the same value written elsewhere. */
   readonly key: string;
   readonly value: Value;
@@ -164,9 +165,44 @@ export function roleServices(
   return agreed.length > 0 ? agreed : trusted;
 }
 
+/**
+ * The template roles that hold a policy: its own role, the roles a policy resource is attached to
+ * (`Roles`), and the roles that list a managed policy in `ManagedPolicyArns`. A role does not pass
+ * itself. (The same reading as `pipeline-targets.ts`, which does not export it.)
+ */
+export function ownRoles(template: Template, policy: Policy): Set<string> {
+  const roles = new Set<string>();
+  const owner = policy.resource;
+  if (!owner) return roles;
+  if (owner.type === 'AWS::IAM::Role') roles.add(owner.name);
+  const properties = template.resources.get(owner.name)?.properties;
+  for (const node of walk(properties, ['Roles', '*'])) {
+    const role = templateRoleOf(template, node);
+    if (role !== undefined) roles.add(role);
+  }
+  for (const resource of template.resources.values()) {
+    if (resource.type !== 'AWS::IAM::Role') continue;
+    const attached = walk(resource.properties, ['ManagedPolicyArns', '*']);
+    if (attached.some((n) => getValue(n, 'Ref')?.kind === 'string' && refName(n) === owner.name))
+      roles.add(resource.name);
+  }
+  return roles;
+}
+
+function refName(node: Node): string | undefined {
+  const ref = getValue(node, 'Ref');
+  return intrinsicName(node) === 'Ref' && ref?.kind === 'string' ? ref.value : undefined;
+}
+
 /** A template role as a target: written `!GetAtt R.Arn`. */
 export function roleTarget(name: string, services: readonly string[]): PassTarget {
-  return { label: name, key: `role:${name}`, value: { getAtt: [name, 'Arn'] }, services };
+  return {
+    label: name,
+    full: name,
+    key: `role:${name}`,
+    value: { getAtt: [name, 'Arn'] },
+    services,
+  };
 }
 
 /**
@@ -207,7 +243,11 @@ export function pipelinePassTargets(
       }
     }
   }
-  return [...targets.values()];
+  // Two values may end in the same role name (one role per account): name those in full.
+  const labels = [...targets.values()].map((t) => t.label);
+  return [...targets.values()].map((t) =>
+    labels.indexOf(t.label) !== labels.lastIndexOf(t.label) ? { ...t, label: t.full } : t,
+  );
 }
 
 /** The value is absent in some deployment: missing, `AWS::NoValue`, or an `Fn::If` branch of it. */
@@ -236,6 +276,7 @@ export function passTarget(
     if (!ROLE_ARN.test(node.value)) return undefined;
     return {
       label: node.value.split('/').pop() ?? node.value,
+      full: node.value,
       key: raw,
       value: { raw },
       services: [service],
@@ -246,7 +287,14 @@ export function passTarget(
     r.segments.every((s) => s.kind === 'text' || s.source.kind !== 'resource'),
   );
   if (resolved.length === 0 || !fits) return undefined;
-  return { label: labelOf(resolved, node, raw), key: raw, value: { raw }, services: [service] };
+  const full = resolved.length === 1 && resolved[0] ? patternText(resolved[0]) : raw;
+  return {
+    label: labelOf(full, node, raw),
+    full,
+    key: raw,
+    value: { raw },
+    services: [service],
+  };
 }
 
 /** The identity of a written value, as `PassTarget.key`: its text on one line. */
@@ -258,8 +306,7 @@ export function rawText(document: ParsedDocument, node: Node): string | undefine
 }
 
 /** A short name for titles: the role name an ARN ends with, else the parameter, else the text. */
-function labelOf(resolved: readonly Resolved[], node: Node, raw: string): string {
-  const text = resolved.length === 1 && resolved[0] ? patternText(resolved[0]) : '';
+function labelOf(text: string, node: Node, raw: string): string {
   const role = /:role\/(?:[^${}]*\/)?([^/]+)$/.exec(text)?.[1];
   if (role !== undefined) return role;
   const ref = getValue(node, 'Ref');

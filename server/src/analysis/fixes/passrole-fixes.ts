@@ -17,6 +17,7 @@ import {
 import type { Value } from '../render';
 import type { Fix, TextEdit } from '../rules/rule';
 import {
+  ownRoles,
   pipelinePassTargets,
   rawText,
   referencedRoles,
@@ -163,9 +164,10 @@ function choices(document: ParsedDocument, known: Known, statement: Statement): 
       .filter((r) => r.type === 'AWS::IAM::Role')
       .map((r) => r.name),
   ];
-  // The role holding this policy is not one it passes.
+  // The roles holding this policy are not ones it passes.
+  const own = ownRoles(template, statement.policy);
   const targets = [...new Set(roles)]
-    .filter((name) => name !== statement.policy.resource?.name)
+    .filter((name) => !own.has(name))
     .map((name) => roleTarget(name, roleServices(template, references, name)))
     .filter(fits);
   // Next to `lambda:CreateFunction`, the roles passed to Lambda come first.
