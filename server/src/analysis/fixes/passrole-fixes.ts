@@ -3,7 +3,7 @@
  * (see `passed-roles.ts` for where they come from), move `iam:PassRole` out of a statement that
  * grants other actions on `*`, and add `iam:PassedToService` with the services that receive them.
  */
-import type { Node, ParsedDocument } from '../document';
+import { getValue, type Node, type ParsedDocument } from '../document';
 import { insertProperty, replaceWithList } from '../edits';
 import { conditionBranches } from '../iam/principal-conditions';
 import { patternCovers } from '../iam/statement';
@@ -187,13 +187,13 @@ function choices(document: ParsedDocument, known: Known, statement: Statement): 
  */
 function starNodes(statement: Statement, stars: readonly ResolvedValue[]): Node[] {
   const resource = statement.element('Resource')?.value;
-  if (
-    intrinsicName(resource) === 'Fn::If' &&
-    resource !== undefined &&
-    stars.length === statement.values('Resource').length
-  )
-    return [resource];
-  return stars.map((s) => s.node);
+  const args = intrinsicName(resource) === 'Fn::If' ? getValue(resource, 'Fn::If') : undefined;
+  // Both branches `*` (not `AWS::NoValue`, whose absence the fix must keep).
+  const both =
+    args?.kind === 'array' &&
+    args.items.length === 3 &&
+    args.items.slice(1).every((item) => item.kind === 'string' && item.value === '*');
+  return both && resource ? [resource] : stars.map((s) => s.node);
 }
 
 /**
