@@ -131,20 +131,16 @@ describe('scopewise.scanWorkspace', () => {
     mkdirSync(join(root, '.git'));
     write(root, '.gitignore', 'ignored/\n');
     write(root, '.scopewise.json', '{ "exclude": ["vendor"] }');
-    for (const path of [
-      'a/policy.json',
-      'ignored/p.json',
-      'vendor/p.json',
-      'skipped/p.json',
-      'open.json',
-    ]) {
+    for (const path of ['a/policy.json', 'ignored/p.json', 'vendor/p.json', 'skipped/p.json']) {
       write(root, path, POLICY);
     }
     write(root, 'a/clean.json', CLEAN);
     write(root, 'b/template.yaml', 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n');
+    // Open with unsaved problems: the summary counts the editor's text, not the file's.
+    write(root, 'open.json', CLEAN);
     const open = client.uriOf('open.json');
     await client.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri: open, languageId: 'json', version: 1, text: CLEAN },
+      textDocument: { uri: open, languageId: 'json', version: 1, text: POLICY },
     });
     await client.diagnosticsFor(open, 1);
 
@@ -156,7 +152,7 @@ describe('scopewise.scanWorkspace', () => {
       command: 'scopewise.scanWorkspace',
       workDoneToken: token,
     });
-    expect(summary).toEqual({ files: 4, filesWithProblems: 1, problems: 2, cancelled: false });
+    expect(summary).toEqual({ files: 4, filesWithProblems: 2, problems: 4, cancelled: false });
     const pushed = client.diagnostics.all.slice(since);
     expect(pushed.map((p) => p.uri)).toEqual([client.uriOf('a/policy.json')]);
     expect(pushed[0]?.diagnostics.map((d) => d.code)).toEqual([

@@ -161,9 +161,11 @@ export class WorkspaceScan {
         lastPercentage = percentage;
         lastReport = Date.now();
       }
-      // Open documents have live diagnostics; their text may differ from the file's.
-      const open = documents.get(uri) !== undefined;
-      const diagnostics = catalog && !open ? await this.analyse(uri, path, catalog) : [];
+      // Open documents have live diagnostics of their own, from text that may differ from the
+      // file's: they count in the summary, from that text, but the scan publishes nothing for them.
+      const openText = documents.get(uri)?.getText();
+      const open = openText !== undefined;
+      const diagnostics = catalog ? await this.analyse(uri, path, catalog, openText) : [];
       files++;
       problems += diagnostics.length;
       if (diagnostics.length > 0) reported.add(uri);
@@ -185,11 +187,16 @@ export class WorkspaceScan {
     return { files, filesWithProblems: reported.size, problems, cancelled: false };
   }
 
-  private async analyse(uri: string, path: string, catalog: Catalog): Promise<Diagnostic[]> {
+  private async analyse(
+    uri: string,
+    path: string,
+    catalog: Catalog,
+    openText: string | undefined,
+  ): Promise<Diagnostic[]> {
     const { settings, connection } = this.options;
     let text: string;
     try {
-      text = decode(readFileSync(path)).text;
+      text = openText ?? decode(readFileSync(path)).text;
     } catch (error) {
       connection.console.warn(`Scan: cannot read ${uri}: ${describeError(error)}`);
       return [];
