@@ -1,7 +1,7 @@
 /**
  * Language server figures, measured over stdio with a real LSP client library against the
- * bundled server (dist/server.js): keystroke to published diagnostics, start to first
- * diagnostics, and resident memory after opening many templates.
+ * bundled server (dist/server.js): keystroke to published diagnostics, completion and hover
+ * response times, start to first diagnostics, and resident memory after opening many templates.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,10 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  CompletionRequest,
   createProtocolConnection,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
+  HoverRequest,
   InitializedNotification,
   InitializeRequest,
   PublishDiagnosticsNotification,
@@ -123,6 +125,22 @@ class BenchClient {
         { range: { start: { line, character }, end: { line, character: character + 1 } }, text },
       ],
     });
+  }
+
+  /** Milliseconds from sending a completion or hover request to its response, and the result. */
+  async timeRequest(
+    kind: 'completion' | 'hover',
+    uri: string,
+    line: number,
+    character: number,
+  ): Promise<{ ms: number; result: unknown }> {
+    const params = { textDocument: { uri }, position: { line, character } };
+    const sent = performance.now();
+    const result: unknown =
+      kind === 'completion'
+        ? await this.connection.sendRequest(CompletionRequest.type, params)
+        : await this.connection.sendRequest(HoverRequest.type, params);
+    return { ms: performance.now() - sent, result };
   }
 
   /** Resident set size of the server process, in bytes (Linux only). */
@@ -246,6 +264,60 @@ export async function measureKeystrokes(serverPath: string, edits = 30): Promise
         p95Ms: p95(samples),
         maxMs: Math.max(...samples),
         samplesMs: samples,
+      };
+    } finally {
+      await client.stop();
+    }
+  });
+}
+
+export interface RequestTimes {
+  readonly requests: number;
+  readonly completionMedianMs: number;
+  readonly completionP95Ms: number;
+  readonly hoverMedianMs: number;
+  readonly hoverP95Ms: number;
+}
+
+/**
+ * Opens the 1,000-line YAML template and, once its diagnostics are out, asks for completion right
+ * after the `prefix:` of IAM actions (the service's action list) and for hover on action names,
+ * `requests` times each, one at a time.
+ */
+export async function measureRequests(serverPath: string, requests = 30): Promise<RequestTimes> {
+  return withWorkspace(async (directory) => {
+    const { uri, text } = writeTemplate(directory, 'requests.yaml', 'yaml', 2);
+    const actions: { line: number; colon: number }[] = [];
+    text.split('\n').forEach((content, line) => {
+      const match = /^(\s*- [a-z0-9-]+:)[A-Za-z]+$/.exec(content);
+      if (match?.[1]) actions.push({ line, colon: match[1].length });
+    });
+    if (actions.length === 0) throw new Error('The generated template has no action to ask about');
+    const client = BenchClient.spawn(serverPath);
+    try {
+      await client.initialize(directory);
+      const opened = client.diagnostics(uri, 1);
+      await client.open(uri, 'yaml', text);
+      await opened;
+      const completion: number[] = [];
+      const hover: number[] = [];
+      for (let i = 0; i < requests; i++) {
+        const { line, colon } = actions[i % actions.length] as (typeof actions)[number];
+        const listed = await client.timeRequest('completion', uri, line, colon);
+        const items = (listed.result as { items?: unknown[] } | null)?.items ?? listed.result;
+        if (!Array.isArray(items) || items.length === 0)
+          throw new Error(`No completion items at ${line + 1}:${colon + 1}`);
+        completion.push(listed.ms);
+        const shown = await client.timeRequest('hover', uri, line, colon + 1);
+        if (shown.result === null) throw new Error(`No hover at ${line + 1}:${colon + 2}`);
+        hover.push(shown.ms);
+      }
+      return {
+        requests,
+        completionMedianMs: median(completion),
+        completionP95Ms: p95(completion),
+        hoverMedianMs: median(hover),
+        hoverP95Ms: p95(hover),
       };
     } finally {
       await client.stop();

@@ -20,7 +20,7 @@ import {
   type EngineCase,
 } from './engine';
 import { median } from './stats';
-import { measureKeystrokes, measureMemory, measureStartup } from './lsp';
+import { measureKeystrokes, measureMemory, measureRequests, measureStartup } from './lsp';
 import {
   budgeted,
   info,
@@ -168,9 +168,10 @@ async function lspRows(
   let failed = false;
   const keystrokeWhat = 'keystroke to diagnostics, 1,000-line YAML, median';
   const startupWhat = 'server start to first diagnostics, median of 5';
+  const requestsWhat = 'completion after "service:", 1,000-line YAML';
   const memoryWhat = 'server RSS after opening 50 templates';
   if (!(await waitForFile(serverPath, 'the language server'))) {
-    for (const what of [keystrokeWhat, startupWhat, memoryWhat])
+    for (const what of [keystrokeWhat, requestsWhat, startupWhat, memoryWhat])
       rows.push(unavailable(what, 'dist/server.js not built', 'skipped'));
     return { rows, failed };
   }
@@ -200,6 +201,23 @@ async function lspRows(
     (k) => [
       budgeted(`${keystrokeWhat} of ${k.edits}`, k.medianMs, 'ms', { max: 100 }, ms),
       info('keystroke to diagnostics, p95', k.p95Ms, 'ms', ms),
+    ],
+  );
+  await attempt(
+    'requests',
+    requestsWhat,
+    '',
+    () => measureRequests(serverPath, 30),
+    (r) => [
+      info(`${requestsWhat}, median of ${r.requests}`, r.completionMedianMs, 'ms', ms),
+      info('completion, p95', r.completionP95Ms, 'ms', ms),
+      info(
+        `hover on an action, 1,000-line YAML, median of ${r.requests}`,
+        r.hoverMedianMs,
+        'ms',
+        ms,
+      ),
+      info('hover, p95', r.hoverP95Ms, 'ms', ms),
     ],
   );
   await attempt(
