@@ -282,15 +282,6 @@ async function userInterface(page, base, workspace, shot) {
     }
   }
   if (steps) await shot('2-quick-fix-menu');
-  // The README's picture: a squiggle, its Problems entries and the quick fix menu, all at once.
-  // E2E_README_IMAGE=1 writes it into docs/images/ to be committed; otherwise it stays in screens/.
-  const readmeImage =
-    process.env.E2E_README_IMAGE === '1'
-      ? path.join(ROOT, 'docs/images/quick-fix.png')
-      : path.join(SCREENS, 'readme-quick-fix.png');
-  fs.mkdirSync(path.dirname(readmeImage), { recursive: true });
-  await page.screenshot({ path: readmeImage });
-  log(`README screenshot: ${readmeImage}`);
   // Choose it with the keyboard, as a user would: a click is swallowed by the menu's pointer guard.
   const focused = page.locator('.action-widget .monaco-list-row.focused');
   for (let moves = 0; !(await focused.innerText()).includes('Add "Version"'); moves++) {
@@ -320,6 +311,45 @@ async function userInterface(page, base, workspace, shot) {
   );
   log('status bar click showed the Scopewise output');
   if (steps) await shot('4-output');
+
+  // The scoped-ARN quick fix on a template: go to the `Resource: '*'` of build-role.yaml (line 23,
+  // column 27, through Quick Open's `:line:column`) and open the quick fix menu there.
+  await page.keyboard.press('Control+Shift+M');
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type('build-role.yaml');
+  await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
+  await problem('wildcard-resource').first().waitFor({ timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type(':23:27');
+  await page.keyboard.press('Enter');
+  const scope = page.locator('.action-widget .monaco-list-row', {
+    hasText: 'Scope to ArtifactBucket',
+  });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+.');
+    try {
+      await scope.first().waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      log(`quick fix menu without "Scope to ArtifactBucket" (attempt ${attempt}); asking again`);
+      await page.keyboard.press('Escape');
+    }
+  }
+  log('quick fix menu on build-role.yaml offers "Scope to ArtifactBucket"');
+  // The README's picture: the squiggle, the Problems entries and the scoped-ARN fix, all at once.
+  // E2E_README_IMAGE=1 writes it into docs/images/ to be committed; otherwise it stays in screens/.
+  const readmeImage =
+    process.env.E2E_README_IMAGE === '1'
+      ? path.join(ROOT, 'docs/images/quick-fix.png')
+      : path.join(SCREENS, 'readme-quick-fix.png');
+  fs.mkdirSync(path.dirname(readmeImage), { recursive: true });
+  await page.screenshot({ path: readmeImage });
+  log(`README screenshot: ${readmeImage}`);
+  await page.keyboard.press('Escape');
   return true;
 }
 
