@@ -8,16 +8,16 @@
 import { getValue, type Node, type ParsedDocument } from '../document';
 import {
   alternatives,
-  intrinsicName,
   isNoValue,
   patternText,
+  refTarget,
   resolveValue,
-  stringItems,
   type Pipeline,
   type Policy,
   type Template,
 } from '../model';
 import { findActionType } from '../pipeline/action-types';
+import { roleReferences, roleTrust } from '../pipeline/service-role';
 import type { Value } from '../render';
 import { pipelinesOfPolicy } from './pipeline-targets';
 
@@ -80,41 +80,16 @@ const ROLE_PROPERTIES: readonly RoleProperty[] = [
 const ROLE_ARN = /^arn:[^:]*:iam::[^:]*:role\/./;
 
 /**
- * The template role a value names: `!GetAtt R.Arn`, `!Sub '${R.Arn}'`, an ARN built from the role's
- * name (`!Sub '...:role/${R}'`, `Fn::Join`), or `!Ref R` (the name, which some properties take).
+ * The template role a value names (`roleReferences`, in any account): `!GetAtt R.Arn`,
+ * `!Sub '${R.Arn}'`, an ARN built from the role's name, or `!Ref R` (the name, which some
+ * properties take).
  */
 export function templateRoleOf(template: Template, node: Node): string | undefined {
-  const resolved = resolveValue(node, { template, defaults: false });
-  if (resolved.length !== 1) return undefined;
-  const segments = resolved[0]?.segments ?? [];
-  const last = segments[segments.length - 1];
-  if (last?.kind !== 'hole' || last.source.kind !== 'resource') return undefined;
-  if (last.source.type !== 'AWS::IAM::Role') return undefined;
-  const { attribute, name } = last.source;
-  if (segments.length === 1)
-    return attribute === 'Arn' || attribute === undefined ? name : undefined;
-  const before = segments[segments.length - 2];
-  return attribute === undefined && before?.kind === 'text' && before.text.endsWith(':role/')
-    ? name
+  const references = roleReferences(template, node, { names: true });
+  const only = references.length === 1 ? references[0] : undefined;
+  return only && template.resources.get(only.name)?.type === 'AWS::IAM::Role'
+    ? only.name
     : undefined;
-}
-
-/** The services a template role trusts (`Principal.Service` of its trust policy). */
-export function trustedServices(template: Template, roleName: string): string[] {
-  const role = template.resources.get(roleName);
-  const statementList = getValue(
-    getValue(role?.properties, 'AssumeRolePolicyDocument'),
-    'Statement',
-  );
-  const statements =
-    statementList?.kind === 'array' ? statementList.items : statementList ? [statementList] : [];
-  const services = new Set<string>();
-  for (const statement of statements) {
-    for (const item of stringItems(getValue(getValue(statement, 'Principal'), 'Service'))) {
-      if (item.value) services.add(item.value);
-    }
-  }
-  return [...services];
 }
 
 /** Every template role that a resource's role property names, with those properties' services. */
@@ -154,44 +129,15 @@ function walk(node: Node | undefined, path: readonly string[]): Node[] {
  * policy agrees (or names no service); otherwise the services its trust policy names.
  */
 export function roleServices(
-  template: Template,
+  policies: readonly Policy[],
   references: ReadonlyMap<string, readonly string[]>,
   roleName: string,
 ): string[] {
-  const trusted = trustedServices(template, roleName);
+  const trusted = roleTrust(roleName, policies).services;
   const referenced = references.get(roleName) ?? [];
   const lower = new Set(trusted.map((s) => s.toLowerCase()));
   const agreed = referenced.filter((s) => lower.size === 0 || lower.has(s.toLowerCase()));
-  return agreed.length > 0 ? agreed : trusted;
-}
-
-/**
- * The template roles that hold a policy: its own role, the roles a policy resource is attached to
- * (`Roles`), and the roles that list a managed policy in `ManagedPolicyArns`. A role does not pass
- * itself. (The same reading as `pipeline-targets.ts`, which does not export it.)
- */
-export function ownRoles(template: Template, policy: Policy): Set<string> {
-  const roles = new Set<string>();
-  const owner = policy.resource;
-  if (!owner) return roles;
-  if (owner.type === 'AWS::IAM::Role') roles.add(owner.name);
-  const properties = template.resources.get(owner.name)?.properties;
-  for (const node of walk(properties, ['Roles', '*'])) {
-    const role = templateRoleOf(template, node);
-    if (role !== undefined) roles.add(role);
-  }
-  for (const resource of template.resources.values()) {
-    if (resource.type !== 'AWS::IAM::Role') continue;
-    const attached = walk(resource.properties, ['ManagedPolicyArns', '*']);
-    if (attached.some((n) => getValue(n, 'Ref')?.kind === 'string' && refName(n) === owner.name))
-      roles.add(resource.name);
-  }
-  return roles;
-}
-
-function refName(node: Node): string | undefined {
-  const ref = getValue(node, 'Ref');
-  return intrinsicName(node) === 'Ref' && ref?.kind === 'string' ? ref.value : undefined;
+  return agreed.length > 0 ? agreed : [...trusted];
 }
 
 /** A template role as a target: written `!GetAtt R.Arn`. */
@@ -309,7 +255,7 @@ export function rawText(document: ParsedDocument, node: Node): string | undefine
 function labelOf(text: string, node: Node, raw: string): string {
   const role = /:role\/(?:[^${}]*\/)?([^/]+)$/.exec(text)?.[1];
   if (role !== undefined) return role;
-  const ref = getValue(node, 'Ref');
-  if (intrinsicName(node) === 'Ref' && ref?.kind === 'string') return ref.value;
+  const ref = refTarget(node);
+  if (ref !== undefined) return ref;
   return raw.length > 40 ? `${raw.slice(0, 37)}...` : raw;
 }

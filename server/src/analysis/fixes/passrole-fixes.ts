@@ -6,10 +6,12 @@
 import { getValue, type Node, type ParsedDocument } from '../document';
 import { insertProperty, replaceWithList } from '../edits';
 import { conditionBranches } from '../iam/principal-conditions';
+import { rolesOfPolicy } from '../pipeline/service-role';
 import { patternCovers } from '../iam/statement';
 import {
   intrinsicName,
   type DocumentModel,
+  type Policy,
   type ResolvedValue,
   type Statement,
   type Template,
@@ -17,7 +19,6 @@ import {
 import type { Value } from '../render';
 import type { Fix, TextEdit } from '../rules/rule';
 import {
-  ownRoles,
   pipelinePassTargets,
   rawText,
   referencedRoles,
@@ -35,6 +36,8 @@ const PASS_ROLE = 'iam:passrole';
 /** What the fixes of one statement know about the template's roles. */
 interface Known {
   readonly template: Template;
+  /** The document's policies, for the roles' trust policies. */
+  readonly policies: readonly Policy[];
   /** Template roles named by resources' role properties, with those properties' services. */
   readonly references: ReadonlyMap<string, readonly string[]>;
   /** The roles the pipelines using this policy's role pass to their actions. */
@@ -56,6 +59,7 @@ function knowledge(
   if (!template) return undefined;
   return {
     template,
+    policies: model.policies,
     references: referencedRoles(template),
     piped: pipelinePassTargets(document, template, model.pipelines, statement.policy),
   };
@@ -157,7 +161,7 @@ function choices(document: ParsedDocument, known: Known, statement: Statement): 
         : [];
     return [{ targets: piped, what: all }, ...each];
   }
-  const { template, references } = known;
+  const { template, policies, references } = known;
   const roles = [
     ...references.keys(),
     ...[...template.resources.values()]
@@ -165,10 +169,10 @@ function choices(document: ParsedDocument, known: Known, statement: Statement): 
       .map((r) => r.name),
   ];
   // The roles holding this policy are not ones it passes.
-  const own = ownRoles(template, statement.policy);
+  const own = rolesOfPolicy(template, statement.policy);
   const targets = [...new Set(roles)]
     .filter((name) => !own.has(name))
-    .map((name) => roleTarget(name, roleServices(template, references, name)))
+    .map((name) => roleTarget(name, roleServices(policies, references, name)))
     .filter(fits);
   // Next to `lambda:CreateFunction`, the roles passed to Lambda come first.
   const prefixes = new Set(
@@ -276,7 +280,7 @@ function servicesOf(
   const piped = known.piped.find((t) => t.key === key);
   if (piped) return piped.services;
   if (role === undefined) return undefined;
-  const services = roleServices(known.template, known.references, role);
+  const services = roleServices(known.policies, known.references, role);
   return services.length > 0 ? services : undefined;
 }
 

@@ -6,8 +6,15 @@
  */
 import { getValue, type Node } from '../document';
 import { templateResourceArn, type ResourceTypeKey } from '../iam/targets';
-import { alternatives, getAttTarget, type Pipeline, type Policy, type Template } from '../model';
-import { policyRoles, refTarget, roleReferences } from '../pipeline/service-role';
+import {
+  alternatives,
+  getAttTarget,
+  refTarget,
+  type Pipeline,
+  type Policy,
+  type Template,
+} from '../model';
+import { roleReferences, rolesOfPolicy } from '../pipeline/service-role';
 import type { Value } from '../render';
 
 /** One of the pipeline's resources, with its ARN as each IAM resource type it can be. */
@@ -151,18 +158,6 @@ export function pipelinesOfPolicy(
   return pipelines.filter((p) =>
     roleReferences(template, p.roleArn).some((r) => r !== undefined && roles.has(r.name)),
   );
-}
-
-/**
- * The template roles a policy belongs to: its own role (and the parameter its `RoleName` comes
- * from, which an ARN may be built from), or the roles it is attached to.
- */
-function rolesOfPolicy(template: Template, policy: Policy): Set<string> {
-  const owner = policy.resource && template.resources.get(policy.resource.name);
-  if (!owner) return new Set();
-  if (owner.type !== 'AWS::IAM::Role') return new Set(policyRoles(template, owner)?.known);
-  const name = refTarget(getValue(owner.properties, 'RoleName'));
-  return new Set(name === undefined ? [owner.name] : [owner.name, name]);
 }
 
 function literal(config: Node, key: string): string | undefined {

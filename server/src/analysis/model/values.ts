@@ -25,9 +25,9 @@ export function intrinsicName(node: Node | undefined): string | undefined {
   return INTRINSIC.test(key) ? key : undefined;
 }
 
+/** `!Ref AWS::NoValue`: the property is absent. */
 export function isNoValue(node: Node | undefined): boolean {
-  const ref = getValue(node, 'Ref');
-  return intrinsicName(node) === 'Ref' && ref?.kind === 'string' && ref.value === 'AWS::NoValue';
+  return refTarget(node) === 'AWS::NoValue';
 }
 
 /**
@@ -74,6 +74,13 @@ export function resolvedItems(
 
 function located(node: Node): LocatedValue {
   return { node, value: node.kind === 'string' ? node.value : undefined };
+}
+
+/** The logical id (resource, parameter or pseudo parameter) a `Ref` names. */
+export function refTarget(node: Node | undefined): string | undefined {
+  if (intrinsicName(node) !== 'Ref') return undefined;
+  const target = getValue(node, 'Ref');
+  return target?.kind === 'string' ? target.value : undefined;
 }
 
 /** The resource named by `Fn::GetAtt` (`[Name, Attr]` or the short form's `Name.Attr`). */

@@ -9,6 +9,7 @@ import {
   alternatives,
   getAttTarget,
   intrinsicName,
+  refTarget,
   type Action,
   type Pipeline,
   type Template,
@@ -16,7 +17,7 @@ import {
 } from '../model';
 import type { Value } from '../render';
 import { findActionType, type RolePermission } from './action-types';
-import { refTarget, resolveRole } from './service-role';
+import { resolveRole } from './service-role';
 import { keyOf } from './spelling';
 
 /**

@@ -11,6 +11,7 @@ import {
   alternatives,
   getAttTarget,
   intrinsicName,
+  refTarget,
   resolveValue,
   stringItems,
   type Policy,
@@ -68,11 +69,13 @@ const OWN_ROLE_PREFIX =
  * `!GetAtt Role.Arn`, `!Sub '${Role.Arn}'`, or an ARN ending in `:role/` and the role's name
  * (`!Ref Role`, or a parameter), built by `Fn::Sub` or `Fn::Join`. Read through the intrinsic
  * resolver, so every `Fn::If` branch counts; parameter defaults do not (the deployer may pass
- * another role).
+ * another role). With `names`, a template resource's name on its own (`!Ref Role`) counts too:
+ * some role properties take the name instead of the ARN.
  */
 export function roleReferences(
   template: Template,
   node: Node | undefined,
+  { names = false }: { readonly names?: boolean } = {},
 ): (RoleReference | undefined)[] {
   return resolveValue(node, { template, defaults: false }).map((resolved) => {
     // Whitespace around a `Fn::Sub` text (a YAML block scalar's newline) is not part of the ARN.
@@ -84,7 +87,8 @@ export function roleReferences(
     if (last?.kind !== 'hole') return undefined;
     const source = last.source;
     if (segments.length === 1)
-      return source.kind === 'resource' && source.attribute === 'Arn'
+      return source.kind === 'resource' &&
+        (source.attribute === 'Arn' || (names && source.attribute === undefined))
         ? { name: source.name, ownAccount: true }
         : undefined;
     const named =
@@ -241,6 +245,18 @@ export function policyRoles(
   return { known, unknown };
 }
 
+/**
+ * The template roles a policy belongs to: its own role (and the parameter its `RoleName` comes
+ * from, which an ARN may be built from), or the roles it is attached to (`policyRoles`).
+ */
+export function rolesOfPolicy(template: Template, policy: Policy): Set<string> {
+  const owner = policy.resource && template.resources.get(policy.resource.name);
+  if (!owner) return new Set();
+  if (owner.type !== 'AWS::IAM::Role') return new Set(policyRoles(template, owner)?.known);
+  const name = refTarget(getValue(owner.properties, 'RoleName'));
+  return new Set(name === undefined ? [owner.name] : [owner.name, name]);
+}
+
 /** The template role whose literal `RoleName` is this name. */
 function roleByName(template: Template, name: string): string | undefined {
   for (const resource of template.resources.values()) {
@@ -249,13 +265,6 @@ function roleByName(template: Template, name: string): string | undefined {
     if (roleName?.kind === 'string' && roleName.value === name) return resource.name;
   }
   return undefined;
-}
-
-/** The logical id a `Ref` names. */
-export function refTarget(node: Node | undefined): string | undefined {
-  if (intrinsicName(node) !== 'Ref') return undefined;
-  const target = getValue(node, 'Ref');
-  return target?.kind === 'string' ? target.value : undefined;
 }
 
 function isPlainObject(node: Node | undefined): node is ObjectNode {
@@ -326,29 +335,48 @@ export function roleMayAllow(role: ServiceRole, action: string): boolean {
   return role.policies.some((p) => p.policy.statements.some((s) => mayAllow(s, action)));
 }
 
-/** The policies' trust: whether `AssumeRolePolicyDocument` trusts `codepipeline.amazonaws.com` alone. */
+/** What a role's trust policies (`AssumeRolePolicyDocument`) say about services; see `roleTrust`. */
+export interface RoleTrust {
+  /** The literal service principals of its Allow statements, each once, in the order first seen. */
+  readonly services: readonly string[];
+  /**
+   * It trusts services alone: it has a trust policy, every statement is literal, and every Allow
+   * statement (there is one) names only literal services (`Principal: {Service: ...}`).
+   */
+  readonly servicesOnly: boolean;
+}
+
+/** The one reading of a template role's trust policies, from the document model's `policies`. */
+export function roleTrust(roleName: string, policies: readonly Policy[]): RoleTrust {
+  const trust = policies.filter((p) => p.type === 'trust' && p.resource?.name === roleName);
+  const services: string[] = [];
+  let servicesOnly = trust.length > 0;
+  let allows = false;
+  for (const policy of trust) {
+    if (!statementsKnown(policy)) servicesOnly = false;
+    for (const statement of policy.statements) {
+      if (statement.effect !== 'Allow') continue;
+      allows = true;
+      const principal = statement.element('Principal')?.value;
+      const names = stringItems(getValue(principal, 'Service'));
+      for (const name of names) {
+        if (!name.value) servicesOnly = false;
+        else if (!services.includes(name.value)) services.push(name.value);
+      }
+      if (!isPlainObject(principal) || principal.properties.length !== 1 || names.length === 0)
+        servicesOnly = false;
+    }
+  }
+  return { services, servicesOnly: servicesOnly && allows };
+}
+
+/** Whether the role's trust policies trust `codepipeline.amazonaws.com` alone. */
 export function trustsOnlyCodePipeline(
   role: TemplateResource,
   policies: readonly Policy[],
 ): boolean {
-  const trust = policies.filter((p) => p.type === 'trust' && p.resource?.name === role.name);
-  if (trust.length === 0) return false;
-  let trusted = false;
-  for (const policy of trust) {
-    if (!statementsKnown(policy)) return false;
-    for (const statement of policy.statements) {
-      if (statement.effect !== 'Allow') continue;
-      const principal = statement.element('Principal')?.value;
-      if (!isPlainObject(principal) || principal.properties.length !== 1) return false;
-      const service = principal.properties[0];
-      if (service?.key.value !== 'Service') return false;
-      const names = stringItems(service.value);
-      if (names.length === 0 || names.some((n) => n.value !== 'codepipeline.amazonaws.com'))
-        return false;
-      trusted = true;
-    }
-  }
-  return trusted;
+  const trust = roleTrust(role.name, policies);
+  return trust.servicesOnly && trust.services.every((s) => s === 'codepipeline.amazonaws.com');
 }
 
 /**

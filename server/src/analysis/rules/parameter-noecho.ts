@@ -1,6 +1,6 @@
 import { getValue, type Node, type ObjectNode, type ParsedDocument } from '../document';
 import { insertProperty, replace } from '../edits';
-import { alternatives, intrinsicName, type Template } from '../model';
+import { alternatives, intrinsicName, refTarget, type Template } from '../model';
 import { credentialKind, findSecrets, isPlaceholderValue, isSecretName, mask } from '../secrets';
 import { defineRule, type Fix } from './rule';
 
@@ -175,10 +175,8 @@ function credentialUses(template: Template): {
 
 /** The parameter a `Ref` or a whole-value `!Sub '${P}'` names. */
 function refName(node: Node): string | undefined {
-  const name = intrinsicName(node);
-  const argument = name ? getValue(node, name) : undefined;
-  if (argument?.kind !== 'string') return undefined;
-  if (name === 'Ref') return argument.value;
-  if (name === 'Fn::Sub') return /^\$\{([^}!.]+)\}$/.exec(argument.value)?.[1];
-  return undefined;
+  const ref = refTarget(node);
+  if (ref !== undefined) return ref;
+  const sub = intrinsicName(node) === 'Fn::Sub' ? getValue(node, 'Fn::Sub') : undefined;
+  return sub?.kind === 'string' ? /^\$\{([^}!.]+)\}$/.exec(sub.value)?.[1] : undefined;
 }
