@@ -15,6 +15,7 @@ import {
   type Template,
 } from '../model';
 import { roleReferences, rolesOfPolicy } from '../pipeline/service-role';
+import { regional, SCOPES } from '../pipeline/service-role-needs';
 import type { Value } from '../render';
 
 /** One of the pipeline's resources, with its ARN as each IAM resource type it can be. */
@@ -30,7 +31,6 @@ export interface PipelineTarget {
 }
 
 const PREFIX = 'arn:${AWS::Partition}:';
-const REGIONAL = '${AWS::Region}:${AWS::AccountId}:';
 
 /** How an action's configuration key names a resource, per provider. */
 interface ConfigTarget {
@@ -66,41 +66,32 @@ const bucket = (key: string, objectKey?: string) =>
     },
   ]);
 
+/** A resource named the way the service role's needs scope it (`SCOPES`, one table of ARNs). */
+function scoped(provider: string, noun: string): ConfigTarget {
+  const scope = SCOPES.get(provider);
+  return byName(
+    scope?.key ?? '',
+    noun,
+    scope ? [{ type: `${scope.service}/${scope.resourceType}`, sub: scope.arn }] : [],
+  );
+}
+
 /** Configuration keys that name resources, by action provider. */
 const PROVIDERS: ReadonlyMap<string, readonly ConfigTarget[]> = new Map([
-  [
-    'CodeBuild',
-    [
-      byName('ProjectName', 'project', [
-        { type: 'codebuild/project', sub: (n) => `${PREFIX}codebuild:${REGIONAL}project/${n}` },
-      ]),
-    ],
-  ],
+  ['CodeBuild', [scoped('CodeBuild', 'project')]],
   [
     'CloudFormation',
     [
-      byName('StackName', 'stack', [
-        {
-          type: 'cloudformation/stack',
-          sub: (n) => `${PREFIX}cloudformation:${REGIONAL}stack/${n}/*`,
-        },
-      ]),
+      scoped('CloudFormation', 'stack'),
       { ...byArn('RoleArn', 'role', 'iam/role'), action: 'iam:PassRole' },
     ],
   ],
-  [
-    'CodeCommit',
-    [
-      byName('RepositoryName', 'repository', [
-        { type: 'codecommit/repository', sub: (n) => `${PREFIX}codecommit:${REGIONAL}${n}` },
-      ]),
-    ],
-  ],
+  ['CodeCommit', [scoped('CodeCommit', 'repository')]],
   [
     'ECR',
     [
       byName('RepositoryName', 'repository', [
-        { type: 'ecr/repository', sub: (n) => `${PREFIX}ecr:${REGIONAL}repository/${n}` },
+        { type: 'ecr/repository', sub: regional('ecr', (n) => `repository/${n}`) },
       ]),
     ],
   ],
@@ -108,7 +99,7 @@ const PROVIDERS: ReadonlyMap<string, readonly ConfigTarget[]> = new Map([
     'Lambda',
     [
       byName('FunctionName', 'function', [
-        { type: 'lambda/function', sub: (n) => `${PREFIX}lambda:${REGIONAL}function:${n}` },
+        { type: 'lambda/function', sub: regional('lambda', (n) => `function:${n}`) },
       ]),
     ],
   ],
@@ -118,7 +109,7 @@ const PROVIDERS: ReadonlyMap<string, readonly ConfigTarget[]> = new Map([
       byName('ApplicationName', 'application', [
         {
           type: 'codedeploy/application',
-          sub: (n) => `${PREFIX}codedeploy:${REGIONAL}application:${n}`,
+          sub: regional('codedeploy', (n) => `application:${n}`),
         },
       ]),
     ],
@@ -127,7 +118,7 @@ const PROVIDERS: ReadonlyMap<string, readonly ConfigTarget[]> = new Map([
     'ECS',
     [
       byName('ClusterName', 'cluster', [
-        { type: 'ecs/cluster', sub: (n) => `${PREFIX}ecs:${REGIONAL}cluster/${n}` },
+        { type: 'ecs/cluster', sub: regional('ecs', (n) => `cluster/${n}`) },
       ]),
     ],
   ],

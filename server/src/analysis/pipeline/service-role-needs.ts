@@ -237,20 +237,30 @@ function configOn(
 /** How a provider's configuration names the resource its permissions act on. */
 export interface Scope {
   readonly service: string;
+  /** The configuration key that holds the resource's name. */
   readonly key: string;
   /** The IAM resource type, as the catalog names it. */
   readonly resourceType: string;
+  /** The resource's ARN as `Fn::Sub` text, from its name written as a `Fn::Sub` fragment. */
   readonly arn: (name: string) => string;
 }
 
-const SCOPES: ReadonlyMap<string, Scope> = new Map([
+/** A regional ARN in the stack's account, as `Fn::Sub` text; `resource` is the part after the account. */
+export const regional = (service: string, resource: (name: string) => string) => (name: string) =>
+  `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource(name)}`;
+
+/**
+ * The resources providers name by their names, with the ARN formats of the Service Authorization
+ * Reference; the one table for what the role needs and for the scope fixes (`pipeline-targets`).
+ */
+export const SCOPES: ReadonlyMap<string, Scope> = new Map([
   [
     'CodeBuild',
     {
       service: 'codebuild',
       key: 'ProjectName',
       resourceType: 'project',
-      arn: (n: string) => `project/${n}`,
+      arn: regional('codebuild', (n) => `project/${n}`),
     },
   ],
   [
@@ -259,7 +269,7 @@ const SCOPES: ReadonlyMap<string, Scope> = new Map([
       service: 'codecommit',
       key: 'RepositoryName',
       resourceType: 'repository',
-      arn: (n: string) => n,
+      arn: regional('codecommit', (n) => n),
     },
   ],
   [
@@ -268,7 +278,7 @@ const SCOPES: ReadonlyMap<string, Scope> = new Map([
       service: 'cloudformation',
       key: 'StackName',
       resourceType: 'stack',
-      arn: (n: string) => `stack/${n}/*`,
+      arn: regional('cloudformation', (n) => `stack/${n}/*`),
     },
   ],
 ]);
@@ -301,11 +311,7 @@ function providerResources(
   )
     name = `\${${attribute}.Name}`;
   if (name === undefined || /[${}]/.test(name.replace(/\$\{[A-Za-z0-9.:]+\}/g, ''))) return ['*'];
-  return [
-    {
-      sub: `arn:\${AWS::Partition}:${scope.service}:\${AWS::Region}:\${AWS::AccountId}:${scope.arn(name)}`,
-    },
-  ];
+  return [{ sub: scope.arn(name) }];
 }
 
 /** An action role ARN as a value for the fix's `Resource`. */
