@@ -1,12 +1,15 @@
 import type { Node, ParsedDocument } from '../document';
 import { replaceWithList } from '../edits';
-import type { ActionInfo, Catalog } from '../iam/catalog';
+import type { AccessLevel, ActionInfo, Catalog } from '../iam/catalog';
 import { hasWildcard } from '../iam/catalog';
 import { actionEntries, delegatesToAccounts } from '../iam/statement';
 import { defineRule, type Fix } from './rule';
 
 /** Wildcards are expanded into a list by a quick-fix only up to this many actions. */
 const MAX_EXPANSION = 40;
+
+/** The access levels a message counts: the ones that change what exists or who may act. */
+const RISKY: readonly AccessLevel[] = ['Write', 'Permissions management'];
 
 export default defineRule({
   id: 'wildcard-action',
@@ -63,11 +66,14 @@ export default defineRule({
           // A pattern that matches one action is that action; it is no broader than writing it out.
           if (!whole && (risky.length === 0 || entry.matches.length < 2)) continue;
           const service = whole ? catalog.service(servicePart ?? '')?.name : undefined;
+          const [only] = entry.matches;
           report({
             at: entry.node,
-            message: whole
-              ? `"${entry.value}" grants every ${service ?? servicePart} action: ${counts}.`
-              : `"${entry.value}" grants ${counts}.`,
+            message: !whole
+              ? `"${entry.value}" grants ${counts}.`
+              : entry.matches.length === 1 && only
+                ? `"${entry.value}" grants the only ${service ?? servicePart} action, ${only.service.prefix}:${only.name}, a ${only.accessLevel} action.`
+                : `"${entry.value}" grants every ${service ?? servicePart} action: ${counts}.`,
             fixes: expansions(document, entry.node, entry.matches),
           });
         }
@@ -76,17 +82,25 @@ export default defineRule({
   },
 });
 
+/**
+ * The matched actions in words: `12 actions, including 3 Write actions`, `4 actions, all of them
+ * Write`, `5 actions: 3 Write and 2 Permissions management`, `1 action, a Read action`.
+ */
 function describeCounts(catalog: Catalog, actions: readonly ActionInfo[]): string {
   const { total, byLevel } = catalog.countByLevel(actions);
-  const write = byLevel.get('Write') ?? 0;
-  const permissions = byLevel.get('Permissions management') ?? 0;
-  const risky = [
-    write > 0 ? `${write.toLocaleString('en-US')} Write` : '',
-    permissions > 0 ? `${permissions.toLocaleString('en-US')} Permissions management` : '',
-  ].filter(Boolean);
-  return risky.length > 0
-    ? `${plural(total, 'action')}, including ${risky.join(' and ')}`
-    : plural(total, 'action');
+  const all = plural(total, 'action');
+  const [one] = actions;
+  if (total === 1 && one) return `${all}, a ${one.accessLevel} action`;
+  const risky = RISKY.flatMap((level) => {
+    const count = byLevel.get(level) ?? 0;
+    return count > 0 ? [{ level, count }] : [];
+  });
+  const last = risky[risky.length - 1];
+  if (!last) return all;
+  if (risky.length === 1 && last.count === total) return `${all}, all of them ${last.level}`;
+  const counted = risky.map((r) => `${r.count.toLocaleString('en-US')} ${r.level}`).join(' and ');
+  if (risky.reduce((sum, r) => sum + r.count, 0) === total) return `${all}: ${counted}`;
+  return `${all}, including ${counted} action${last.count === 1 ? '' : 's'}`;
 }
 
 function plural(count: number, noun: string): string {
