@@ -5,6 +5,9 @@ import { buildModel } from '../../server/src/analysis/model';
 import {
   mayAllow,
   resolveRole,
+  roleReferences,
+  rolesOfPolicy,
+  roleTrust,
   serviceRole,
   trustsOnlyCodePipeline,
   usedOnlyByPipelines,
@@ -265,5 +268,60 @@ describe('the rules on one template', () => {
     expect(rules(withRole('!GetAtt Role.Arn'))).toEqual([
       'codebuild:BatchGetBuilds and codebuild:StartBuild',
     ]);
+  });
+});
+
+describe('one reading of roles and trust', () => {
+  it('reads the services a role trusts from Allow statements only', () => {
+    const m = model(`Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - { Effect: Allow, Principal: { Service: [lambda.amazonaws.com, states.amazonaws.com] }, Action: sts:AssumeRole }
+          - { Effect: Deny, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }
+          - { Effect: Allow, Principal: { Service: lambda.amazonaws.com, AWS: '111122223333' }, Action: sts:AssumeRole }
+`);
+    expect(roleTrust('Role', m.policies)).toEqual({
+      services: ['lambda.amazonaws.com', 'states.amazonaws.com'],
+      servicesOnly: false,
+    });
+    expect(roleTrust('Other', m.policies)).toEqual({ services: [], servicesOnly: false });
+  });
+
+  it('counts a bare !Ref of a role only when asked for names', () => {
+    const m = model(template(INLINE, '!Ref Role'));
+    const arn = m.pipelines[0]?.roleArn;
+    expect(roleReferences(m.template, arn)).toEqual([undefined]);
+    expect(roleReferences(m.template, arn, { names: true })).toEqual([
+      { name: 'Role', ownAccount: true },
+    ]);
+  });
+
+  it('finds the roles a RolePolicy is attached to, by Ref or by literal RoleName', () => {
+    const m = model(`Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: deploy
+      AssumeRolePolicyDocument: { Statement: [] }
+  ByRef:
+    Type: AWS::IAM::RolePolicy
+    Properties:
+      RoleName: !Ref Role
+      PolicyName: a
+      PolicyDocument: { Statement: [{ Effect: Allow, Action: 's3:GetObject', Resource: '*' }] }
+  ByName:
+    Type: AWS::IAM::RolePolicy
+    Properties:
+      RoleName: deploy
+      PolicyName: b
+      PolicyDocument: { Statement: [{ Effect: Allow, Action: 's3:GetObject', Resource: '*' }] }
+`);
+    const holders = m.policies
+      .filter((p) => p.type === 'identity')
+      .map((p) => [...rolesOfPolicy(m.template, p)]);
+    expect(holders).toEqual([['Role'], ['Role']]);
   });
 });
