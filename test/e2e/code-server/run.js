@@ -318,13 +318,28 @@ async function userInterface(page, base, workspace, shot) {
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
   await page.keyboard.type('build-role.yaml');
-  await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: STEP_TIMEOUT });
+  // Quick Open lists recent files first: wait until the list shows the file typed, not policy.json.
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: 'build-role.yaml' })
+    .first()
+    .waitFor({ timeout: STEP_TIMEOUT });
   await page.keyboard.press('Enter');
-  await problem('wildcard-resource').first().waitFor({ timeout: STEP_TIMEOUT });
+  await page
+    .locator('.tab.active', { hasText: 'build-role.yaml' })
+    .waitFor({ timeout: STEP_TIMEOUT });
+  await until(
+    async () => (await statusItem.first().innerText()).trim() === 'Scopewise: CloudFormation',
+    STEP_TIMEOUT,
+    'the status bar to show the template',
+  );
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
   await page.keyboard.type(':23:27');
   await page.keyboard.press('Enter');
+  await page
+    .locator('.statusbar-item', { hasText: 'Ln 23, Col 27' })
+    .first()
+    .waitFor({ timeout: STEP_TIMEOUT });
   const scope = page.locator('.action-widget .monaco-list-row', {
     hasText: 'Scope to ArtifactBucket',
   });
