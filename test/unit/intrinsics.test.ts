@@ -49,12 +49,12 @@ const allow = (action: string, resource: string) => `          - Effect: Allow
 `;
 
 /** Resolves `Outputs.O.Value` of a YAML template made of the header and the given value. */
-function yaml(value: string, options: Omit<ResolveOptions, 'template'> = {}): Resolved[] {
+function yaml(value: string, options: Omit<ResolveOptions, 'template'> = {}): readonly Resolved[] {
   return resolveIn(`${HEADER}Outputs:\n  O:\n    Value: ${value}\n`, 'template.yaml', options);
 }
 
 /** Resolves `Outputs.O.Value` of a JSON template with the same parameters, mappings and resources. */
-function json(value: unknown, options: Omit<ResolveOptions, 'template'> = {}): Resolved[] {
+function json(value: unknown, options: Omit<ResolveOptions, 'template'> = {}): readonly Resolved[] {
   const text = JSON.stringify({
     Parameters: {
       Env: { Type: 'String', Default: 'prod' },

@@ -101,14 +101,14 @@ function runRules(
         options: resolved,
         report: ({ at, message, severity, fixes }) => {
           const range = rangeOf(at, document.text.length);
-          findings.push({
+          const finding = {
             rule: id,
             severity: setting ?? severity ?? rule.defaultSeverity,
             message,
             start: range.start,
             end: range.end,
-            fixes: fixes ?? [],
-          });
+          };
+          findings.push(withFixes(finding, fixes, (error) => internalErrors.push(error)));
         },
       });
     } catch (error) {
@@ -116,6 +116,33 @@ function runRules(
     }
   }
   return sortFindings(findings);
+}
+
+/**
+ * The finding with its fixes; fixes given as a function are built on first use and kept. A fix
+ * builder that throws costs the finding its fixes, never the finding, and is an internal error.
+ */
+function withFixes(
+  finding: Omit<Finding, 'fixes'>,
+  fixes: readonly Fix[] | (() => readonly Fix[]) | undefined,
+  onError: (error: string) => void,
+): Finding {
+  if (typeof fixes !== 'function') return { ...finding, fixes: fixes ?? [] };
+  let built: readonly Fix[] | undefined;
+  return Object.defineProperty(finding, 'fixes', {
+    enumerable: true,
+    get(): readonly Fix[] {
+      if (built === undefined) {
+        try {
+          built = fixes();
+        } catch (error) {
+          onError(`${finding.rule} (fixes): ${describe(error)}`);
+          built = [];
+        }
+      }
+      return built;
+    },
+  }) as Finding;
 }
 
 /** Every finding's range is at least one character wide and inside the text. */

@@ -93,7 +93,16 @@ export function templateRoleOf(template: Template, node: Node): string | undefin
 }
 
 /** Every template role that a resource's role property names, with those properties' services. */
-export function referencedRoles(template: Template): Map<string, string[]> {
+export function referencedRoles(template: Template): ReadonlyMap<string, readonly string[]> {
+  let roles = referencedMemo.get(template);
+  if (roles === undefined) referencedMemo.set(template, (roles = readReferencedRoles(template)));
+  return roles;
+}
+
+/** Answers of `referencedRoles` per template: every PassRole statement asks again. */
+const referencedMemo = new WeakMap<Template, ReadonlyMap<string, readonly string[]>>();
+
+function readReferencedRoles(template: Template): Map<string, string[]> {
   const roles = new Map<string, string[]>();
   for (const resource of template.resources.values()) {
     for (const property of ROLE_PROPERTIES) {

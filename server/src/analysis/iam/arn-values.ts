@@ -114,14 +114,24 @@ export function arnAlternatives(
   catalog: Catalog,
   template: Template | undefined,
   node: Node,
-): ArnPiece[][] {
-  const result: ArnPiece[][] = [];
-  for (const resolved of resolveValue(node, { template, defaults: false })) {
-    const pieces = resolvedPieces(catalog, template, resolved);
-    if (pieces) result.push(pieces);
+): readonly ArnPiece[][] {
+  // invalid-arn, action-resource-mismatch and others read the same values: remember the answer
+  // per catalog and node (a node belongs to one document, so to one template).
+  let byNode = alternativesMemo.get(catalog);
+  if (byNode === undefined) alternativesMemo.set(catalog, (byNode = new WeakMap()));
+  let result = byNode.get(node);
+  if (result === undefined) {
+    result = [];
+    for (const resolved of resolveValue(node, { template, defaults: false })) {
+      const pieces = resolvedPieces(catalog, template, resolved);
+      if (pieces) result.push(pieces);
+    }
+    byNode.set(node, result);
   }
   return result;
 }
+
+const alternativesMemo = new WeakMap<Catalog, WeakMap<Node, ArnPiece[][]>>();
 
 /** The pieces of a value that has exactly one known alternative (see {@link arnAlternatives}). */
 export function arnPieces(

@@ -146,10 +146,29 @@ interface Alternative {
  * Every alternative a value may take, resolved as far as is sound. `AWS::NoValue` has none; a
  * value that cannot be known is one alternative made of one hole. Never throws.
  */
-export function resolveValue(node: Node | undefined, options: ResolveOptions = {}): Resolved[] {
+export function resolveValue(
+  node: Node | undefined,
+  options: ResolveOptions = {},
+): readonly Resolved[] {
   if (node === undefined) return [];
-  return resolveNode(node, options, 0).map((alternative) => finish(node, alternative));
+  // Several rules resolve the same values (ARNs, role references): remember each answer per
+  // node, template and defaults setting. Trees are immutable, so an answer never goes stale.
+  const key = options.defaults === false ? 'literal' : 'defaults';
+  let byTemplate = memo.get(node);
+  if (byTemplate === undefined) memo.set(node, (byTemplate = new Map()));
+  const cacheKey = options.template ?? NO_TEMPLATE;
+  let answers = byTemplate.get(cacheKey);
+  if (answers === undefined) byTemplate.set(cacheKey, (answers = {}));
+  return (answers[key] ??= resolveNode(node, options, 0).map((alternative) =>
+    finish(node, alternative),
+  ));
 }
+
+const NO_TEMPLATE = {};
+const memo = new WeakMap<
+  Node,
+  Map<object, { literal?: readonly Resolved[]; defaults?: readonly Resolved[] }>
+>();
 
 /** `literal`: all text; `unknown`: no text at all; `pattern`: text with holes. */
 export function resolvedKind(resolved: Resolved): 'literal' | 'pattern' | 'unknown' {

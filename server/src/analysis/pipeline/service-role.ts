@@ -348,6 +348,17 @@ export interface RoleTrust {
 
 /** The one reading of a template role's trust policies, from the document model's `policies`. */
 export function roleTrust(roleName: string, policies: readonly Policy[]): RoleTrust {
+  let byRole = trustMemo.get(policies);
+  if (byRole === undefined) trustMemo.set(policies, (byRole = new Map()));
+  let trust = byRole.get(roleName);
+  if (trust === undefined) byRole.set(roleName, (trust = readTrust(roleName, policies)));
+  return trust;
+}
+
+/** Answers of `roleTrust`, per document (its policy list) and role: rules ask for each role often. */
+const trustMemo = new WeakMap<readonly Policy[], Map<string, RoleTrust>>();
+
+function readTrust(roleName: string, policies: readonly Policy[]): RoleTrust {
   const trust = policies.filter((p) => p.type === 'trust' && p.resource?.name === roleName);
   const services: string[] = [];
   let servicesOnly = trust.length > 0;
@@ -414,7 +425,10 @@ function referencesIn(
     if (refTarget(node) === name || getAttTarget(node) === name) return true;
     const sub = intrinsicName(node) === 'Fn::Sub' ? getValue(node, 'Fn::Sub') : undefined;
     const subText = sub?.kind === 'array' ? sub.items[0] : sub;
-    if (subText?.kind === 'string' && new RegExp(`\\$\\{${name}[.}]`).test(subText.value))
+    if (
+      subText?.kind === 'string' &&
+      (subText.value.includes(`\${${name}}`) || subText.value.includes(`\${${name}.`))
+    )
       return true;
     return node.properties.some((p) => {
       if (p.key.value === 'Principal' || p.key.value === 'DependsOn') return false;

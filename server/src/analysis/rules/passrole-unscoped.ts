@@ -47,13 +47,14 @@ export default defineRule({
           report({
             at: grant.node,
             message: `${how} applies to ${notResource ? 'every role outside NotResource' : 'every role ("Resource": "*")'}: whoever holds this can hand any role, including administrator roles, to a service. ${limited ? 'Name the roles.' : 'Name the roles and limit them with iam:PassedToService.'}`,
-            fixes: notResource
-              ? []
-              : passRoleOnly(statement)
-                ? scopeFixes(document, model, statement, stars)
-                : stars.length === 1 && stars[0]
-                  ? splitFixes(document, model, statement, stars[0])
-                  : [],
+            fixes: () =>
+              notResource
+                ? []
+                : passRoleOnly(statement)
+                  ? scopeFixes(document, model, statement, stars)
+                  : stars.length === 1 && stars[0]
+                    ? splitFixes(document, model, statement, stars[0])
+                    : [],
           });
         } else if (
           !conditionHasKey(statement, 'iam:PassedToService') &&
@@ -63,7 +64,7 @@ export default defineRule({
             at: grant.node,
             severity: 'warning',
             message: `${how} names its roles but no "iam:PassedToService" condition limits which services they can be passed to.`,
-            fixes: conditionFixes(document, model, statement),
+            fixes: () => conditionFixes(document, model, statement),
           });
         }
       }

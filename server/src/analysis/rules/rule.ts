@@ -48,12 +48,16 @@ export interface RuleContext {
   readonly model: DocumentModel;
   readonly catalog: Catalog;
   readonly options: ResolvedOptions;
-  /** Reports a finding on a node or range; severity defaults to the rule's. */
+  /**
+   * Reports a finding on a node or range; severity defaults to the rule's. Fixes that take work
+   * to build are passed as a function: it runs only when someone asks for the finding's fixes (a
+   * code action, `--fix`, JSON output), not on every keystroke.
+   */
   report(finding: {
     at: Node | Range;
     message: string;
     severity?: Severity;
-    fixes?: readonly Fix[];
+    fixes?: readonly Fix[] | (() => readonly Fix[]);
   }): void;
 }
 

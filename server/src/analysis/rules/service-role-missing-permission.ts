@@ -52,7 +52,7 @@ export default defineRule({
         report({
           at: need.at,
           message: `The pipeline's service role "${resource.name}" does not allow ${list(missing)}, which ${need.subject(missing)}; add ${missing.length === 1 ? 'it' : 'them'} to the role's policy.`,
-          fixes: addFix(document, role, missing, resourcesFor(catalog, need, missing)),
+          fixes: () => addFix(document, role, missing, resourcesFor(catalog, need, missing)),
         });
       }
     }

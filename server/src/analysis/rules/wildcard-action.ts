@@ -74,7 +74,7 @@ export default defineRule({
               : entry.matches.length === 1 && only
                 ? `"${entry.value}" grants the only ${service ?? servicePart} action, ${only.service.prefix}:${only.name}, a ${only.accessLevel} action.`
                 : `"${entry.value}" grants every ${service ?? servicePart} action: ${counts}.`,
-            fixes: expansions(document, entry.node, entry.matches),
+            fixes: () => expansions(document, entry.node, entry.matches),
           });
         }
       }

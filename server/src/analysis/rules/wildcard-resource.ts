@@ -62,7 +62,7 @@ export default defineRule({
           report({
             at: star.node,
             message: `"Resource": "*" applies ${describe(scopable)} to every resource in the account; ${scopable.length === 1 ? 'it supports' : 'they support'} resource-level permissions, so name the resources.`,
-            fixes:
+            fixes: () =>
               types.size <= MAX_FIX_TYPES
                 ? [
                     ...scopeFixes(document, catalog, star.node, types, resolver(model, targets)),
