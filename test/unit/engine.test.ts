@@ -162,6 +162,21 @@ describe('configuration', () => {
   });
 });
 
+describe('fixes built on demand', () => {
+  it("builds a finding's fixes once, on first read, and serialises them like a plain property", () => {
+    const text =
+      '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}';
+    const finding = analyze(text, options()).findings.find((f) => f.rule === 'wildcard-resource');
+    expect(finding).toBeDefined();
+    const first = finding?.fixes;
+    expect(first?.map((f) => f.title)).toEqual(['Replace with ARN format to fill in']);
+    expect(finding?.fixes).toBe(first);
+    expect(JSON.parse(JSON.stringify(finding)).fixes[0].title).toBe(
+      'Replace with ARN format to fill in',
+    );
+  });
+});
+
 describe('size limit', () => {
   it('reports one info finding for an oversized AWS document instead of analysing it', () => {
     const findings = analyze(PASSROLE, options({ maxSize: 50 })).findings;
