@@ -69,7 +69,14 @@ export function resolvedItems(
   node: Node | undefined,
   options: ResolveOptions = {},
 ): ResolvedValue[] {
-  return stringItems(node).map((item) => ({ ...item, resolved: resolveValue(item.node, options) }));
+  // Most readers want only the literal `value`: resolve an item when `resolved` is first read.
+  return stringItems(node).map(
+    (item) =>
+      Object.defineProperty(item, 'resolved', {
+        enumerable: true,
+        get: () => resolveValue(item.node, options),
+      }) as ResolvedValue,
+  );
 }
 
 function located(node: Node): LocatedValue {
