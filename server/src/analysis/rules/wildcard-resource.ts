@@ -54,10 +54,9 @@ export default defineRule({
         // Listing on `*` is the norm (`ec2:Describe*`), so List actions alone are not reported.
         if (!scopable.some((a) => a.accessLevel !== 'List')) continue;
         const types = resourceTypesOf(catalog, scopable);
-        const names = new Set(scopable.map((a) => `${a.service.prefix}:${a.name}`.toLowerCase()));
         // A role the pipeline passes is no target for `sts:AssumeRole`, nor one it assumes for
         // `iam:PassRole`.
-        const targets = pipeline.filter((t) => !t.action || names.has(t.action.toLowerCase()));
+        const targets = pipeline.filter((t) => !t.action || grants(scopable, t.action));
         for (const star of stars) {
           report({
             at: star.node,
@@ -75,6 +74,12 @@ export default defineRule({
     }
   },
 });
+
+/** Whether the actions include `action` (`iam:PassRole`), ignoring case. */
+function grants(actions: readonly ActionInfo[], action: string): boolean {
+  const wanted = action.toLowerCase();
+  return actions.some((a) => `${a.service.prefix}:${a.name}`.toLowerCase() === wanted);
+}
 
 /** The statement's actions that accept resource ARNs, without duplicates, in catalog order. */
 function scopableActions(catalog: Catalog, statement: Statement): readonly ActionInfo[] {
