@@ -226,8 +226,7 @@ function writeTemplate(
  * diagnostics published for its version. Each change waits for the previous one's diagnostics.
  */
 export async function measureKeystrokes(serverPath: string, edits = 30): Promise<KeystrokeResult> {
-  return withWorkspace(async (directory) => {
-    const { uri, text } = writeTemplate(directory, 'keystrokes.yaml', 'yaml', 1);
+  return withOpenTemplate(serverPath, 'keystrokes.yaml', 1, async (client, uri, text) => {
     const lines = text.split('\n');
     const targets: { line: number; character: number; original: string }[] = [];
     lines.forEach((content, line) => {
@@ -240,34 +239,23 @@ export async function measureKeystrokes(serverPath: string, edits = 30): Promise
       }
     });
     if (targets.length === 0) throw new Error('The generated template has no action to edit');
-
-    const client = BenchClient.spawn(serverPath);
-    try {
-      await client.initialize(directory);
-      const opened = client.diagnostics(uri, 1);
-      await client.open(uri, 'yaml', text);
-      await opened;
-
-      const samples: number[] = [];
-      for (let i = 0; i < edits; i++) {
-        const target = targets[Math.floor(i / 2) % targets.length] as (typeof targets)[number];
-        const replacement = i % 2 === 0 ? (target.original === 'x' ? 'y' : 'x') : target.original;
-        const version = i + 2;
-        const published = client.diagnostics(uri, version);
-        const sent = performance.now();
-        await client.replaceCharacter(uri, version, target.line, target.character, replacement);
-        samples.push((await published) - sent);
-      }
-      return {
-        edits,
-        medianMs: median(samples),
-        p95Ms: p95(samples),
-        maxMs: Math.max(...samples),
-        samplesMs: samples,
-      };
-    } finally {
-      await client.stop();
+    const samples: number[] = [];
+    for (let i = 0; i < edits; i++) {
+      const target = targets[Math.floor(i / 2) % targets.length] as (typeof targets)[number];
+      const replacement = i % 2 === 0 ? (target.original === 'x' ? 'y' : 'x') : target.original;
+      const version = i + 2;
+      const published = client.diagnostics(uri, version);
+      const sent = performance.now();
+      await client.replaceCharacter(uri, version, target.line, target.character, replacement);
+      samples.push((await published) - sent);
     }
+    return {
+      edits,
+      medianMs: median(samples),
+      p95Ms: p95(samples),
+      maxMs: Math.max(...samples),
+      samplesMs: samples,
+    };
   });
 }
 
@@ -285,40 +273,55 @@ export interface RequestTimes {
  * `requests` times each, one at a time.
  */
 export async function measureRequests(serverPath: string, requests = 30): Promise<RequestTimes> {
-  return withWorkspace(async (directory) => {
-    const { uri, text } = writeTemplate(directory, 'requests.yaml', 'yaml', 2);
+  return withOpenTemplate(serverPath, 'requests.yaml', 2, async (client, uri, text) => {
     const actions: { line: number; colon: number }[] = [];
     text.split('\n').forEach((content, line) => {
       const match = /^(\s*- [a-z0-9-]+:)[A-Za-z]+$/.exec(content);
       if (match?.[1]) actions.push({ line, colon: match[1].length });
     });
     if (actions.length === 0) throw new Error('The generated template has no action to ask about');
+    const completion: number[] = [];
+    const hover: number[] = [];
+    for (let i = 0; i < requests; i++) {
+      const { line, colon } = actions[i % actions.length] as (typeof actions)[number];
+      const listed = await client.timeRequest('completion', uri, line, colon);
+      const items = (listed.result as { items?: unknown[] } | null)?.items ?? listed.result;
+      if (!Array.isArray(items) || items.length === 0)
+        throw new Error(`No completion items at ${line + 1}:${colon + 1}`);
+      completion.push(listed.ms);
+      const shown = await client.timeRequest('hover', uri, line, colon + 1);
+      if (shown.result === null) throw new Error(`No hover at ${line + 1}:${colon + 2}`);
+      hover.push(shown.ms);
+    }
+    return {
+      requests,
+      completionMedianMs: median(completion),
+      completionP95Ms: p95(completion),
+      hoverMedianMs: median(hover),
+      hoverP95Ms: p95(hover),
+    };
+  });
+}
+
+/**
+ * Runs `body` against a server that has opened a generated 1,000-line YAML template and published
+ * its first diagnostics; stops the server and removes the scratch folder afterwards.
+ */
+async function withOpenTemplate<T>(
+  serverPath: string,
+  name: string,
+  seed: number,
+  body: (client: BenchClient, uri: string, text: string) => Promise<T>,
+): Promise<T> {
+  return withWorkspace(async (directory) => {
+    const { uri, text } = writeTemplate(directory, name, 'yaml', seed);
     const client = BenchClient.spawn(serverPath);
     try {
       await client.initialize(directory);
       const opened = client.diagnostics(uri, 1);
       await client.open(uri, 'yaml', text);
       await opened;
-      const completion: number[] = [];
-      const hover: number[] = [];
-      for (let i = 0; i < requests; i++) {
-        const { line, colon } = actions[i % actions.length] as (typeof actions)[number];
-        const listed = await client.timeRequest('completion', uri, line, colon);
-        const items = (listed.result as { items?: unknown[] } | null)?.items ?? listed.result;
-        if (!Array.isArray(items) || items.length === 0)
-          throw new Error(`No completion items at ${line + 1}:${colon + 1}`);
-        completion.push(listed.ms);
-        const shown = await client.timeRequest('hover', uri, line, colon + 1);
-        if (shown.result === null) throw new Error(`No hover at ${line + 1}:${colon + 2}`);
-        hover.push(shown.ms);
-      }
-      return {
-        requests,
-        completionMedianMs: median(completion),
-        completionP95Ms: p95(completion),
-        hoverMedianMs: median(hover),
-        hoverP95Ms: p95(hover),
-      };
+      return await body(client, uri, text);
     } finally {
       await client.stop();
     }

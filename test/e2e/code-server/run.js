@@ -267,20 +267,7 @@ async function userInterface(page, base, workspace, shot) {
   // policy-version points at the first "{": put the cursor there and ask for quick fixes.
   await editorLines.click();
   await page.keyboard.press('Control+Home');
-  // The first request can come back empty while the built-in JSON extension still registers its
-  // providers (see suite/index.ts): close the menu and ask again, a few times at most.
-  const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Add "Version"' });
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('Control+.');
-    try {
-      await fix.first().waitFor({ timeout: 10_000 });
-      break;
-    } catch (error) {
-      if (attempt === 3) throw error;
-      log(`quick fix menu without "Add \"Version\"" (attempt ${attempt}); asking again`);
-      await page.keyboard.press('Escape');
-    }
-  }
+  await openQuickFixMenu(page, 'Add "Version"');
   if (steps) await shot('2-quick-fix-menu');
   // Choose it with the keyboard, as a user would: a click is swallowed by the menu's pointer guard.
   const focused = page.locator('.action-widget .monaco-list-row.focused');
@@ -340,20 +327,7 @@ async function userInterface(page, base, workspace, shot) {
     .locator('.statusbar-item', { hasText: 'Ln 23, Col 27' })
     .first()
     .waitFor({ timeout: STEP_TIMEOUT });
-  const scope = page.locator('.action-widget .monaco-list-row', {
-    hasText: 'Scope to ArtifactBucket',
-  });
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('Control+.');
-    try {
-      await scope.first().waitFor({ timeout: 10_000 });
-      break;
-    } catch (error) {
-      if (attempt === 3) throw error;
-      log(`quick fix menu without "Scope to ArtifactBucket" (attempt ${attempt}); asking again`);
-      await page.keyboard.press('Escape');
-    }
-  }
+  await openQuickFixMenu(page, 'Scope to ArtifactBucket');
   log('quick fix menu on build-role.yaml offers "Scope to ArtifactBucket"');
   // The README's picture: the squiggle, the Problems entries and the scoped-ARN fix, all at once.
   // E2E_README_IMAGE=1 writes it into docs/images/ to be committed; otherwise it stays in screens/.
@@ -375,3 +349,23 @@ main().then(
     process.exit(1);
   },
 );
+
+/**
+ * Opens the quick fix menu at the cursor (Ctrl+.) until it lists `title`. The first request can
+ * come back empty while the built-in JSON and YAML extensions still register their providers
+ * (see suite/index.ts): close the menu and ask again, a few times at most.
+ */
+async function openQuickFixMenu(page, title) {
+  const row = page.locator('.action-widget .monaco-list-row', { hasText: title });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+.');
+    try {
+      await row.first().waitFor({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      log(`quick fix menu without "${title}" (attempt ${attempt}); asking again`);
+      await page.keyboard.press('Escape');
+    }
+  }
+}
