@@ -21,7 +21,7 @@ function findings(path: string): string[] {
 
 describe('one pipeline, three spellings', () => {
   for (const [rule, cases] of [
-    ['pipeline-structure', ['bad', 'one-stage', 'good', 'variables', 'v1', 'good-v2']],
+    ['pipeline-structure', ['bad', 'one-stage', 'good', 'variables', 'v1', 'good-v2', 'provider']],
     ['pipeline-artifacts', ['bad', 'good']],
     ['pipeline-action-config', ['bad']],
   ] as const) {

@@ -1,7 +1,9 @@
-import type { Node } from '../document';
+import type { Node, ParsedDocument } from '../document';
+import { replaceString } from '../edits';
 import { intrinsicName } from '../model';
 import type { Action, LocatedValue, Pipeline, Stage } from '../model';
-import { ACTION_TYPES, findActionType } from '../pipeline/action-types';
+import { editDistance } from '../iam/nearest';
+import { ACTION_TYPES, actionTypesFor, findActionType } from '../pipeline/action-types';
 import { actionLabel, keyOf, spell } from '../pipeline/spelling';
 import { checkVariables } from '../pipeline/variables';
 import { defineRule, type RuleContext } from './rule';
@@ -13,6 +15,8 @@ const NAME = /^[A-Za-z0-9.@\-_]{1,100}$/;
 /** Provider (`[0-9A-Za-z_-]+`, at most 35) and version (at most 9) patterns from the API. */
 const PROVIDER = /^[0-9A-Za-z_-]{1,35}$/;
 const VERSION = /^[0-9A-Za-z_-]{1,9}$/;
+/** How far a provider may be from a known one to be taken for a misspelling of it. */
+const MAX_PROVIDER_EDITS = 2;
 /** The API accepts run orders from 1 to 999. */
 const MAX_RUN_ORDER = 999;
 /** Pipeline variable names (API `PipelineVariableDeclaration`: `[A-Za-z0-9@\-_]+`, 1 to 128). */
@@ -26,10 +30,10 @@ export default defineRule({
   id: 'pipeline-structure',
   defaultSeverity: 'error',
   appliesTo: ['codepipeline', 'cloudformation'],
-  fixable: false,
+  fixable: true,
   docs: {
     summary:
-      'A CodePipeline declaration that CodePipeline rejects: fewer than two stages, Source actions outside the first stage or other actions inside it, repeated stage or action names, an invalid category, owner, provider, version, `runOrder` or name; triggers, pipeline variables or V2-only action types in a V1 pipeline; a trigger on an action that is not a connection source; repeated variable names or namespaces; a `#{namespace.key}` reference to a variable that is not declared or not produced before the action runs.',
+      'A CodePipeline declaration that CodePipeline rejects: fewer than two stages, Source actions outside the first stage or other actions inside it, repeated stage or action names, an invalid category, owner, provider (including a misspelt AWS provider), version, `runOrder` or name; triggers, pipeline variables or V2-only action types in a V1 pipeline; a trigger on an action that is not a connection source; repeated variable names or namespaces; a `#{namespace.key}` reference to a variable that is not declared or not produced before the action runs.',
     why: "CodePipeline validates the whole structure when the pipeline is created or updated, and a CloudFormation stack fails (and rolls back) on the first mistake, often after minutes of deploying other resources. Catching these in the editor saves that round trip. Variable references are checked the way CodePipeline resolves them: `#{codepipeline.PipelineExecutionId}` always exists, `#{variables.NAME}` needs a pipeline-level variable `NAME`, and `#{Namespace.Key}` needs an action with that namespace that runs earlier (an earlier stage, or a lower `runOrder` in the same stage), since an action's variables exist only once it has run. Only literal values are judged: a `Ref`, `Fn::Sub` or `Fn::If` is never reported, and V2 features are reported only when `pipelineType` is written as `V1` (without a type, CodePipeline makes such a pipeline V2).",
     bad: {
       language: 'json',
@@ -39,7 +43,7 @@ export default defineRule({
       language: 'json',
       code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "S3Bucket": "app-source", "S3ObjectKey": "app.zip" },\n            "outputArtifacts": [{ "name": "App" }]\n          }\n        ]\n      },\n      {\n        "name": "Deploy",\n        "actions": [\n          {\n            "name": "Deploy",\n            "actionTypeId": { "category": "Deploy", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "BucketName": "app-site", "Extract": "true" },\n            "inputArtifacts": [{ "name": "App" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
     },
-    fix: 'Give the pipeline a Source stage first and at least one more stage; keep Source actions in the first stage only; rename repeated stages and actions; use a category from `Source`, `Build`, `Test`, `Deploy`, `Approval`, `Invoke`, `Compute` and an owner from `AWS`, `ThirdParty`, `Custom`; give every action type a version (usually `"1"`) and every action a whole `runOrder` of 1 or more. Set `pipelineType` to `V2` to use triggers, pipeline variables or V2-only actions; point each trigger at a CodeStarSourceConnection source action; give the producing action a unique `namespace` and reference its variables only from later actions. There is no quick-fix: the right stage layout is a design decision.',
+    fix: 'Give the pipeline a Source stage first and at least one more stage; keep Source actions in the first stage only; rename repeated stages and actions; use a category from `Source`, `Build`, `Test`, `Deploy`, `Approval`, `Invoke`, `Compute` and an owner from `AWS`, `ThirdParty`, `Custom`; give every action type a version (usually `"1"`) and every action a whole `runOrder` of 1 or more. Set `pipelineType` to `V2` to use triggers, pipeline variables or V2-only actions; point each trigger at a CodeStarSourceConnection source action; give the producing action a unique `namespace` and reference its variables only from later actions. The one quick-fix corrects a misspelt AWS provider (`CodeComit` to `CodeCommit`); the rest has none, because the right stage layout is a design decision.',
     references: [
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html',
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-valid-providers.html',
@@ -52,14 +56,14 @@ export default defineRule({
   },
   check({ model, report, document }) {
     for (const pipeline of model.pipelines) {
-      checkPipeline(pipeline, report);
+      checkPipeline(document, pipeline, report);
       checkV2(pipeline, report);
       checkVariables(pipeline, document.text, report);
     }
   },
 });
 
-function checkPipeline(pipeline: Pipeline, report: Report): void {
+function checkPipeline(document: ParsedDocument, pipeline: Pipeline, report: Report): void {
   const stagesKey = spell(pipeline, 'stages');
   if (pipeline.stagesNode === undefined) {
     report({
@@ -90,11 +94,17 @@ function checkPipeline(pipeline: Pipeline, report: Report): void {
         `Action name "${name}" is used by an earlier action in ${stageLabel(stage)}; action names must be unique within a stage.`,
       report,
     );
-    for (const action of stage.actions) checkAction(pipeline, stage, action, report);
+    for (const action of stage.actions) checkAction(document, pipeline, stage, action, report);
   }
 }
 
-function checkAction(pipeline: Pipeline, stage: Stage, action: Action, report: Report): void {
+function checkAction(
+  document: ParsedDocument,
+  pipeline: Pipeline,
+  stage: Stage,
+  action: Action,
+  report: Report,
+): void {
   checkName(action.name, 'Action', report);
   const label = actionLabel(action);
   const typeKey = spell(pipeline, 'actionTypeId');
@@ -126,6 +136,7 @@ function checkAction(pipeline: Pipeline, stage: Stage, action: Action, report: R
       `1 to 35 letters, digits, "-" or "_"${providerHint(action.provider?.value)}`,
       report,
     );
+    checkMisspeltProvider(document, action, label, report);
     checkPattern(
       action.version,
       VERSION,
@@ -348,6 +359,43 @@ function checkUnique(
 function stageLabel(stage: Stage): string {
   const name = stage.name?.value;
   return `stage ${stage.index + 1}${name !== undefined ? ` ("${name}")` : ''}`;
+}
+
+/**
+ * An AWS-owned provider that the table does not know but that is one or two edits away from one
+ * it knows for the same category (`CodeComit`): CodePipeline rejects it as an unknown action type.
+ * A provider far from every known one may be newer than the table, so it is never reported.
+ */
+function checkMisspeltProvider(
+  document: ParsedDocument,
+  action: Action,
+  label: string,
+  report: Report,
+): void {
+  const { owner, category, provider } = action;
+  if (owner?.value !== 'AWS' || category?.value === undefined || provider?.value === undefined)
+    return;
+  if (provider.node.kind !== 'string' || !PROVIDER.test(provider.value)) return;
+  const candidates = actionTypesFor(category.value, 'AWS');
+  if (candidates.some((t) => t.provider === provider.value)) return;
+  const lower = provider.value.toLowerCase();
+  const near = candidates.filter(
+    (t) => editDistance(t.provider.toLowerCase(), lower, MAX_PROVIDER_EDITS) <= MAX_PROVIDER_EDITS,
+  );
+  const [only] = near;
+  if (near.length !== 1 || !only) return;
+  report({
+    at: provider.node,
+    message: `${label} has provider "${provider.value}", which is no AWS ${category.value} action type; did you mean "${only.provider}"?`,
+    // A misspelt provider is rejected outright: naming the intended one grants nothing new.
+    fixes: [
+      {
+        title: `Change to "${only.provider}"`,
+        safe: true,
+        edits: [replaceString(document, provider.node, only.provider)],
+      },
+    ],
+  });
 }
 
 /** A known provider the value was probably meant to be (`AWS CodeBuild` is `CodeBuild`). */
