@@ -1,14 +1,8 @@
 import { getProperty } from '../document';
 import { readBuckets } from '../model/buckets';
-import { appendStatement, insertResourceAfter } from './bucket-policy-edits';
-import {
-  insecureTransportCoverage,
-  newPolicyName,
-  policyResource,
-  targetArns,
-  tlsStatement,
-} from './bucket-policy';
-import { defineRule, type Fix } from './rule';
+import { appendStatementFix, newBucketPolicyFix } from './bucket-policy-edits';
+import { insecureTransportCoverage, targetArns, tlsStatement } from './bucket-policy';
+import { defineRule } from './rule';
 
 export default defineRule({
   id: 'bucket-insecure-transport',
@@ -45,14 +39,18 @@ export default defineRule({
       if (coverage.includes('full')) continue;
       const name = bucketPolicy.resource.name;
       const arns = targetArns(bucketPolicy);
-      const edit = arns && appendStatement(document, policy.node, tlsStatement(arns));
       report({
         at: getProperty(policy.node, 'Statement')?.key ?? policy.node.property?.key ?? policy.node,
         message: coverage.includes('partial')
           ? `The aws:SecureTransport deny in bucket policy "${name}" covers only some actions or resources: plain-HTTP requests for the rest are still accepted. Deny "s3:*" on the bucket and its objects.`
           : `Bucket policy "${name}" does not deny requests made without TLS: clients can use the bucket over plain HTTP. Add a Deny statement for "s3:*" when "aws:SecureTransport" is false.`,
-        fixes: edit
-          ? [{ title: 'Deny requests made without TLS', safe: false, edits: [edit] }]
+        fixes: arns
+          ? appendStatementFix(
+              document,
+              policy.node,
+              tlsStatement(arns),
+              'Deny requests made without TLS',
+            )
           : [],
       });
     }
@@ -60,22 +58,14 @@ export default defineRule({
       if (bucket.policies.length > 0 || bucket.policyUnknown) continue;
       const name = bucket.resource.name;
       const arns = targetArns(undefined, name);
-      const edit = arns
-        ? insertResourceAfter(
+      const fixes = arns
+        ? newBucketPolicyFix(
             document,
-            bucket.resource.node,
-            newPolicyName(template, name),
-            policyResource(name, tlsStatement(arns)),
+            template,
+            bucket.resource,
+            tlsStatement(arns),
+            'Add a bucket policy that denies requests made without TLS',
           )
-        : undefined;
-      const fixes: Fix[] = edit
-        ? [
-            {
-              title: 'Add a bucket policy that denies requests made without TLS',
-              safe: false,
-              edits: [edit],
-            },
-          ]
         : [];
       report({
         at: bucket.resource.node.property?.key ?? bucket.resource.node,

@@ -4,8 +4,42 @@
  */
 import { getValue, type ObjectNode, type ParsedDocument } from '../document';
 import { contentEnd, indentUnit, lineBreakOf } from '../edits';
+import type { Template, TemplateResource } from '../model';
 import { renderBlock, renderInline, renderYamlItem, yamlScalar, type Value } from '../render';
-import type { TextEdit } from './rule';
+import { newPolicyName, policyResource } from './bucket-policy';
+import type { Fix, TextEdit } from './rule';
+
+/**
+ * The bucket rules' fix for a bucket without a policy: a new `AWS::S3::BucketPolicy` holding
+ * `statement`, right after the bucket. Unsafe: the deny refuses requests that worked before.
+ */
+export function newBucketPolicyFix(
+  document: ParsedDocument,
+  template: Template,
+  bucket: TemplateResource,
+  statement: Value,
+  title: string,
+): Fix[] {
+  const name = newPolicyName(template, bucket.name);
+  const edit = insertResourceAfter(
+    document,
+    bucket.node,
+    name,
+    policyResource(bucket.name, statement),
+  );
+  return edit ? [{ title, safe: false, edits: [edit] }] : [];
+}
+
+/** The bucket rules' fix for a bucket policy: `statement` appended to it. Unsafe, as above. */
+export function appendStatementFix(
+  document: ParsedDocument,
+  policy: ObjectNode,
+  statement: Value,
+  title: string,
+): Fix[] {
+  const edit = appendStatement(document, policy, statement);
+  return edit ? [{ title, safe: false, edits: [edit] }] : [];
+}
 
 /** Appends a statement to a policy's `Statement` list, in the list's own layout. */
 export function appendStatement(
@@ -55,7 +89,7 @@ export function appendStatement(
 }
 
 /** Inserts a new resource right after another one, at the same indentation. */
-export function insertResourceAfter(
+function insertResourceAfter(
   document: ParsedDocument,
   after: ObjectNode,
   name: string,

@@ -1,14 +1,8 @@
 import { getProperty } from '../document';
 import { readBuckets } from '../model/buckets';
-import { appendStatement, insertResourceAfter } from './bucket-policy-edits';
-import {
-  kmsUploadsStatement,
-  newPolicyName,
-  policyResource,
-  targetArns,
-  unencryptedUploadsCoverage,
-} from './bucket-policy';
-import { defineRule, type Fix } from './rule';
+import { appendStatementFix, newBucketPolicyFix } from './bucket-policy-edits';
+import { kmsUploadsStatement, targetArns, unencryptedUploadsCoverage } from './bucket-policy';
+import { defineRule } from './rule';
 
 export default defineRule({
   id: 'bucket-unencrypted-uploads',
@@ -42,22 +36,14 @@ export default defineRule({
       const name = bucket.resource.name;
       const arns = targetArns(undefined, name);
       if (bucket.policies.length === 0) {
-        const edit = arns
-          ? insertResourceAfter(
+        const fixes = arns
+          ? newBucketPolicyFix(
               document,
-              bucket.resource.node,
-              newPolicyName(template, name),
-              policyResource(name, kmsUploadsStatement(arns)),
+              template,
+              bucket.resource,
+              kmsUploadsStatement(arns),
+              'Add a bucket policy that denies uploads without SSE-KMS',
             )
-          : undefined;
-        const fixes: Fix[] = edit
-          ? [
-              {
-                title: 'Add a bucket policy that denies uploads without SSE-KMS',
-                safe: false,
-                edits: [edit],
-              },
-            ]
           : [];
         report({
           at: bucket.resource.node.property?.key ?? bucket.resource.node,
@@ -72,15 +58,19 @@ export default defineRule({
       const coverage = known.flatMap((p) => p.statements.map(unencryptedUploadsCoverage));
       if (coverage.includes('full')) continue;
       for (const policy of known) {
-        const edit = arns && appendStatement(document, policy.node, kmsUploadsStatement(arns));
         report({
           at:
             getProperty(policy.node, 'Statement')?.key ?? policy.node.property?.key ?? policy.node,
           message: coverage.includes('partial')
             ? `The policy of artifact bucket "${name}" only requires some encryption header ("Null"), so uploads with SSE-S3 (AES256) are accepted. Deny "s3:PutObject" when "s3:x-amz-server-side-encryption" is not "aws:kms".`
             : `The policy of artifact bucket "${name}" does not deny uploads without SSE-KMS. Deny "s3:PutObject" when "s3:x-amz-server-side-encryption" is not "aws:kms".`,
-          fixes: edit
-            ? [{ title: 'Deny uploads without SSE-KMS', safe: false, edits: [edit] }]
+          fixes: arns
+            ? appendStatementFix(
+                document,
+                policy.node,
+                kmsUploadsStatement(arns),
+                'Deny uploads without SSE-KMS',
+              )
             : [],
         });
       }
