@@ -15,6 +15,7 @@ import {
   type Template,
   type TemplateResource,
 } from '../model';
+import { listWords } from '../prose';
 import type { Value } from '../render';
 import { findActionType, type RolePermission } from './action-types';
 import { resolveRole } from './service-role';
@@ -151,7 +152,7 @@ export function requirements(
       const concerned = group.members.filter((m) => m.needs.some((n) => missing.includes(n)));
       const plural = concerned.length > 1;
       const named = concerned.flatMap((m) => (m.name === undefined ? [] : [`"${m.name}"`]));
-      const names = named.length === concerned.length ? ` ${list(named)}` : '';
+      const names = named.length === concerned.length ? ` ${listWords(named)}` : '';
       return key === 'sts'
         ? `the pipeline needs to assume the role${plural ? 's' : ''} of ${plural ? 'actions' : 'action'}${names || ' with a RoleArn'}`
         : `the ${group.label}${plural ? 's' : ''}${names} ${plural ? 'need' : 'needs'}`;
@@ -322,10 +323,4 @@ function roleValue(node: Node): Value {
   const sub = intrinsicName(node) === 'Fn::Sub' ? getValue(node, 'Fn::Sub') : undefined;
   if (sub?.kind === 'string') return { sub: sub.value };
   return '*';
-}
-
-/** `a`, `a and b`, `a, b and c`. */
-export function list(items: readonly string[]): string {
-  if (items.length < 2) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

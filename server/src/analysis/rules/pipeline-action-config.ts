@@ -3,6 +3,7 @@ import { editDistance } from '../iam/nearest';
 import { alternatives, intrinsicName, type Action, type Pipeline } from '../model';
 import { configKey, findActionType, type ActionType } from '../pipeline/action-types';
 import { actionLabel, keyOf, spell } from '../pipeline/spelling';
+import { listWords } from '../prose';
 import { renameKeyFix } from './policy-element-values';
 import { defineRule, type RuleContext } from './rule';
 
@@ -149,7 +150,5 @@ export function intendedKey(type: ActionType, name: string): string | undefined 
 }
 
 function quoteList(names: readonly string[]): string {
-  const quoted = names.map((n) => `"${n}"`);
-  if (quoted.length <= 1) return quoted.join('');
-  return `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1] ?? ''}`;
+  return listWords(names.map((n) => `"${n}"`));
 }

@@ -2,7 +2,8 @@ import { getValue, type ObjectNode, type ParsedDocument } from '../document';
 import { insertProperty } from '../edits';
 import type { Catalog } from '../iam/catalog';
 import { resolveRole, roleMayAllow, serviceRole, type ServiceRole } from '../pipeline/service-role';
-import { list, requirements, type Requirement } from '../pipeline/service-role-needs';
+import { requirements, type Requirement } from '../pipeline/service-role-needs';
+import { listWords } from '../prose';
 import type { Value } from '../render';
 import { appendStatement } from './bucket-policy-edits';
 import { defineRule, type Fix } from './rule';
@@ -51,7 +52,7 @@ export default defineRule({
         if (missing.length === 0) continue;
         report({
           at: need.at,
-          message: `The pipeline's service role "${resource.name}" does not allow ${list(missing)}, which ${need.subject(missing)}; add ${missing.length === 1 ? 'it' : 'them'} to the role's policy.`,
+          message: `The pipeline's service role "${resource.name}" does not allow ${listWords(missing)}, which ${need.subject(missing)}; add ${missing.length === 1 ? 'it' : 'them'} to the role's policy.`,
           fixes: () => addFix(document, role, missing, resourcesFor(catalog, need, missing)),
         });
       }
@@ -99,7 +100,7 @@ function addFix(
       ['Resource', resources.length === 1 ? (resources[0] ?? '*') : [...resources]],
     ],
   };
-  const title = `Allow ${list(actions)} in the role "${role.resource.name}"`;
+  const title = `Allow ${listWords(actions)} in the role "${role.resource.name}"`;
   const candidates = [
     ...role.policies.filter((p) => p.holder === role.resource),
     ...role.policies.filter((p) => p.holder !== role.resource && !p.shared),

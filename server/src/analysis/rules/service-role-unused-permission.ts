@@ -9,6 +9,7 @@ import {
   trustsOnlyCodePipeline,
   usedOnlyByPipelines,
 } from '../pipeline/service-role';
+import { listWords } from '../prose';
 import { defineRule, type Fix, type RuleContext, type TextEdit } from './rule';
 
 /**
@@ -142,13 +143,7 @@ function quoted(actions: readonly string[]): string {
 function capped(words: readonly string[]): string {
   const shown = words.slice(0, words.length > 4 ? 3 : 4);
   if (shown.length < words.length) shown.push(`${words.length - shown.length} more`);
-  return and(shown);
-}
-
-function and(words: readonly string[]): string {
-  return words.length < 2
-    ? words.join('')
-    : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+  return listWords(shown);
 }
 
 function prefixOf(action: string): string {
