@@ -39,6 +39,15 @@ type Target = { bucket: string } | { name: string } | { unknown: Node };
 
 /** Reads the buckets, their policies and the pipelines' artifact stores. Never throws. */
 export function readBuckets(template: Template): TemplateBuckets {
+  // Three bucket rules read the same template: pair its buckets and policies once.
+  let buckets = bucketsMemo.get(template);
+  if (buckets === undefined) bucketsMemo.set(template, (buckets = pairBuckets(template)));
+  return buckets;
+}
+
+const bucketsMemo = new WeakMap<Template, TemplateBuckets>();
+
+function pairBuckets(template: Template): TemplateBuckets {
   const bucketResources = [...template.resources.values()].filter(
     (r) => r.type === 'AWS::S3::Bucket',
   );

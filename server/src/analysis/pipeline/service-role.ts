@@ -132,6 +132,21 @@ export function serviceRole(
   policies: readonly Policy[],
   role: TemplateResource,
 ): ServiceRole {
+  // Both service-role rules ask for the same roles: read each once per document.
+  let byRole = serviceRoleMemo.get(policies);
+  if (byRole === undefined) serviceRoleMemo.set(policies, (byRole = new Map()));
+  let read = byRole.get(role);
+  if (read === undefined) byRole.set(role, (read = readServiceRole(template, policies, role)));
+  return read;
+}
+
+const serviceRoleMemo = new WeakMap<readonly Policy[], Map<TemplateResource, ServiceRole>>();
+
+function readServiceRole(
+  template: Template,
+  policies: readonly Policy[],
+  role: TemplateResource,
+): ServiceRole {
   let complete = true;
   const unknown = () => (complete = false);
   const properties = role.properties;
