@@ -132,14 +132,3 @@ export function arnAlternatives(
 }
 
 const alternativesMemo = new WeakMap<Catalog, WeakMap<Node, ArnPiece[][]>>();
-
-/** The pieces of a value that has exactly one known alternative (see {@link arnAlternatives}). */
-export function arnPieces(
-  catalog: Catalog,
-  template: Template | undefined,
-  node: Node,
-): ArnPiece[] | undefined {
-  const alternatives = resolveValue(node, { template, defaults: false });
-  const only = alternatives.length === 1 ? alternatives[0] : undefined;
-  return only && resolvedPieces(catalog, template, only);
-}
