@@ -1,6 +1,6 @@
 import type { Node, ObjectNode, ParsedDocument, Range, StringNode } from './document';
 import { renderBlock, renderInline, yamlScalar, type Value } from './render';
-import type { TextEdit } from './rules/rule';
+import type { Fix, TextEdit } from './finding';
 
 export function replace(range: Range, newText: string): TextEdit {
   return { start: range.start, end: range.end, newText };
@@ -172,4 +172,13 @@ export function contentEnd(text: string, end: number): number {
   let i = end;
   while (i > 0 && /\s/.test(text[i - 1] ?? '')) i--;
   return i;
+}
+
+/** The safe fix for a key written in the wrong case: rename it to the one IAM knows. */
+export function renameKeyFix(document: ParsedDocument, key: StringNode, intended: string): Fix {
+  return {
+    title: `Rename "${key.value}" to "${intended}"`,
+    safe: true,
+    edits: [replaceString(document, key, intended)],
+  };
 }

@@ -12,7 +12,7 @@ export { Catalog } from './iam/catalog';
 export type { CatalogSource } from './iam/data';
 export type { DocumentKind } from './model';
 export { RULES, RULES_BY_ID } from './rules/registry';
-export { ruleDocsUrl } from './rules/docs-url';
+export { ruleDocsUrl } from './docs-url';
 export type { Finding, Fix, Rule, Severity, SeveritySetting, TextEdit } from './rules/rule';
 export { hover, type HoverResult } from './services/hover';
 export { disableRuleFix } from './services/suppress-fix';

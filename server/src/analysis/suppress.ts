@@ -1,7 +1,7 @@
 import { getValue, stringValue, type ParsedDocument, type Range } from './document';
 import type { DocumentModel } from './model';
 import { stringItems } from './model/values';
-import type { Finding } from './rules/rule';
+import type { Finding } from './finding';
 
 const DISABLE_NEXT_LINE = /#\s*scopewise-disable-next-line\b([^\n\r]*)/g;
 

@@ -3,7 +3,7 @@ import { dirname, join, parse, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { POLICY_TYPES, type PolicyType } from '../analysis/model';
 import { RULES_BY_ID } from '../analysis/rules/registry';
-import type { SeveritySetting } from '../analysis/rules/rule';
+import type { SeveritySetting } from '../analysis';
 
 export const CONFIG_FILE_NAME = '.scopewise.json';
 const SEVERITIES = new Set(['off', 'info', 'warning', 'error']);

@@ -7,6 +7,7 @@ export { LineIndex, type Position } from './line-index';
 export { parseJson } from './json';
 export { parseYaml, CFN_TAGS } from './yaml';
 export { stringSourceRange } from './strings';
+export { missingElementRange } from './missing-element';
 
 /** Picks the format from the file name, or from the first meaningful character when there is none. */
 export function detectFormat(text: string, fileName?: string): SourceFormat {

@@ -17,7 +17,7 @@ import {
   type Template,
 } from '../model';
 import type { Value } from '../render';
-import type { Fix, TextEdit } from '../rules/rule';
+import type { Fix, TextEdit } from '../finding';
 import {
   pipelinePassTargets,
   rawText,

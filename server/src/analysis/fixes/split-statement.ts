@@ -16,7 +16,7 @@ import {
 import type { Node, ParsedDocument } from '../document';
 import type { Statement } from '../model';
 import { renderInline, type Value } from '../render';
-import type { Fix, TextEdit } from '../rules/rule';
+import type { Fix, TextEdit } from '../finding';
 
 /** The actions of one resource type, with the resources to name for them. */
 export interface SplitGroup {

@@ -1,7 +1,12 @@
 import { getProperty } from '../document';
 import { readBuckets } from '../model/buckets';
-import { appendStatementFix, newBucketPolicyFix } from './bucket-policy-edits';
-import { insecureTransportCoverage, targetArns, tlsStatement } from './bucket-policy';
+import {
+  appendStatementFix,
+  newBucketPolicyFix,
+  targetArns,
+  tlsStatement,
+} from '../fixes/bucket-policy';
+import { insecureTransportCoverage } from '../model/bucket-policy';
 import { defineRule } from './rule';
 
 export default defineRule({

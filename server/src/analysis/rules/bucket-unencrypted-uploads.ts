@@ -1,7 +1,12 @@
 import { getProperty } from '../document';
 import { readBuckets } from '../model/buckets';
-import { appendStatementFix, newBucketPolicyFix } from './bucket-policy-edits';
-import { kmsUploadsStatement, targetArns, unencryptedUploadsCoverage } from './bucket-policy';
+import {
+  appendStatementFix,
+  kmsUploadsStatement,
+  newBucketPolicyFix,
+  targetArns,
+} from '../fixes/bucket-policy';
+import { unencryptedUploadsCoverage } from '../model/bucket-policy';
 import { defineRule } from './rule';
 
 export default defineRule({

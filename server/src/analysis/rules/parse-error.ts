@@ -1,3 +1,9 @@
+/**
+ * The parsers find the errors this rule reports, while they build the tree: `document/json.ts`
+ * (jsonc-parser's errors, comments and trailing commas in `.json` files), `document/yaml.ts` (the
+ * yaml package's errors and unknown tags) and `document/limits.ts` (nesting too deep to parse).
+ * Each becomes a `parse-error` problem on the parsed document, which this rule reports.
+ */
 import { defineRule } from './rule';
 
 export default defineRule({

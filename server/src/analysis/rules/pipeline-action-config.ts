@@ -4,7 +4,7 @@ import { alternatives, intrinsicName, type Action, type Pipeline } from '../mode
 import { configKey, findActionType, type ActionType } from '../pipeline/action-types';
 import { actionLabel, keyOf, spell } from '../pipeline/spelling';
 import { listWords } from '../prose';
-import { renameKeyFix } from './policy-element-values';
+import { renameKeyFix } from '../edits';
 import { defineRule, type RuleContext } from './rule';
 
 /** A key that is itself an intrinsic (`Fn::Transform`, a language-extension merge) may add keys. */

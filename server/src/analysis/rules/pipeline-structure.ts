@@ -5,7 +5,7 @@ import type { Action, LocatedValue, Pipeline, Stage } from '../model';
 import { editDistance } from '../iam/nearest';
 import { ACTION_TYPES, actionTypesFor, findActionType } from '../pipeline/action-types';
 import { actionLabel, keyOf, spell } from '../pipeline/spelling';
-import { checkVariables } from '../pipeline/variables';
+import { checkVariables } from './pipeline-structure/variables';
 import { defineRule, type RuleContext } from './rule';
 
 const CATEGORIES = ['Source', 'Build', 'Test', 'Deploy', 'Approval', 'Invoke', 'Compute'];

@@ -1,5 +1,6 @@
 import {
   getProperty,
+  missingElementRange,
   type Node,
   type ObjectNode,
   type ParsedDocument,
@@ -15,7 +16,6 @@ import {
   type PolicyType,
   type Statement,
 } from '../model';
-import { missingElementRange } from './location';
 import {
   checkCondition,
   checkEffect,
@@ -23,9 +23,9 @@ import {
   checkSidType,
   checkStringList,
   presentElement,
-  renameKeyFix,
-} from './policy-element-values';
-import { checkSids, type SidGrammar } from './policy-statement-ids';
+} from './policy-structure/element-values';
+import { checkSids, type SidGrammar } from './policy-structure/statement-ids';
+import { renameKeyFix } from '../edits';
 import { defineRule, type RuleContext } from './rule';
 
 /** Reports a missing element unless one of `names` is only written in the wrong case. */

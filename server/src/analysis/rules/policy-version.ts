@@ -1,6 +1,11 @@
-import { getProperty, type Node, type ObjectNode, type ParsedDocument } from '../document';
+import {
+  getProperty,
+  missingElementRange,
+  type Node,
+  type ObjectNode,
+  type ParsedDocument,
+} from '../document';
 import { replaceString } from '../edits';
-import { missingElementRange } from './location';
 import { defineRule, type Fix } from './rule';
 
 const CURRENT = '2012-10-17';

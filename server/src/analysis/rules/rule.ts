@@ -1,28 +1,9 @@
 import type { Node, ParsedDocument, Range } from '../document';
+import type { Fix, Severity } from '../finding';
 import type { Catalog } from '../iam/catalog';
 import type { DocumentKind, DocumentModel } from '../model';
 
-export type Severity = 'error' | 'warning' | 'info';
-export type SeveritySetting = Severity | 'off';
-
-/** A text replacement on UTF-16 offsets of the analysed text. */
-export interface TextEdit extends Range {
-  readonly newText: string;
-}
-
-export interface Fix {
-  readonly title: string;
-  /** Safe fixes cannot change what a policy allows in a way the user did not ask for. */
-  readonly safe: boolean;
-  readonly edits: readonly TextEdit[];
-}
-
-export interface Finding extends Range {
-  readonly rule: string;
-  readonly severity: Severity;
-  readonly message: string;
-  readonly fixes: readonly Fix[];
-}
+export type { Finding, Fix, Severity, SeveritySetting, TextEdit } from '../finding';
 
 export interface RuleExample {
   readonly language: 'json' | 'yaml';

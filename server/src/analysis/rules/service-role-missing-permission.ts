@@ -5,7 +5,7 @@ import { resolveRole, roleMayAllow, serviceRole, type ServiceRole } from '../pip
 import { requirements, type Requirement } from '../pipeline/service-role-needs';
 import { listWords } from '../prose';
 import type { Value } from '../render';
-import { appendStatement } from './bucket-policy-edits';
+import { appendStatement } from '../fixes/bucket-policy';
 import { defineRule, type Fix } from './rule';
 
 export default defineRule({

@@ -1,6 +1,6 @@
 import { indentationAt, lineBreakOf } from '../edits';
 import type { ParsedDocument } from '../document';
-import type { Finding, Fix } from '../rules/rule';
+import type { Finding, Fix } from '../finding';
 
 /**
  * "Disable this rule here": a `# scopewise-disable-next-line` comment above the finding's line.

@@ -1,4 +1,4 @@
-import type { Node, ObjectNode, ParsedDocument, Range } from '../document';
+import type { Node, ObjectNode, ParsedDocument, Range } from './tree';
 
 /**
  * Where to report an element missing from an object: the key that holds the object, or for the

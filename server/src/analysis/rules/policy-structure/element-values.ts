@@ -8,11 +8,10 @@ import {
   type ObjectNode,
   type ParsedDocument,
   type Property,
-  type StringNode,
-} from '../document';
-import { replaceString } from '../edits';
-import { alternatives, intrinsicName, isNoValue } from '../model';
-import type { Fix, RuleContext } from './rule';
+} from '../../document';
+import { renameKeyFix, replaceString } from '../../edits';
+import { alternatives, intrinsicName, isNoValue } from '../../model';
+import type { Fix, RuleContext } from '../rule';
 
 /** The principal types IAM accepts as keys of a `Principal` object. */
 export const PRINCIPAL_KEYS = ['AWS', 'Service', 'Federated', 'CanonicalUser'] as const;
@@ -36,15 +35,6 @@ function isUnknown(node: Node): boolean {
  */
 function isLooseScalar(document: ParsedDocument, node: Node): boolean {
   return document.format === 'yaml' && (node.kind === 'number' || node.kind === 'boolean');
-}
-
-/** The safe fix for a key written in the wrong case: rename it to the one IAM knows. */
-export function renameKeyFix(document: ParsedDocument, key: StringNode, intended: string): Fix {
-  return {
-    title: `Rename "${key.value}" to "${intended}"`,
-    safe: true,
-    edits: [replaceString(document, key, intended)],
-  };
 }
 
 /** Reports every list entry (each `Fn::If` branch) that is neither a string nor unknown. */

@@ -1,13 +1,97 @@
 /**
- * Writes the bucket rules' fixes: a statement appended to a policy's list, or a new resource after
- * another, in the document's own format and indentation.
+ * The bucket rules' fixes: the deny statements they add (TLS only, SSE-KMS uploads only) or a whole
+ * bucket policy resource, built as values, and the edits that write them (a statement appended to a
+ * policy's list, or a new resource after another) in the document's own format and indentation.
  */
-import { getValue, type ObjectNode, type ParsedDocument } from '../document';
+import { getValue, stringValue, type ObjectNode, type ParsedDocument } from '../document';
 import { contentEnd, indentUnit, lineBreakOf } from '../edits';
-import type { Template, TemplateResource } from '../model';
+import { intrinsicName, type Template, type TemplateResource } from '../model';
+import type { BucketPolicyResource } from '../model/buckets';
 import { renderBlock, renderInline, renderYamlItem, yamlScalar, type Value } from '../render';
-import { newPolicyName, policyResource } from './bucket-policy';
-import type { Fix, TextEdit } from './rule';
+import type { Fix, TextEdit } from '../finding';
+
+/** The bucket and object ARNs of a bucket policy's target, for new statements; `undefined` if unknown. */
+export function targetArns(
+  policy: BucketPolicyResource | undefined,
+  bucketName?: string,
+): { bucket: Value; objects: Value } | undefined {
+  if (bucketName !== undefined || policy?.bucket !== undefined) {
+    const name = bucketName ?? policy?.bucket ?? '';
+    return { bucket: { getAtt: [name, 'Arn'] }, objects: { sub: `\${${name}.Arn}/*` } };
+  }
+  const target = getValue(policy?.resource.properties, 'Bucket');
+  const literal = stringValue(target);
+  const ref = intrinsicName(target) === 'Ref' ? stringValue(getValue(target, 'Ref')) : undefined;
+  const sub =
+    intrinsicName(target) === 'Fn::Sub' ? stringValue(getValue(target, 'Fn::Sub')) : undefined;
+  const name = ref !== undefined ? `\${${ref}}` : (sub ?? literal?.replace(/\$\{/g, '${!'));
+  if (name === undefined || ref?.includes('::')) return undefined;
+  const arn = `arn:\${AWS::Partition}:s3:::${name}`;
+  return { bucket: { sub: arn }, objects: { sub: `${arn}/*` } };
+}
+
+/** The statement that denies every request made without TLS. */
+export function tlsStatement(arns: { bucket: Value; objects: Value }): Value {
+  return {
+    map: [
+      ['Sid', 'DenyInsecureTransport'],
+      ['Effect', 'Deny'],
+      ['Principal', '*'],
+      ['Action', 's3:*'],
+      ['Resource', [arns.bucket, arns.objects]],
+      ['Condition', { map: [['Bool', { map: [['aws:SecureTransport', 'false']] }]] }],
+    ],
+  };
+}
+
+/** The statement that denies uploads not encrypted with SSE-KMS. */
+export function kmsUploadsStatement(arns: { objects: Value }): Value {
+  const condition = { map: [['s3:x-amz-server-side-encryption', 'aws:kms']] as const };
+  return {
+    map: [
+      ['Sid', 'DenyUnencryptedObjectUploads'],
+      ['Effect', 'Deny'],
+      ['Principal', '*'],
+      ['Action', 's3:PutObject'],
+      ['Resource', arns.objects],
+      ['Condition', { map: [['StringNotEquals', condition]] }],
+    ],
+  };
+}
+
+/** A logical id for a new bucket policy resource that no resource uses yet. */
+export function newPolicyName(template: Template, bucket: string): string {
+  for (let i = 1; ; i++) {
+    const name = `${bucket}Policy${i === 1 ? '' : i}`;
+    if (!template.resources.has(name)) return name;
+  }
+}
+
+/** A new `AWS::S3::BucketPolicy` resource for a template bucket holding one statement. */
+export function policyResource(bucket: string, statement: Value): Value {
+  return {
+    map: [
+      ['Type', 'AWS::S3::BucketPolicy'],
+      [
+        'Properties',
+        {
+          map: [
+            ['Bucket', { ref: bucket }],
+            [
+              'PolicyDocument',
+              {
+                map: [
+                  ['Version', '2012-10-17'],
+                  ['Statement', [statement]],
+                ],
+              },
+            ],
+          ],
+        },
+      ],
+    ],
+  };
+}
 
 /**
  * The bucket rules' fix for a bucket without a policy: a new `AWS::S3::BucketPolicy` holding

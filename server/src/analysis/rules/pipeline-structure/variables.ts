@@ -8,7 +8,7 @@
  * the same stage at a higher `runOrder`. Namespaces are unique in a pipeline and may not share a
  * name with an artifact.
  */
-import { stringSourceRange, type StringNode } from '../document';
+import { stringSourceRange, type StringNode } from '../../document';
 import {
   alternatives,
   effectiveRunOrder,
@@ -16,9 +16,9 @@ import {
   type Action,
   type LocatedValue,
   type Pipeline,
-} from '../model';
-import type { RuleContext } from '../rules/rule';
-import { actionLabel, mayBeAbsent, spell } from './spelling';
+} from '../../model';
+import type { RuleContext } from '../rule';
+import { actionLabel, mayBeAbsent, spell } from '../../pipeline/spelling';
 
 type Report = RuleContext['report'];
 

@@ -1,20 +1,13 @@
 /**
- * Shared by the bucket rules: recognising the deny statements of an S3 bucket policy (TLS only,
- * SSE-KMS uploads only) and building them, or a whole bucket policy resource, as values; the
- * edits are in `bucket-policy-edits.ts`. Unknown values (intrinsics) always count in the
- * policy's favour: unknown is not bad.
+ * Recognising the deny statements a bucket policy should hold (TLS only, SSE-KMS uploads only);
+ * the bucket rules read it, and `fixes/bucket-policy.ts` builds the statements they offer.
+ * Unknown values (intrinsics) always count in the policy's favour: unknown is not bad.
  */
 import { getValue, stringValue } from '../document';
 import { patternCovers } from '../iam/statement';
-import {
-  intrinsicName,
-  type Resolved,
-  type ResolvedValue,
-  type Statement,
-  type Template,
-} from '../model';
-import type { BucketPolicyResource } from '../model/buckets';
-import type { Value } from '../render';
+import type { Resolved } from './intrinsics';
+import type { Statement } from './policy';
+import { intrinsicName, type ResolvedValue } from './values';
 
 /** How far one statement goes towards a required deny. */
 export type Coverage = 'full' | 'partial' | 'none';
@@ -154,87 +147,4 @@ export function unencryptedUploadsCoverage(statement: Statement): Coverage {
     return 'full';
   const isNull = conditionValues(statement, ['null'], key);
   return isNull?.some((v) => v === undefined || v === 'true') ? 'partial' : 'none';
-}
-
-/** The bucket and object ARNs of a bucket policy's target, for new statements; `undefined` if unknown. */
-export function targetArns(
-  policy: BucketPolicyResource | undefined,
-  bucketName?: string,
-): { bucket: Value; objects: Value } | undefined {
-  if (bucketName !== undefined || policy?.bucket !== undefined) {
-    const name = bucketName ?? policy?.bucket ?? '';
-    return { bucket: { getAtt: [name, 'Arn'] }, objects: { sub: `\${${name}.Arn}/*` } };
-  }
-  const target = getValue(policy?.resource.properties, 'Bucket');
-  const literal = stringValue(target);
-  const ref = intrinsicName(target) === 'Ref' ? stringValue(getValue(target, 'Ref')) : undefined;
-  const sub =
-    intrinsicName(target) === 'Fn::Sub' ? stringValue(getValue(target, 'Fn::Sub')) : undefined;
-  const name = ref !== undefined ? `\${${ref}}` : (sub ?? literal?.replace(/\$\{/g, '${!'));
-  if (name === undefined || ref?.includes('::')) return undefined;
-  const arn = `arn:\${AWS::Partition}:s3:::${name}`;
-  return { bucket: { sub: arn }, objects: { sub: `${arn}/*` } };
-}
-
-/** The statement that denies every request made without TLS. */
-export function tlsStatement(arns: { bucket: Value; objects: Value }): Value {
-  return {
-    map: [
-      ['Sid', 'DenyInsecureTransport'],
-      ['Effect', 'Deny'],
-      ['Principal', '*'],
-      ['Action', 's3:*'],
-      ['Resource', [arns.bucket, arns.objects]],
-      ['Condition', { map: [['Bool', { map: [['aws:SecureTransport', 'false']] }]] }],
-    ],
-  };
-}
-
-/** The statement that denies uploads not encrypted with SSE-KMS. */
-export function kmsUploadsStatement(arns: { objects: Value }): Value {
-  const condition = { map: [['s3:x-amz-server-side-encryption', 'aws:kms']] as const };
-  return {
-    map: [
-      ['Sid', 'DenyUnencryptedObjectUploads'],
-      ['Effect', 'Deny'],
-      ['Principal', '*'],
-      ['Action', 's3:PutObject'],
-      ['Resource', arns.objects],
-      ['Condition', { map: [['StringNotEquals', condition]] }],
-    ],
-  };
-}
-
-/** A logical id for a new bucket policy resource that no resource uses yet. */
-export function newPolicyName(template: Template, bucket: string): string {
-  for (let i = 1; ; i++) {
-    const name = `${bucket}Policy${i === 1 ? '' : i}`;
-    if (!template.resources.has(name)) return name;
-  }
-}
-
-/** A new `AWS::S3::BucketPolicy` resource for a template bucket holding one statement. */
-export function policyResource(bucket: string, statement: Value): Value {
-  return {
-    map: [
-      ['Type', 'AWS::S3::BucketPolicy'],
-      [
-        'Properties',
-        {
-          map: [
-            ['Bucket', { ref: bucket }],
-            [
-              'PolicyDocument',
-              {
-                map: [
-                  ['Version', '2012-10-17'],
-                  ['Statement', [statement]],
-                ],
-              },
-            ],
-          ],
-        },
-      ],
-    ],
-  };
 }

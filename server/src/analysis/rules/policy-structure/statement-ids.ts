@@ -2,11 +2,11 @@
  * `Sid` checks of `policy-structure`: repeated statement IDs, and the characters IAM accepts.
  * A `Sid` grants nothing, so renaming one is always a safe fix.
  */
-import type { ArrayNode, Node, ObjectNode } from '../document';
-import { replaceString } from '../edits';
-import type { Policy } from '../model';
-import { presentElement } from './policy-element-values';
-import type { Fix, RuleContext, Severity } from './rule';
+import type { ArrayNode, Node, ObjectNode } from '../../document';
+import { replaceString } from '../../edits';
+import type { Policy } from '../../model';
+import { presentElement } from './element-values';
+import type { Fix, RuleContext, Severity } from '../rule';
 
 /** How a policy type treats Sids. */
 export interface SidGrammar {
