@@ -1,16 +1,21 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CodeActionRequest,
+  CodeActionResolveRequest,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
   DidCloseTextDocumentNotification,
   FileChangeType,
+  HoverRequest,
   MessageType,
   TextDocumentEdit,
   type CodeAction,
+  type MarkupContent,
 } from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/helpers';
 import { clientPerTest } from './harness';
 
 const POLICY = `{
@@ -61,6 +66,71 @@ describe('language server configuration', () => {
     const updated = await client.diagnosticsFor(current, 1, since);
     expect(codes(updated.diagnostics)).toEqual(['policy-version', 'wildcard-resource']);
     expect(updated.diagnostics[0]?.severity).toBe(DiagnosticSeverity.Information);
+    expect(await client.shutdown()).toBe(0);
+  });
+
+  it('leaves an ignored rule out of diagnostics, hover, quick fixes and fix all, as --fix does', async () => {
+    const client = start({ transport: 'stdio' });
+    const defaults = client.defaultCapabilities();
+    await client.initialize({
+      ...defaults,
+      textDocument: {
+        ...defaults.textDocument,
+        codeAction: {
+          ...defaults.textDocument?.codeAction,
+          resolveSupport: { properties: ['edit'] },
+        },
+      },
+    });
+    writeFileSync(
+      join(client.workspace, '.scopewise.json'),
+      JSON.stringify({ ignore: [{ path: 'p.json', rule: 'wildcard-resource' }] }),
+    );
+    const text =
+      '{\n  "Statement": [\n    { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*" }\n  ]\n}\n';
+    writeFileSync(join(client.workspace, 'p.json'), text);
+    const uri = client.uriOf('p.json');
+    await client.open(uri, text);
+    expect(codes((await client.diagnosticsFor(uri, 1)).diagnostics)).toEqual(['policy-version']);
+
+    const star = { line: 2, character: text.split('\n')[2]?.indexOf('"*"') ?? 0 };
+    const hover = await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line: star.line, character: star.character + 1 },
+    });
+    expect((hover?.contents as MarkupContent | undefined)?.value ?? '').not.toContain(
+      'wildcard-resource',
+    );
+    const atStar = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: { start: star, end: { line: star.line, character: star.character + 3 } },
+      context: { diagnostics: [], only: ['quickfix'] },
+    })) as CodeAction[];
+    expect(atStar).toEqual([]);
+
+    const [fixAll, ...others] = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    })) as CodeAction[];
+    expect(others).toEqual([]);
+    expect(fixAll?.title).toBe('Fix all safe Scopewise problems (1)');
+    expect(fixAll?.edit).toBeUndefined();
+    const resolved = await client.connection.sendRequest(CodeActionResolveRequest.type, fixAll!);
+    const change = resolved.edit?.documentChanges?.[0];
+    if (!change || !TextDocumentEdit.is(change)) throw new Error('no document edit');
+    const fixedInEditor = TextDocument.applyEdits(
+      TextDocument.create(uri, 'json', 1, text),
+      change.edits,
+    );
+
+    expect(runCli(['--fix', 'p.json'], { cwd: client.workspace }).status).toBe(0);
+    expect(readFileSync(join(client.workspace, 'p.json'), 'utf8')).toBe(fixedInEditor);
+    expect(fixedInEditor).toBe(text.replace('{\n', '{\n  "Version": "2012-10-17",\n'));
+    // The ignored rule's unsafe fixes (scoping "*") are not applied either.
+    writeFileSync(join(client.workspace, 'p.json'), text);
+    runCli(['--fix-unsafe', 'p.json'], { cwd: client.workspace });
+    expect(readFileSync(join(client.workspace, 'p.json'), 'utf8')).toBe(fixedInEditor);
     expect(await client.shutdown()).toBe(0);
   });
 

@@ -195,7 +195,7 @@ export class TestClient {
     return result;
   }
 
-  private defaultCapabilities(): ClientCapabilities {
+  defaultCapabilities(): ClientCapabilities {
     return {
       workspace: {
         configuration: true,

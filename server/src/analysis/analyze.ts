@@ -3,7 +3,8 @@ import type { Catalog } from './iam/catalog';
 import { buildModel, type DocumentKind, type DocumentModel, type PolicyType } from './model';
 import fileTooLarge from './rules/file-too-large';
 import { RULES, RULES_BY_ID } from './rules/registry';
-import type { Finding, Fix, ResolvedOptions, SeveritySetting } from './rules/rule';
+import type { Finding, Fix, SeveritySetting } from './finding';
+import type { ResolvedOptions } from './rules/rule';
 import { suppressions } from './suppress';
 
 export const DEFAULT_MAX_SIZE = 10 * 1024 * 1024;
@@ -12,8 +13,13 @@ export interface AnalyzeOptions {
   readonly catalog: Catalog;
   /** Used to pick JSON or YAML (and JSONC for `.jsonc`); sniffed from the text when absent. */
   readonly fileName?: string;
-  /** Severity overrides by rule id. */
+  /** Severity overrides by rule id (`off` turns a rule off). */
   readonly rules?: ReadonlyMap<string, SeveritySetting>;
+  /**
+   * Rules the configuration's `ignore` (or `exclude`) suppresses in this document, or `all`. Like
+   * in-document suppressions, they are left out of `Analysis.findings`, which every feature reads.
+   */
+  readonly ignore?: ReadonlySet<string> | 'all';
   /** Actions newer than the bundled catalog, accepted as known. */
   readonly allowActions?: readonly string[];
   /** Texts longer than this many characters (UTF-16 code units) get one `file-too-large` finding. */
@@ -28,10 +34,16 @@ export interface AnalyzeOptions {
 }
 
 export interface Analysis {
+  /** The options it was made with: fixes re-analyse their result with the same ones. */
+  readonly options: AnalyzeOptions;
   readonly kind: DocumentKind;
   readonly document: ParsedDocument;
   readonly model: DocumentModel;
-  /** Sorted by start offset, then end, then rule id. */
+  /**
+   * The one list of findings every feature reads (diagnostics, hover, code actions, fix all, the
+   * CLI's reports): severity overrides, the configuration's ignores and in-document suppressions
+   * are already applied. Sorted by start offset, then end, then rule id.
+   */
   readonly findings: readonly Finding[];
   /** Rules that failed on this document (a bug in Scopewise, never in the document). */
   readonly internalErrors: readonly string[];
@@ -64,17 +76,24 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     const findings = options.explicit
       ? runRules(['parse-error'], document, model, options, internalErrors)
       : [];
-    return { kind, document, model, findings, internalErrors };
+    return { options, kind, document, model, findings, internalErrors };
   }
   const ids = RULES.filter((rule) => rule.appliesTo.includes(kind)).map((rule) => rule.id);
   const findings = runRules(ids, document, model, options, internalErrors);
   return {
+    options,
     kind,
     document,
     model,
     findings: suppressions(document, model).filter(findings),
     internalErrors,
   };
+}
+
+/** The severity a rule reports at in this document, or `off` when it is off or ignored. */
+function settingFor(options: AnalyzeOptions, rule: string): SeveritySetting | undefined {
+  if (options.ignore === 'all' || options.ignore?.has(rule)) return 'off';
+  return options.rules?.get(rule);
 }
 
 function runRules(
@@ -91,7 +110,7 @@ function runRules(
   for (const id of ids) {
     const rule = RULES_BY_ID.get(id);
     if (!rule) continue;
-    const setting = options.rules?.get(id);
+    const setting = settingFor(options, id);
     if (setting === 'off') continue;
     try {
       rule.check({
@@ -163,7 +182,7 @@ export function sortFindings<T extends Finding>(findings: T[]): T[] {
 function tooLarge(text: string, options: AnalyzeOptions, maxSize: number): Analysis {
   const document: ParsedDocument = { text, format: 'json', root: undefined, problems: [] };
   const looksOurs = options.explicit || KIND_HINT.test(text.slice(0, 65536));
-  const setting = options.rules?.get(fileTooLarge.id);
+  const setting = settingFor(options, fileTooLarge.id);
   const findings: Finding[] =
     looksOurs && setting !== 'off'
       ? [
@@ -177,7 +196,7 @@ function tooLarge(text: string, options: AnalyzeOptions, maxSize: number): Analy
           },
         ]
       : [];
-  return { kind: 'unknown', document, model: EMPTY_MODEL, findings, internalErrors: [] };
+  return { options, kind: 'unknown', document, model: EMPTY_MODEL, findings, internalErrors: [] };
 }
 
 function describe(error: unknown): string {

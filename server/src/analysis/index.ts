@@ -7,13 +7,22 @@ export {
   type AnalyzeOptions,
 } from './analyze';
 export { applyEdits } from './edits';
+export {
+  fixAll,
+  selectFixes,
+  MAX_FIX_PASSES,
+  type FixAllResult,
+  type FixMode,
+  type FixSelection,
+} from './fix-all';
 export { LineIndex, type Position, type Range } from './document';
 export { Catalog } from './iam/catalog';
 export type { CatalogSource } from './iam/data';
 export type { DocumentKind } from './model';
 export { RULES, RULES_BY_ID } from './rules/registry';
 export { ruleDocsUrl } from './docs-url';
-export type { Finding, Fix, Rule, Severity, SeveritySetting, TextEdit } from './rules/rule';
+export type { Finding, Fix, Severity, SeveritySetting, TextEdit } from './finding';
+export type { Rule } from './rules/rule';
 export { hover, type HoverResult } from './services/hover';
 export { disableRuleFix } from './services/suppress-fix';
 export {

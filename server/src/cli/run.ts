@@ -1,18 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import {
-  analyze,
-  LineIndex,
-  RULES,
-  type Catalog,
-  type Finding,
-  type SeveritySetting,
-} from '../analysis';
+import { analyze, fixAll, LineIndex, RULES, type Catalog, type SeveritySetting } from '../analysis';
 import { loadCatalog } from '../node/catalog-files';
-import { ConfigError, ConfigResolver, loadConfigFile, type ScopewiseConfig } from '../node/config';
+import { ConfigError, ConfigResolver, loadConfigFile } from '../node/config';
 import { HELP, parseCommandLine, UsageError, type CliOptions } from './args';
 import { decode, encode } from '../node/decode';
-import { fixText } from './fix';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText, sanitize } from './format-text';
@@ -109,27 +101,6 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
   let fixedFiles = 0;
   let fixedStdin: string | undefined;
 
-  const check = (
-    target: Target,
-    text: string,
-    config: ScopewiseConfig,
-    fileName: string | undefined,
-  ) => {
-    const rules = new Map<string, SeveritySetting>([...config.rules, ...options.rules]);
-    const analyseOnce = (current: string) =>
-      analyze(current, {
-        catalog,
-        fileName,
-        rules,
-        allowActions: config.allowActions,
-        maxSize: config.maxFileSize,
-        policyType: config.policyTypeFor(target.absolutePath),
-        explicit: target.explicit,
-      });
-    const keep = (finding: Finding) => !config.isIgnored(target.absolutePath, finding.rule);
-    return { analyseOnce, keep };
-  };
-
   const analyseTarget = (
     target: Target,
     text: string,
@@ -138,30 +109,32 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
     onDisk: boolean,
   ) => {
     const config = resolver.forFile(target.absolutePath);
-    const { analyseOnce, keep } = check(target, text, config, fileName);
-    let finalText = text;
+    let analysis = analyze(text, {
+      catalog,
+      fileName,
+      rules: new Map<string, SeveritySetting>([...config.rules, ...options.rules]),
+      ignore: config.ignoredRules(target.absolutePath),
+      allowActions: config.allowActions,
+      maxSize: config.maxFileSize,
+      policyType: config.policyTypeFor(target.absolutePath),
+      explicit: target.explicit,
+    });
     if (options.fix !== 'none' && canFix) {
-      const result = fixText(
-        text,
-        (current) => analyseOnce(current).findings.filter(keep),
-        options.fix,
-      );
+      const result = fixAll(analysis, options.fix);
       if (result.applied > 0) {
         fixes += result.applied;
         fixedFiles++;
-        finalText = result.text;
       }
+      analysis = result.analysis;
     }
-    const analysis = analyseOnce(finalText);
+    const finalText = analysis.document.text;
     for (const problem of analysis.internalErrors) {
       const detail = io.env.SCOPEWISE_DEBUG ? problem : (problem.split('\n')[0] ?? problem);
       io.stderr.write(
         `scopewise: warning: internal error on ${target.path}, please report it: ${detail}\n`,
       );
     }
-    const findings = analysis.findings
-      .filter(keep)
-      .filter((f) => !options.quiet || f.severity === 'error');
+    const findings = analysis.findings.filter((f) => !options.quiet || f.severity === 'error');
     if (analysis.kind !== 'unknown' || findings.length > 0) {
       files.push({
         path: target.path,

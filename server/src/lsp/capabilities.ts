@@ -17,6 +17,8 @@ export interface ClientFeatures {
   readonly registerConfigurationChanges: boolean;
   readonly registerWatchedFiles: boolean;
   readonly documentChanges: boolean;
+  /** `codeAction/resolve` may fill in a code action's `edit`, so "fix all" is computed on demand. */
+  readonly resolveCodeActionEdits: boolean;
   /** Completion items may be snippets with tab stops. */
   readonly snippets: boolean;
   /** `textDocument/documentSymbol` may answer with a tree rather than a flat list. */
@@ -33,6 +35,8 @@ export function clientFeatures(capabilities: ClientCapabilities): ClientFeatures
     registerWatchedFiles:
       capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+    resolveCodeActionEdits:
+      capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true,
     snippets: capabilities.textDocument?.completion?.completionItem?.snippetSupport === true,
     hierarchicalSymbols:
       capabilities.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,
@@ -53,7 +57,8 @@ export const SERVER_CAPABILITIES: ServerCapabilities = {
   documentSymbolProvider: { label: 'Scopewise' },
   codeActionProvider: {
     codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND],
-    resolveProvider: false,
+    // "Fix all" analyses the document again after each pass: only when chosen, where possible.
+    resolveProvider: true,
   },
   diagnosticProvider: {
     identifier: 'scopewise',

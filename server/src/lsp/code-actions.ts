@@ -6,7 +6,14 @@ import {
   type Diagnostic,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
-import { disableRuleFix, type Finding, type Fix, type TextEdit } from '../analysis';
+import {
+  disableRuleFix,
+  fixAll,
+  selectFixes,
+  type Finding,
+  type Fix,
+  type TextEdit,
+} from '../analysis';
 import { toLspEdit, toOffsets, touches } from './convert';
 import { DIAGNOSTIC_SOURCE, diagnosticData, toDiagnostic } from './diagnostics';
 import type { DocumentAnalysis } from './document-analysis';
@@ -15,6 +22,14 @@ import { FIX_ALL_KIND } from './protocol';
 export interface CodeActionOptions {
   /** The client accepts versioned `documentChanges`, so it refuses an edit to a moved-on document. */
   readonly documentChanges: boolean;
+  /** The client resolves a code action's `edit` later (`codeAction/resolve`). */
+  readonly resolveEdits: boolean;
+}
+
+/** What a "fix all" action left to `codeAction/resolve` carries. */
+interface FixAllData {
+  readonly uri: string;
+  readonly version: number;
 }
 
 /**
@@ -69,7 +84,7 @@ function findingsFor(result: DocumentAnalysis, params: CodeActionParams): Findin
     (diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE && typeof diagnostic.code === 'string',
   );
   if (ours.length === 0) {
-    return result.findings.filter((finding) => touches(finding, requestedRange));
+    return result.analysis.findings.filter((finding) => touches(finding, requestedRange));
   }
   const selected = new Set<Finding>();
   for (const diagnostic of ours) {
@@ -77,7 +92,7 @@ function findingsFor(result: DocumentAnalysis, params: CodeActionParams): Findin
       selected.add(finding);
     }
   }
-  return result.findings.filter((finding) => selected.has(finding));
+  return result.analysis.findings.filter((finding) => selected.has(finding));
 }
 
 function matchingFindings(
@@ -86,7 +101,7 @@ function matchingFindings(
   requestedRange: { start: number; end: number },
 ): Finding[] {
   const data = diagnosticData(diagnostic);
-  const sameRule = result.findings.filter((finding) => finding.rule === diagnostic.code);
+  const sameRule = result.analysis.findings.filter((finding) => finding.rule === diagnostic.code);
   if (data && data.version === result.version) {
     return sameRule.filter((finding) => finding.start === data.start && finding.end === data.end);
   }
@@ -96,25 +111,44 @@ function matchingFindings(
   );
 }
 
-/** Every finding's first safe fix, skipping those whose edits touch an edit already taken. */
+/**
+ * "Fix all": the engine's {@link fixAll} in safe mode, exactly what `scopewise --fix` writes. The
+ * title counts the findings whose safe fix applies now; further passes may fix what those reveal.
+ * It re-analyses after each pass, so clients that resolve edits get it from {@link resolveFixAll},
+ * only when the user chooses it.
+ */
 function fixAllAction(
   result: DocumentAnalysis,
   options: CodeActionOptions,
 ): CodeAction | undefined {
-  const edits: TextEdit[] = [];
-  let count = 0;
-  for (const finding of result.findings) {
-    // A finding's fixes are alternatives: take one, never several.
-    const fix = finding.fixes.find((candidate) => candidate.safe && candidate.edits.length > 0);
-    if (!fix || fix.edits.some((edit) => edits.some((taken) => touches(edit, taken)))) continue;
-    edits.push(...fix.edits);
-    count++;
-  }
+  const count = selectFixes(result.analysis.findings, 'safe').fixes.length;
   if (count === 0) return undefined;
-  return {
+  const action: CodeAction = {
     title: `Fix all safe Scopewise problems (${count})`,
     kind: FIX_ALL_KIND,
-    edit: workspaceEdit(result, edits, options),
+  };
+  if (options.resolveEdits) {
+    const data: FixAllData = { uri: result.uri, version: result.version };
+    return { ...action, data };
+  }
+  return { ...action, edit: workspaceEdit(result, fixAll(result.analysis, 'safe').edits, options) };
+}
+
+/**
+ * `codeAction/resolve` of a "fix all" action: its edit, for the analysis of the document's current
+ * version. An action made for an older version gets no edit (the client asks again).
+ */
+export function resolveFixAll(
+  action: CodeAction,
+  current: DocumentAnalysis | undefined,
+  options: CodeActionOptions,
+): CodeAction {
+  const data = action.data as Partial<FixAllData> | undefined;
+  if (action.kind !== FIX_ALL_KIND || !current || data?.uri !== current.uri) return action;
+  if (data.version !== current.version) return action;
+  return {
+    ...action,
+    edit: workspaceEdit(current, fixAll(current.analysis, 'safe').edits, options),
   };
 }
 

@@ -36,7 +36,7 @@ export function toDiagnostic(result: DocumentAnalysis, finding: Finding): Diagno
 }
 
 export function toDiagnostics(result: DocumentAnalysis): Diagnostic[] {
-  return result.findings.map((finding) => toDiagnostic(result, finding));
+  return result.analysis.findings.map((finding) => toDiagnostic(result, finding));
 }
 
 /** The data of one of our diagnostics, or undefined when a client mangled or dropped it. */

@@ -1,12 +1,5 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import {
-  analyze,
-  LineIndex,
-  type Analysis,
-  type Catalog,
-  type DocumentKind,
-  type Finding,
-} from '../analysis';
+import { analyze, LineIndex, type Analysis, type Catalog, type DocumentKind } from '../analysis';
 import { engineFileName } from './document-path';
 import type { DocumentSettings } from './settings';
 
@@ -39,8 +32,6 @@ export interface DocumentAnalysis {
   readonly analysis: Analysis;
   /** Positions in the analysed text, which is this version's text. */
   readonly lines: LineIndex;
-  /** The findings shown to the user: the engine's, minus those the config ignores or excludes. */
-  readonly findings: readonly Finding[];
 }
 
 export interface AnalyzeDocumentOptions {
@@ -67,18 +58,15 @@ export function analyzeDocument(
     allowActions: settings.allowActions,
     maxSize: settings.maxSize,
     policyType: settings.policyType,
+    ignore: settings.ignore,
     explicit,
   });
-  const findings = settings.excluded
-    ? []
-    : analysis.findings.filter((finding) => !settings.isIgnored(finding.rule));
   return {
     uri: document.uri,
     version: document.version,
     generation,
     analysis,
     lines: new LineIndex(text),
-    findings,
   };
 }
 

@@ -17,7 +17,7 @@ import { loadCatalog } from '../node/catalog-files';
 import { CONFIG_FILE_NAME } from '../node/config';
 import { AnalysisCache } from './analysis-cache';
 import { clientFeatures, SERVER_CAPABILITIES, type ClientFeatures } from './capabilities';
-import { codeActions } from './code-actions';
+import { codeActions, resolveFixAll } from './code-actions';
 import { ConfigDiagnostics } from './config-diagnostics';
 import { toDiagnostics } from './diagnostics';
 import {
@@ -82,7 +82,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         uri: snapshot.uri,
         kind: result.analysis.kind,
         version: snapshot.version,
-        findings: result.findings.length,
+        findings: result.analysis.findings.length,
       });
     }
     return result;
@@ -215,14 +215,29 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     features: () => features,
   });
 
+  const codeActionOptions = () => ({
+    documentChanges: features.documentChanges,
+    resolveEdits: features.resolveCodeActionEdits,
+  });
+
   connection.onCodeAction(
     guard(console, 'codeAction', [], async (params) => {
       const document = documents.get(params.textDocument.uri);
       if (!document) return [];
       // Always the current version's analysis: its offsets are the ones the edits must use.
       const result = await cache.get(document);
-      return codeActions(result, params, { documentChanges: features.documentChanges });
+      return codeActions(result, params, codeActionOptions());
     }),
+  );
+
+  // A failure answers the action as it came, without an edit.
+  connection.onCodeActionResolve((action) =>
+    guard(console, 'codeActionResolve', action, async () => {
+      const data = action.data as { uri?: unknown } | undefined;
+      const document = typeof data?.uri === 'string' ? documents.get(data.uri) : undefined;
+      const current = document ? await cache.get(document) : undefined;
+      return resolveFixAll(action, current, codeActionOptions());
+    })(action),
   );
 
   connection.languages.diagnostics.on(

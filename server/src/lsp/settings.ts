@@ -17,10 +17,11 @@ export interface DocumentSettings {
   readonly maxSize: number | undefined;
   /** What standalone policies in this file are, from the config's `policyTypes`. */
   readonly policyType: ConfiguredPolicyType | undefined;
-  /** The config's `exclude` covers the file: it shows no findings, as on the command line. */
-  readonly excluded: boolean;
-  /** The config's `ignore` suppresses this rule in this file. */
-  isIgnored(rule: string): boolean;
+  /**
+   * The rules the config's `ignore` suppresses in this file; `all` when an entry names no rule or
+   * `exclude` covers the file (it shows no findings, as on the command line).
+   */
+  readonly ignore: ReadonlySet<string> | 'all';
 }
 
 /** The client's `scopewise` settings section, as far as the server uses it. */
@@ -63,8 +64,12 @@ export class SettingsProvider {
       allowActions: config.allowActions,
       maxSize: config.maxFileSize,
       policyType: path !== undefined ? config.policyTypeFor(path) : undefined,
-      excluded: path !== undefined && config.isExcluded(path),
-      isIgnored: (rule) => path !== undefined && config.isIgnored(path, rule),
+      ignore:
+        path === undefined
+          ? new Set()
+          : config.isExcluded(path)
+            ? 'all'
+            : config.ignoredRules(path),
     };
   }
 

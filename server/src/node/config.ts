@@ -56,8 +56,8 @@ export interface ScopewiseConfig {
   policyTypeFor(filePath: string): ConfiguredPolicyType | undefined;
   /** True when `filePath` is excluded by `exclude` (relative to the config's folder). */
   isExcluded(filePath: string): boolean;
-  /** True when `ignore` suppresses `rule` in `filePath`. */
-  isIgnored(filePath: string, rule: string): boolean;
+  /** The rules `ignore` suppresses in `filePath` (`all` for an entry without a rule), for the engine. */
+  ignoredRules(filePath: string): ReadonlySet<string> | 'all';
 }
 
 /** A policy type a user can name in `policyTypes`. */
@@ -179,9 +179,15 @@ function makeConfig(file: string | undefined, record: Record<string, unknown>): 
     },
     isExcluded: (filePath) =>
       excludeMatch ? isUnderMatch(excludeMatch, relativeTo(filePath)) : false,
-    isIgnored: (filePath, rule) => {
+    ignoredRules: (filePath) => {
       const path = relativeTo(filePath);
-      return ignoreMatchers.some((m) => (m.rule === undefined || m.rule === rule) && m.match(path));
+      const rules = new Set<string>();
+      for (const matcher of ignoreMatchers) {
+        if (!matcher.match(path)) continue;
+        if (matcher.rule === undefined) return 'all';
+        rules.add(matcher.rule);
+      }
+      return rules;
     },
   };
 }

@@ -178,11 +178,7 @@ export function pipelinePassTargets(
     for (const stage of pipeline.stages) {
       for (const action of stage.actions) {
         if (!mayBeAbsent(action.roleArn)) continue;
-        const owner = action.owner?.value;
-        const category = action.category?.value;
-        const provider = action.provider?.value;
-        if (owner === undefined || category === undefined || provider === undefined) continue;
-        for (const passed of findActionType(owner, category, provider)?.passedRoles ?? []) {
+        for (const passed of action.type?.passedRoles ?? []) {
           // Indirect roles (the task and execution roles of an ECS task definition) sit in what
           // the key names, often outside the template: they cannot be read here.
           if (passed.indirect !== undefined) continue;

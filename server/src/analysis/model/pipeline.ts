@@ -1,4 +1,5 @@
 import { getProperty, getValue, type Node, type ObjectNode } from '../document';
+import { findActionType, type ActionType } from '../pipeline/action-types';
 import { eachEntry, field, numberOf, scalarValue } from './pipeline-fields';
 import { readTriggers, readVariables, type TriggerList, type VariableList } from './pipeline-v2';
 import type { Template, TemplateResource } from './template';
@@ -83,6 +84,11 @@ export interface Action {
   readonly owner: LocatedValue | undefined;
   readonly provider: LocatedValue | undefined;
   readonly version: LocatedValue | undefined;
+  /**
+   * The row of our action-type table for its owner, category and provider, when all three are
+   * literal and the table knows them; read once here so that rules, fixes and hover agree.
+   */
+  readonly type: ActionType | undefined;
   /** `runOrder`, with its numeric value when literal; absent means 1. */
   readonly runOrder: { readonly node: Node; readonly value: number | undefined } | undefined;
   readonly configuration: Node | undefined;
@@ -105,6 +111,16 @@ export interface ArtifactList {
 export interface ArtifactRef {
   readonly node: Node;
   readonly name: LocatedValue;
+}
+
+/** The table's action type for three literal parts, if it knows them. */
+export function actionTypeOf(
+  owner: string | undefined,
+  category: string | undefined,
+  provider: string | undefined,
+): ActionType | undefined {
+  if (owner === undefined || category === undefined || provider === undefined) return undefined;
+  return findActionType(owner, category, provider);
 }
 
 /** The effective run order of an action: its literal `runOrder`, 1 when absent, or undefined. */
@@ -253,16 +269,18 @@ function readAction(
       ? { node: typeId, value: undefined }
       : scalarValue(f(typeId, camel));
   const runOrderNode = f(node, 'runOrder');
+  const [category, owner, provider] = [part('category'), part('owner'), part('provider')];
   return {
     node,
     stage,
     name: scalarValue(f(node, 'name')),
     actionTypeId: typeId,
     conditional,
-    category: part('category'),
-    owner: part('owner'),
-    provider: part('provider'),
+    category,
+    owner,
+    provider,
     version: part('version'),
+    type: actionTypeOf(owner?.value, category?.value, provider?.value),
     runOrder:
       runOrderNode === undefined
         ? undefined

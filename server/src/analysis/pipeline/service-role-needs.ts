@@ -92,11 +92,7 @@ export function requirements(
   let readsArtifacts = false;
   for (const stage of pipeline.stages) {
     for (const action of stage.actions) {
-      const owner = action.owner?.value;
-      const category = action.category?.value;
-      const provider = action.provider?.value;
-      if (owner === undefined || category === undefined || provider === undefined) continue;
-      const type = findActionType(owner, category, provider);
+      const type = action.type;
       if (!type || !action.provider) continue;
       // An action role that is the pipeline's own role changes nothing.
       const ownRole =

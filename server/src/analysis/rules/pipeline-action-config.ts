@@ -53,13 +53,10 @@ function checkAction(
   action: Action,
   report: Report,
 ): void {
-  const owner = action.owner?.value;
-  const category = action.category?.value;
-  const provider = action.provider?.value;
-  if (owner === undefined || category === undefined || provider === undefined) return;
   // Providers outside the table (custom, partner, or simply wrong) belong to pipeline-structure.
-  const type = findActionType(owner, category, provider);
+  const type = action.type;
   if (type === undefined) return;
+  const provider = type.provider;
   const label = `${actionLabel(action)} (${provider})`;
   const configKeyName = spell(pipeline, 'configuration');
   if (action.configuration === undefined) {

@@ -108,13 +108,9 @@ function producedBefore(producer: Action, consumer: Action): boolean {
 }
 
 function checkCounts(pipeline: Pipeline, action: Action, report: Report): void {
-  const owner = action.owner?.value;
-  const category = action.category?.value;
-  const provider = action.provider?.value;
-  if (owner === undefined || category === undefined || provider === undefined) return;
-  const limits = findActionType(owner, category, provider);
+  const limits = action.type;
   if (!limits) return;
-  const label = `${actionLabel(action)} (${category} ${provider})`;
+  const label = `${actionLabel(action)} (${action.category?.value} ${action.provider?.value})`;
   const sides: [string, ArtifactList, CountRange][] = [
     ['inputArtifacts', action.inputArtifacts, limits.inputs],
     ['outputArtifacts', action.outputArtifacts, limits.outputs],

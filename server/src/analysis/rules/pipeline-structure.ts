@@ -198,11 +198,7 @@ function checkV2(pipeline: Pipeline, report: Report): void {
   }
   for (const stage of pipeline.stages) {
     for (const action of stage.actions) {
-      const { owner, category, provider } = action;
-      if (!v1 || owner?.value === undefined || category?.value === undefined) continue;
-      if (provider?.value === undefined) continue;
-      const type = findActionType(owner.value, category.value, provider.value);
-      if (type?.v2Only !== true) continue;
+      if (!v1 || action.type?.v2Only !== true) continue;
       report({
         at: provider.node,
         message: `${actionLabel(action)} uses the ${provider.value} action type, which only V2 pipelines accept, and ${typeKey} is "V1"; set ${typeKey} to "V2".`,

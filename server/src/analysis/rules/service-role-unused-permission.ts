@@ -109,12 +109,7 @@ function neededServices(
     for (const stage of pipeline.stages) {
       if (!stage.complete) return undefined;
       for (const action of stage.actions) {
-        const owner = action.owner?.value;
-        const category = action.category?.value;
-        const provider = action.provider?.value;
-        if (owner === undefined || category === undefined || provider === undefined)
-          return undefined;
-        const type = findActionType(owner, category, provider);
+        const type = action.type;
         if (!type) return undefined;
         // Every permission the row names counts, whatever the configuration: other spellings,
         // and the related ones that console-made roles grant although the action runs without.

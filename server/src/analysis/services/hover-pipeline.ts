@@ -71,11 +71,11 @@ export function either(object: Node | undefined, camel: string): Node | undefine
 
 /** The table's action type for a literal action-type object, if its three parts are known. */
 export function typeOf(typeId: Node | undefined): ActionType | undefined {
-  const owner = scalarValue(either(typeId, 'owner'))?.value;
-  const category = scalarValue(either(typeId, 'category'))?.value;
-  const provider = scalarValue(either(typeId, 'provider'))?.value;
-  if (owner === undefined || category === undefined || provider === undefined) return undefined;
-  return findActionType(owner, category, provider);
+  return actionTypeOf(
+    scalarValue(either(typeId, 'owner'))?.value,
+    scalarValue(either(typeId, 'category'))?.value,
+    scalarValue(either(typeId, 'provider'))?.value,
+  );
 }
 
 /**
