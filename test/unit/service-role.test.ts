@@ -207,7 +207,7 @@ describe('trust and other users', () => {
     const m = model(template(INLINE, '!GetAtt Role.Arn'));
     const resource = m.template.resources.get('Role');
     if (!resource) throw new Error('no role');
-    expect(trustsOnlyCodePipeline(resource, m.policies)).toBe(true);
+    expect(trustsOnlyCodePipeline(m.template, resource, m.policies)).toBe(true);
     const pipelines = m.pipelines.flatMap((p) => (p.resource ? [p.resource] : []));
     expect(usedOnlyByPipelines(m.template, resource, pipelines)).toBe(true);
   });
@@ -283,11 +283,14 @@ describe('one reading of roles and trust', () => {
           - { Effect: Deny, Principal: { Service: ec2.amazonaws.com }, Action: sts:AssumeRole }
           - { Effect: Allow, Principal: { Service: lambda.amazonaws.com, AWS: '111122223333' }, Action: sts:AssumeRole }
 `);
-    expect(roleTrust('Role', m.policies)).toEqual({
+    expect(roleTrust(m.template, 'Role', m.policies)).toEqual({
       services: ['lambda.amazonaws.com', 'states.amazonaws.com'],
       servicesOnly: false,
     });
-    expect(roleTrust('Other', m.policies)).toEqual({ services: [], servicesOnly: false });
+    expect(roleTrust(m.template, 'Other', m.policies)).toEqual({
+      services: [],
+      servicesOnly: false,
+    });
   });
 
   it('counts a bare !Ref of a role only when asked for names', () => {

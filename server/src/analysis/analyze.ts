@@ -1,6 +1,12 @@
 import { parseDocumentText, type Node, type ParsedDocument, type Range } from './document';
 import type { Catalog } from './iam/catalog';
-import { buildModel, type DocumentKind, type DocumentModel, type PolicyType } from './model';
+import {
+  buildModel,
+  DocumentFacts,
+  type DocumentKind,
+  type DocumentModel,
+  type PolicyType,
+} from './model';
 import fileTooLarge from './rules/file-too-large';
 import { RULES, RULES_BY_ID } from './rules/registry';
 import type { Finding, Fix, SeveritySetting } from './finding';
@@ -49,12 +55,13 @@ export interface Analysis {
   readonly internalErrors: readonly string[];
 }
 
-const EMPTY_MODEL: DocumentModel = {
+const emptyModel = (): DocumentModel => ({
   kind: 'unknown',
   template: undefined,
   policies: [],
   pipelines: [],
-};
+  facts: new DocumentFacts(),
+});
 const KIND_HINT = /"?(Statement|AWSTemplateFormatVersion|Resources|pipeline|stages)"?\s*:/;
 
 /** Analyses one document. Never throws: bad input yields findings, engine bugs yield internalErrors. */
@@ -69,7 +76,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     model = buildModel(document, { policyType: options.policyType });
   } catch (error) {
     internalErrors.push(`model: ${describe(error)}`);
-    model = EMPTY_MODEL;
+    model = emptyModel();
   }
   const kind = model.kind;
   if (kind === 'unknown') {
@@ -196,7 +203,7 @@ function tooLarge(text: string, options: AnalyzeOptions, maxSize: number): Analy
           },
         ]
       : [];
-  return { options, kind: 'unknown', document, model: EMPTY_MODEL, findings, internalErrors: [] };
+  return { options, kind: 'unknown', document, model: emptyModel(), findings, internalErrors: [] };
 }
 
 function describe(error: unknown): string {

@@ -15,8 +15,8 @@ import {
   type Pipeline,
   type Policy,
   type Template,
+  factKind,
 } from '../model';
-import { findActionType } from '../pipeline/action-types';
 import { roleReferences, roleTrust } from '../pipeline/service-role';
 import type { Value } from '../render';
 import { pipelinesOfPolicy } from './pipeline-targets';
@@ -94,13 +94,13 @@ export function templateRoleOf(template: Template, node: Node): string | undefin
 
 /** Every template role that a resource's role property names, with those properties' services. */
 export function referencedRoles(template: Template): ReadonlyMap<string, readonly string[]> {
-  let roles = referencedMemo.get(template);
-  if (roles === undefined) referencedMemo.set(template, (roles = readReferencedRoles(template)));
-  return roles;
+  // Every PassRole statement asks again: read the template once.
+  return template.facts.get(REFERENCED_ROLES, template, () => readReferencedRoles(template));
 }
 
-/** Answers of `referencedRoles` per template: every PassRole statement asks again. */
-const referencedMemo = new WeakMap<Template, ReadonlyMap<string, readonly string[]>>();
+const REFERENCED_ROLES = factKind<Template, ReadonlyMap<string, readonly string[]>>(
+  'roles named by role properties',
+);
 
 function readReferencedRoles(template: Template): Map<string, string[]> {
   const roles = new Map<string, string[]>();
@@ -138,11 +138,12 @@ function walk(node: Node | undefined, path: readonly string[]): Node[] {
  * policy agrees (or names no service); otherwise the services its trust policy names.
  */
 export function roleServices(
+  template: Template,
   policies: readonly Policy[],
   references: ReadonlyMap<string, readonly string[]>,
   roleName: string,
 ): string[] {
-  const trusted = roleTrust(roleName, policies).services;
+  const trusted = roleTrust(template, roleName, policies).services;
   const referenced = references.get(roleName) ?? [];
   const lower = new Set(trusted.map((s) => s.toLowerCase()));
   const agreed = referenced.filter((s) => lower.size === 0 || lower.has(s.toLowerCase()));

@@ -172,7 +172,7 @@ function choices(document: ParsedDocument, known: Known, statement: Statement): 
   const own = rolesOfPolicy(template, statement.policy);
   const targets = [...new Set(roles)]
     .filter((name) => !own.has(name))
-    .map((name) => roleTarget(name, roleServices(policies, references, name)))
+    .map((name) => roleTarget(name, roleServices(template, policies, references, name)))
     .filter(fits);
   // Next to `lambda:CreateFunction`, the roles passed to Lambda come first.
   const prefixes = new Set(
@@ -280,7 +280,7 @@ function servicesOf(
   const piped = known.piped.find((t) => t.key === key);
   if (piped) return piped.services;
   if (role === undefined) return undefined;
-  const services = roleServices(known.policies, known.references, role);
+  const services = roleServices(known.template, known.policies, known.references, role);
   return services.length > 0 ? services : undefined;
 }
 

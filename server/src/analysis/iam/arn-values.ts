@@ -4,7 +4,7 @@
  * a known type names an ARN of its resource type; anything else is a hole that may hold anything).
  */
 import type { Node } from '../document';
-import type { Template } from '../model';
+import { factKind, type DocumentModel, type Template } from '../model';
 import { resolveValue, type HoleSegment, type Resolved } from '../model/intrinsics';
 import type { ArnPiece } from './arn';
 import { ANY_RUN, FIELD_RUN, formatTokens, literalTokens, type Token } from './arn-match';
@@ -112,23 +112,19 @@ function resolvedPieces(
  */
 export function arnAlternatives(
   catalog: Catalog,
-  template: Template | undefined,
+  model: Pick<DocumentModel, 'template' | 'facts'>,
   node: Node,
 ): readonly ArnPiece[][] {
   // invalid-arn, action-resource-mismatch and others read the same values: remember the answer
-  // per catalog and node (a node belongs to one document, so to one template).
-  let byNode = alternativesMemo.get(catalog);
-  if (byNode === undefined) alternativesMemo.set(catalog, (byNode = new WeakMap()));
-  let result = byNode.get(node);
-  if (result === undefined) {
-    result = [];
-    for (const resolved of resolveValue(node, { template, defaults: false })) {
-      const pieces = resolvedPieces(catalog, template, resolved);
+  // per node in the document's facts (a document is analysed with one catalog).
+  return model.facts.get(ARN_ALTERNATIVES, node, () => {
+    const result: ArnPiece[][] = [];
+    for (const resolved of resolveValue(node, { template: model.template, defaults: false })) {
+      const pieces = resolvedPieces(catalog, model.template, resolved);
       if (pieces) result.push(pieces);
     }
-    byNode.set(node, result);
-  }
-  return result;
+    return result;
+  });
 }
 
-const alternativesMemo = new WeakMap<Catalog, WeakMap<Node, ArnPiece[][]>>();
+const ARN_ALTERNATIVES = factKind<Node, readonly ArnPiece[][]>('ARN alternatives');

@@ -4,6 +4,7 @@
  * engine cannot resolve; such a bucket is marked `policyUnknown` so rules stay silent about it.
  */
 import { getValue, stringValue, type Node, type ObjectNode } from '../document';
+import { factKind } from './facts';
 import { readPolicy, type Policy } from './policy';
 import type { Template, TemplateResource } from './template';
 import { alternatives, getAttTarget, intrinsicName } from './values';
@@ -40,12 +41,10 @@ type Target = { bucket: string } | { name: string } | { unknown: Node };
 /** Reads the buckets, their policies and the pipelines' artifact stores. Never throws. */
 export function readBuckets(template: Template): TemplateBuckets {
   // Three bucket rules read the same template: pair its buckets and policies once.
-  let buckets = bucketsMemo.get(template);
-  if (buckets === undefined) bucketsMemo.set(template, (buckets = pairBuckets(template)));
-  return buckets;
+  return template.facts.get(BUCKETS, template, () => pairBuckets(template));
 }
 
-const bucketsMemo = new WeakMap<Template, TemplateBuckets>();
+const BUCKETS = factKind<Template, TemplateBuckets>('buckets');
 
 function pairBuckets(template: Template): TemplateBuckets {
   const bucketResources = [...template.resources.values()].filter(

@@ -1,10 +1,12 @@
 import { getValue, type Node, type ObjectNode, type ParsedDocument } from '../document';
+import { DocumentFacts } from './facts';
 import { detectKind, type DocumentKind } from './kind';
 import { readPolicy, type Policy, type PolicyType } from './policy';
 import { readPipelineDocument, templatePipelines, type Pipeline } from './pipeline';
 import { embeddedPolicies, readTemplate, type Template } from './template';
 import { alternatives, stringItems } from './values';
 
+export * from './facts';
 export * from './intrinsics';
 export * from './kind';
 export * from './pipeline';
@@ -19,6 +21,8 @@ export interface DocumentModel {
   readonly policies: readonly Policy[];
   /** Every CodePipeline declaration: the document's own, or each one in the template. */
   readonly pipelines: readonly Pipeline[];
+  /** The document's derived facts, computed on first use (the template's, in a template). */
+  readonly facts: DocumentFacts;
 }
 
 /** What the host knows about a document beyond its text. */
@@ -35,13 +39,14 @@ export interface ModelOptions {
 export function buildModel(document: ParsedDocument, options: ModelOptions = {}): DocumentModel {
   const root = document.root;
   const kind = detectKind(root);
-  if (root?.kind !== 'object') return { kind, template: undefined, policies: [], pipelines: [] };
+  const none = { template: undefined, policies: [], pipelines: [], facts: new DocumentFacts() };
+  if (root?.kind !== 'object') return { kind, ...none };
   switch (kind) {
     case 'iam-policy': {
       const policy = options.policyType
         ? readPolicy(root, options.policyType)
         : readPolicy(root, standalonePolicyType(root), undefined, true);
-      return { kind, template: undefined, policies: [policy], pipelines: [] };
+      return { ...none, kind, policies: [policy] };
     }
     case 'cloudformation': {
       const template = readTemplate(root);
@@ -50,14 +55,15 @@ export function buildModel(document: ParsedDocument, options: ModelOptions = {})
         template,
         policies: embeddedPolicies(template),
         pipelines: templatePipelines(template),
+        facts: template.facts,
       };
     }
     case 'codepipeline': {
       const pipeline = readPipelineDocument(root);
-      return { kind, template: undefined, policies: [], pipelines: pipeline ? [pipeline] : [] };
+      return { ...none, kind, pipelines: pipeline ? [pipeline] : [] };
     }
     default:
-      return { kind, template: undefined, policies: [], pipelines: [] };
+      return { kind, ...none };
   }
 }
 

@@ -17,6 +17,7 @@
  *   whole (`defaultOf`): there the default itself is the secret written into the template.
  */
 import { getValue, stringValue, type Node } from '../document';
+import { factKind } from './facts';
 import type { Template } from './template';
 import { intrinsicName, isNoValue } from './values';
 
@@ -151,24 +152,16 @@ export function resolveValue(
   options: ResolveOptions = {},
 ): readonly Resolved[] {
   if (node === undefined) return [];
-  // Several rules resolve the same values (ARNs, role references): remember each answer per
-  // node, template and defaults setting. Trees are immutable, so an answer never goes stale.
-  const key = options.defaults === false ? 'literal' : 'defaults';
-  let byTemplate = memo.get(node);
-  if (byTemplate === undefined) memo.set(node, (byTemplate = new Map()));
-  const cacheKey = options.template ?? NO_TEMPLATE;
-  let answers = byTemplate.get(cacheKey);
-  if (answers === undefined) byTemplate.set(cacheKey, (answers = {}));
-  return (answers[key] ??= resolveNode(node, options, 0).map((alternative) =>
-    finish(node, alternative),
-  ));
+  const resolve = () => resolveNode(node, options, 0).map((alt) => finish(node, alt));
+  // Several rules resolve the same values (ARNs, role references): remember each answer per node
+  // and defaults setting in the template's facts. Without a template there is nothing to look up.
+  const facts = options.template?.facts;
+  if (facts === undefined) return resolve();
+  return facts.get(options.defaults === false ? RESOLVED_LITERAL : RESOLVED, node, resolve);
 }
 
-const NO_TEMPLATE = {};
-const memo = new WeakMap<
-  Node,
-  Map<object, { literal?: readonly Resolved[]; defaults?: readonly Resolved[] }>
->();
+const RESOLVED = factKind<Node, readonly Resolved[]>('resolved values');
+const RESOLVED_LITERAL = factKind<Node, readonly Resolved[]>('resolved values, no defaults');
 
 /** `literal`: all text; `unknown`: no text at all; `pattern`: text with holes. */
 export function resolvedKind(resolved: Resolved): 'literal' | 'pattern' | 'unknown' {

@@ -1,4 +1,5 @@
 import { getValue, type Node, type ObjectNode } from '../document';
+import { DocumentFacts } from './facts';
 import { readPolicy, type Policy, type PolicyType } from './policy';
 import { alternatives } from './values';
 
@@ -11,6 +12,8 @@ export interface TemplateResource {
 
 export interface Template {
   readonly root: ObjectNode;
+  /** The document's derived facts (resolved values, buckets, roles, ...), shared by every rule. */
+  readonly facts: DocumentFacts;
   readonly resources: ReadonlyMap<string, TemplateResource>;
   readonly parameters: ReadonlyMap<string, ObjectNode>;
   readonly isSam: boolean;
@@ -44,7 +47,7 @@ export function readTemplate(root: ObjectNode): Template {
   const isSam = transforms.some(
     (t) => t.kind === 'string' && t.value.startsWith('AWS::Serverless'),
   );
-  return { root, resources, parameters, isSam };
+  return { root, facts: new DocumentFacts(), resources, parameters, isSam };
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 } from '../model';
 import { listWords } from '../prose';
 import type { Value } from '../render';
-import { findActionType, type RolePermission } from './action-types';
+import { type RolePermission } from './action-types';
 import { resolveRole } from './service-role';
 import { keyOf } from './spelling';
 
@@ -93,7 +93,9 @@ export function requirements(
   for (const stage of pipeline.stages) {
     for (const action of stage.actions) {
       const type = action.type;
-      if (!type || !action.provider) continue;
+      const owner = action.owner?.value;
+      const provider = action.provider?.value;
+      if (!type || !action.provider || provider === undefined) continue;
       // An action role that is the pipeline's own role changes nothing.
       const ownRole =
         action.roleArn !== undefined && resolveRole(template, action.roleArn) === pipelineRole;

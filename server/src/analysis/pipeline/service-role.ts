@@ -18,6 +18,7 @@ import {
   type Statement,
   type Template,
   type TemplateResource,
+  factKind,
 } from '../model';
 import { patternCovers } from '../iam/statement';
 
@@ -133,14 +134,10 @@ export function serviceRole(
   role: TemplateResource,
 ): ServiceRole {
   // Both service-role rules ask for the same roles: read each once per document.
-  let byRole = serviceRoleMemo.get(policies);
-  if (byRole === undefined) serviceRoleMemo.set(policies, (byRole = new Map()));
-  let read = byRole.get(role);
-  if (read === undefined) byRole.set(role, (read = readServiceRole(template, policies, role)));
-  return read;
+  return template.facts.get(SERVICE_ROLES, role, () => readServiceRole(template, policies, role));
 }
 
-const serviceRoleMemo = new WeakMap<readonly Policy[], Map<TemplateResource, ServiceRole>>();
+const SERVICE_ROLES = factKind<TemplateResource, ServiceRole>('service roles');
 
 function readServiceRole(
   template: Template,
@@ -361,17 +358,19 @@ export interface RoleTrust {
   readonly servicesOnly: boolean;
 }
 
-/** The one reading of a template role's trust policies, from the document model's `policies`. */
-export function roleTrust(roleName: string, policies: readonly Policy[]): RoleTrust {
-  let byRole = trustMemo.get(policies);
-  if (byRole === undefined) trustMemo.set(policies, (byRole = new Map()));
-  let trust = byRole.get(roleName);
-  if (trust === undefined) byRole.set(roleName, (trust = readTrust(roleName, policies)));
-  return trust;
+/**
+ * The one reading of a template role's trust policies, from the document model's `policies`;
+ * remembered per role in the template's facts, since rules ask for each role often.
+ */
+export function roleTrust(
+  template: Template,
+  roleName: string,
+  policies: readonly Policy[],
+): RoleTrust {
+  return template.facts.get(ROLE_TRUST, roleName, () => readTrust(roleName, policies));
 }
 
-/** Answers of `roleTrust`, per document (its policy list) and role: rules ask for each role often. */
-const trustMemo = new WeakMap<readonly Policy[], Map<string, RoleTrust>>();
+const ROLE_TRUST = factKind<string, RoleTrust>('role trust');
 
 function readTrust(roleName: string, policies: readonly Policy[]): RoleTrust {
   const trust = policies.filter((p) => p.type === 'trust' && p.resource?.name === roleName);
@@ -398,10 +397,11 @@ function readTrust(roleName: string, policies: readonly Policy[]): RoleTrust {
 
 /** Whether the role's trust policies trust `codepipeline.amazonaws.com` alone. */
 export function trustsOnlyCodePipeline(
+  template: Template,
   role: TemplateResource,
   policies: readonly Policy[],
 ): boolean {
-  const trust = roleTrust(role.name, policies);
+  const trust = roleTrust(template, role.name, policies);
   return trust.servicesOnly && trust.services.every((s) => s === 'codepipeline.amazonaws.com');
 }
 

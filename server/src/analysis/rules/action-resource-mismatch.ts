@@ -75,7 +75,7 @@ export default defineRule({
           }
           entries = entries.filter((e) => !foreign.includes(e));
         }
-        const patterns = resourcePatterns(catalog, model.template, statement);
+        const patterns = resourcePatterns(catalog, model, statement);
         if (!patterns) continue;
         const fits = fitter(catalog, patterns);
         // An action that accepts only `*` is the wildcard-resource rule's concern, not this one's.
@@ -97,7 +97,7 @@ export default defineRule({
 /** The statement's resources as patterns; undefined when any is `*`, unknown or malformed. */
 function resourcePatterns(
   catalog: Catalog,
-  template: Parameters<typeof arnAlternatives>[1],
+  model: Parameters<typeof arnAlternatives>[1],
   statement: Statement,
 ): Token[][] | undefined {
   if (statement.element('NotResource')) return undefined;
@@ -106,7 +106,7 @@ function resourcePatterns(
   const patterns: Token[][] = [];
   for (const resource of resources) {
     if (resource.value === '*') return undefined;
-    const alternatives = arnAlternatives(catalog, template, resource.node);
+    const alternatives = arnAlternatives(catalog, model, resource.node);
     if (alternatives.length === 0) return undefined;
     for (const pieces of alternatives) {
       if (pieces.length === 0 || checkResourceArn(catalog, pieces)) return undefined;

@@ -31,13 +31,12 @@ export default defineRule({
     ],
   },
   check({ model, catalog, report }) {
-    const template = model.template;
     for (const policy of model.policies) {
       for (const statement of policy.statements) {
         for (const element of ['Resource', 'NotResource'] as const) {
           for (const item of statement.values(element)) {
             // Each `Fn::If` branch inside a `Fn::Sub` or `Fn::Join` is judged on its own.
-            const message = arnAlternatives(catalog, template, item.node)
+            const message = arnAlternatives(catalog, model, item.node)
               .map((pieces) => checkResourceArn(catalog, pieces))
               .find((m) => m !== undefined);
             if (message) report({ at: item.node, message });
@@ -47,7 +46,7 @@ export default defineRule({
           const principal = statement.element(element)?.value;
           if (principal?.kind !== 'object') continue;
           for (const item of stringItems(getValue(principal, 'AWS'))) {
-            const message = arnAlternatives(catalog, template, item.node)
+            const message = arnAlternatives(catalog, model, item.node)
               .map((pieces) => checkPrincipal(pieces))
               .find((m) => m !== undefined);
             if (message) report({ at: item.node, message });

@@ -1,7 +1,7 @@
 import type { ObjectNode } from '../document';
 import { editDistance } from '../iam/nearest';
 import { alternatives, intrinsicName, type Action, type Pipeline } from '../model';
-import { configKey, findActionType, type ActionType } from '../pipeline/action-types';
+import { configKey, type ActionType } from '../pipeline/action-types';
 import { actionLabel, keyOf, spell } from '../pipeline/spelling';
 import { listWords } from '../prose';
 import { renameKeyFix } from '../edits';
@@ -55,8 +55,8 @@ function checkAction(
 ): void {
   // Providers outside the table (custom, partner, or simply wrong) belong to pipeline-structure.
   const type = action.type;
-  if (type === undefined) return;
-  const provider = type.provider;
+  const provider = action.provider?.value;
+  if (type === undefined || provider === undefined) return;
   const label = `${actionLabel(action)} (${provider})`;
   const configKeyName = spell(pipeline, 'configuration');
   if (action.configuration === undefined) {

@@ -1,6 +1,6 @@
 import type { Action, ArtifactList, ArtifactRef, Pipeline } from '../model';
 import { effectiveRunOrder } from '../model';
-import { findActionType, type CountRange } from '../pipeline/action-types';
+import { type CountRange } from '../pipeline/action-types';
 import { actionLabel, keyOf, mayBeAbsent, spell } from '../pipeline/spelling';
 import { defineRule, type RuleContext } from './rule';
 

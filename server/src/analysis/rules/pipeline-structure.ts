@@ -3,7 +3,7 @@ import { replaceString } from '../edits';
 import { intrinsicName } from '../model';
 import type { Action, LocatedValue, Pipeline, Stage } from '../model';
 import { editDistance } from '../iam/nearest';
-import { ACTION_TYPES, actionTypesFor, findActionType } from '../pipeline/action-types';
+import { ACTION_TYPES, actionTypesFor } from '../pipeline/action-types';
 import { actionLabel, keyOf, spell } from '../pipeline/spelling';
 import { checkVariables } from './pipeline-structure/variables';
 import { defineRule, type RuleContext } from './rule';
@@ -198,7 +198,8 @@ function checkV2(pipeline: Pipeline, report: Report): void {
   }
   for (const stage of pipeline.stages) {
     for (const action of stage.actions) {
-      if (!v1 || action.type?.v2Only !== true) continue;
+      const provider = action.provider;
+      if (!v1 || action.type?.v2Only !== true || provider === undefined) continue;
       report({
         at: provider.node,
         message: `${actionLabel(action)} uses the ${provider.value} action type, which only V2 pipelines accept, and ${typeKey} is "V1"; set ${typeKey} to "V2".`,

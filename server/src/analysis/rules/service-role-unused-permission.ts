@@ -1,7 +1,7 @@
 import type { ArrayNode, Node, ParsedDocument } from '../document';
 import { contentEnd } from '../edits';
 import type { Pipeline, Statement, Template, TemplateResource } from '../model';
-import { findActionType, type ActionType, type RolePermission } from '../pipeline/action-types';
+import { type ActionType, type RolePermission } from '../pipeline/action-types';
 import {
   referencesRole,
   resolveRole,
@@ -78,7 +78,7 @@ export default defineRule({
       if (!role || seen.has(role.name)) continue;
       seen.add(role.name);
       const needed = neededServices(template, model.pipelines, role);
-      if (!needed || !trustsOnlyCodePipeline(role, model.policies)) continue;
+      if (!needed || !trustsOnlyCodePipeline(template, role, model.policies)) continue;
       const users = model.pipelines.flatMap((p) => (p.resource ? [p.resource] : []));
       if (!usedOnlyByPipelines(template, role, users)) continue;
       for (const { policy, shared } of serviceRole(template, model.policies, role).policies) {
@@ -110,7 +110,8 @@ function neededServices(
       if (!stage.complete) return undefined;
       for (const action of stage.actions) {
         const type = action.type;
-        if (!type) return undefined;
+        const provider = action.provider?.value;
+        if (!type || provider === undefined) return undefined;
         // Every permission the row names counts, whatever the configuration: other spellings,
         // and the related ones that console-made roles grant although the action runs without.
         const row = type as ActionType & { readonly relatedPermissions?: readonly string[] };

@@ -1,5 +1,6 @@
 import type { Node, ObjectNode, Property } from '../document';
 import {
+  actionTypeOf,
   alternatives,
   intrinsicName,
   scalarValue,
@@ -8,7 +9,6 @@ import {
 } from '../model';
 import {
   configKey,
-  findActionType,
   type ActionType,
   type ConfigKey,
   type CountRange,
