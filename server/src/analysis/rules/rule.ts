@@ -29,7 +29,11 @@ export interface RuleExample {
   readonly code: string;
 }
 
-/** A rule's documentation; `docs/rules/<id>.md` is generated from it. */
+/**
+ * A rule's documentation; `docs/rules/<id>.md` is generated from it. The prose fields are written
+ * as template literals wrapped to the source width: `defineRule` turns each run of whitespace into
+ * one space and keeps a blank line as a paragraph break (see `normaliseProse`).
+ */
 export interface RuleDocs {
   /** One sentence: what the rule reports. */
   readonly summary: string;
@@ -77,7 +81,29 @@ export interface Rule {
   check(context: RuleContext): void;
 }
 
-/** Identity helper that type-checks a rule definition. */
+/** Type-checks a rule definition and normalises the whitespace of its docs prose. */
 export function defineRule(rule: Rule): Rule {
-  return rule;
+  const { docs } = rule;
+  return {
+    ...rule,
+    docs: {
+      ...docs,
+      summary: normaliseProse(docs.summary),
+      why: normaliseProse(docs.why),
+      fix: normaliseProse(docs.fix),
+    },
+  };
+}
+
+/**
+ * Docs prose as written in a rule file, wrapped and indented, as hover, SARIF, `--list-rules` and
+ * the docs pages show it: trimmed, each run of whitespace one space, and paragraphs (separated by
+ * a blank line) joined by `\n\n`.
+ */
+export function normaliseProse(text: string): string {
+  return text
+    .trim()
+    .split(/\s*\n\s*\n\s*/)
+    .map((paragraph) => paragraph.replace(/\s+/g, ' '))
+    .join('\n\n');
 }
