@@ -53,14 +53,6 @@ export default defineRule({
       repository, an action of another service is reported too: that policy is only consulted for
       requests to its own service.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": ["s3:GetObject", "s3:ListBucket"],\n      "Resource": "arn:aws:s3:::my-bucket/*"\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": ["s3:GetObject", "s3:ListBucket"],\n      "Resource": ["arn:aws:s3:::my-bucket", "arn:aws:s3:::my-bucket/*"]\n    }\n  ]\n}\n',
-    },
     fix: `
       Add the ARN of the resource type the action acts on (the message gives its format), or move
       the action to a statement whose resources fit it; in a resource policy, grant other services'

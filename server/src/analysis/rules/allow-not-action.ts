@@ -25,14 +25,6 @@ export default defineRule({
       \`NotAction\` (a \`Ref\`, an import) only make the count unavailable. CloudFormation stack
       policies (statements whose actions are all \`Update:...\`) are not IAM grants and are skipped.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*" }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], "Resource": "*" },\n    { "Effect": "Deny", "NotAction": ["codebuild:*", "logs:*"], "Resource": "*" }\n  ]\n}\n',
-    },
     fix: `
       Replace \`NotAction\` with an \`Action\` list of what the principal calls. To keep a "nothing
       outside this list" guard, pair that Allow with a \`Deny\` + \`NotAction\` statement, or use a

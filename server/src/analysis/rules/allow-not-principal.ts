@@ -26,14 +26,6 @@ export default defineRule({
       principals. CloudFormation stack policies (statements whose actions are all \`Update:...\`)
       are not IAM grants and are skipped.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "NotPrincipal": { "AWS": "arn:aws:iam::111122223333:role/intruder" },\n      "Action": "sqs:SendMessage",\n      "Resource": "arn:aws:sqs:us-east-1:111122223333:jobs"\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Principal": { "AWS": "arn:aws:iam::111122223333:role/producer" },\n      "Action": "sqs:SendMessage",\n      "Resource": "arn:aws:sqs:us-east-1:111122223333:jobs"\n    }\n  ]\n}\n',
-    },
     fix: `
       Name the principals that need access under \`Principal\`. To keep someone out whatever other
       statements say, add a \`Deny\` statement for them.

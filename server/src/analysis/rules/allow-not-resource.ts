@@ -30,14 +30,6 @@ export default defineRule({
       policy is attached to. CloudFormation stack policies (statements whose actions are all
       \`Update:...\`) are not IAM grants and are skipped.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::payroll/*" }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*" }\n  ]\n}\n',
-    },
     fix: `
       Name the resources the actions need under \`Resource\`. To keep a "never these" guard, add a
       separate \`Deny\` statement for the excluded ARNs.

@@ -35,14 +35,6 @@ export default defineRule({
       pipeline's account, and a literal account counts as another one unless the pipeline role names
       it). Role ARNs built from parameters or imports are unknown and never raise the severity.
     `,
-    bad: {
-      language: 'yaml',
-      code: "Resources:\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/pipeline-role\n      ArtifactStore:\n        Type: S3\n        Location: app-artifacts\n      Stages:\n        - Name: Source\n          Actions:\n            - Name: Source\n              ActionTypeId: { Category: Source, Owner: AWS, Provider: S3, Version: '1' }\n              Configuration: { S3Bucket: app-source, S3ObjectKey: app.zip }\n              OutputArtifacts: [{ Name: Src }]\n        - Name: Deploy\n          Actions:\n            - Name: Deploy\n              ActionTypeId: { Category: Deploy, Owner: AWS, Provider: S3, Version: '1' }\n              RoleArn: arn:aws:iam::444455556666:role/deploy\n              Configuration: { BucketName: app-site, Extract: 'true' }\n              InputArtifacts: [{ Name: Src }]\n",
-    },
-    good: {
-      language: 'yaml',
-      code: "Resources:\n  ArtifactKey:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/pipeline-role\n      ArtifactStore:\n        Type: S3\n        Location: app-artifacts\n        EncryptionKey:\n          Id: !GetAtt ArtifactKey.Arn\n          Type: KMS\n      Stages:\n        - Name: Source\n          Actions:\n            - Name: Source\n              ActionTypeId: { Category: Source, Owner: AWS, Provider: S3, Version: '1' }\n              Configuration: { S3Bucket: app-source, S3ObjectKey: app.zip }\n              OutputArtifacts: [{ Name: Src }]\n        - Name: Deploy\n          Actions:\n            - Name: Deploy\n              ActionTypeId: { Category: Deploy, Owner: AWS, Provider: S3, Version: '1' }\n              RoleArn: arn:aws:iam::444455556666:role/deploy\n              Configuration: { BucketName: app-site, Extract: 'true' }\n              InputArtifacts: [{ Name: Src }]\n",
-    },
     fix: `
       Create a symmetric customer managed KMS key (with rotation on), allow the pipeline's service
       role, and every cross-account action role, to use it in the key policy (\`kms:Decrypt\`,

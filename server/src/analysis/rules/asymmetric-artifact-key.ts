@@ -29,14 +29,6 @@ export default defineRule({
       \`Fn::GetAtt\`, \`AWS::KMS::Alias\` resources, \`alias/\` names and \`Fn::Sub\` ARNs inside
       the template; keys from parameters, imports or other stacks are unknown and never reported.
     `,
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  ArtifactKey:\n    Type: AWS::KMS::Key\n    Properties:\n      KeySpec: RSA_2048\n      KeyUsage: ENCRYPT_DECRYPT\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: arn:aws:iam::111122223333:role/pipeline-role\n      ArtifactStore:\n        Type: S3\n        Location: app-artifacts\n        EncryptionKey:\n          Id: !GetAtt ArtifactKey.Arn\n          Type: KMS\n      Stages: []\n',
-    },
-    good: {
-      language: 'yaml',
-      code: 'Resources:\n  ArtifactKey:\n    Type: AWS::KMS::Key\n    Properties:\n      KeySpec: SYMMETRIC_DEFAULT\n      EnableKeyRotation: true\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: arn:aws:iam::111122223333:role/pipeline-role\n      ArtifactStore:\n        Type: S3\n        Location: app-artifacts\n        EncryptionKey:\n          Id: !GetAtt ArtifactKey.Arn\n          Type: KMS\n      Stages: []\n',
-    },
     fix: `
       Encrypt the artifact store with a symmetric encryption key (\`KeySpec: SYMMETRIC_DEFAULT\`,
       \`KeyUsage: ENCRYPT_DECRYPT\`, which are the defaults), and set the encryption key type to

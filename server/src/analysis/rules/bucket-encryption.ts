@@ -32,14 +32,6 @@ export default defineRule({
       there; elsewhere it is a warning. A bucket whose \`BucketEncryption\` is an intrinsic function
       is not reported, and each \`Fn::If\` branch is checked on its own.
     `,
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: AES256\n',
-    },
-    good: {
-      language: 'yaml',
-      code: 'Resources:\n  ArtifactKey:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: aws:kms\n              KMSMasterKeyID: !GetAtt ArtifactKey.Arn\n            BucketKeyEnabled: true\n',
-    },
     fix: `
       Set \`SSEAlgorithm: aws:kms\` with \`KMSMasterKeyID\` naming a customer managed symmetric key,
       and consider \`BucketKeyEnabled: true\` to cut KMS request costs. The quick-fix (unsafe: it

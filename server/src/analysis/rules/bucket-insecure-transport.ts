@@ -23,14 +23,6 @@ export default defineRule({
       covers only some actions, or only the objects and not the bucket, is reported as incomplete. A
       bucket whose policy is attached through a name the template cannot resolve is not reported.
     `,
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n',
-    },
-    good: {
-      language: 'yaml',
-      code: "Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n  ArtifactBucketPolicy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref ArtifactBucket\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Sid: DenyInsecureTransport\n            Effect: Deny\n            Principal: '*'\n            Action: s3:*\n            Resource:\n              - !GetAtt ArtifactBucket.Arn\n              - !Sub '${ArtifactBucket.Arn}/*'\n            Condition:\n              Bool:\n                aws:SecureTransport: 'false'\n",
-    },
     fix: `
       Add a statement that denies \`s3:*\` to every principal on the bucket ARN and its objects when
       \`aws:SecureTransport\` is \`false\`. The quick-fix (unsafe: clients still using plain HTTP

@@ -25,14 +25,6 @@ export default defineRule({
       incomplete. Only buckets that a pipeline in the template uses as its artifact store are
       checked, and a bucket whose policy cannot be resolved is not reported.
     `,
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      ArtifactStore:\n        Type: S3\n        Location: !Ref ArtifactBucket\n',
-    },
-    good: {
-      language: 'yaml',
-      code: "Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n  ArtifactBucketPolicy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref ArtifactBucket\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Sid: DenyUnencryptedObjectUploads\n            Effect: Deny\n            Principal: '*'\n            Action: s3:PutObject\n            Resource: !Sub '${ArtifactBucket.Arn}/*'\n            Condition:\n              StringNotEquals:\n                s3:x-amz-server-side-encryption: aws:kms\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      ArtifactStore:\n        Type: S3\n        Location: !Ref ArtifactBucket\n",
-    },
     fix: `
       Add a statement that denies \`s3:PutObject\` on the bucket's objects to every principal when
       \`s3:x-amz-server-side-encryption\` is not \`aws:kms\`. The quick-fix (unsafe: uploads that

@@ -59,14 +59,6 @@ export default defineRule({
       fits any key and takes "true" (the key is absent) or "false" (it is present). Deny statements
       are checked too: a broken condition there silently removes a guard rail.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "ec2:RunInstances",\n      "Resource": "*",\n      "Condition": {\n        "StringEqual": { "aws:RequestedRegion": "eu-west-1" },\n        "ForAllValues:StringEquals": { "aws:SourceVpc": "vpc-1a2b3c4d" }\n      }\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "ec2:RunInstances",\n      "Resource": "*",\n      "Condition": {\n        "StringEquals": { "aws:RequestedRegion": "eu-west-1", "aws:SourceVpc": "vpc-1a2b3c4d" }\n      }\n    }\n  ]\n}\n',
-    },
     fix: `
       For an unknown operator the quick-fix puts the nearest real one. For a set qualifier on a
       single-valued key, a quick-fix drops the qualifier when every key under that operator is

@@ -21,14 +21,6 @@ export default defineRule({
       whose password is a placeholder (\`\${Token}\`, \`<password>\`), a mask (\`****\`) or a
       dynamic reference are not reported; messages never show the user name or password.
     `,
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  Build:\n    Type: AWS::CodeBuild::Project\n    Properties:\n      Source:\n        Type: GITHUB\n        Location: https://builder:hunter2@github.com/example-org/app.git\n',
-    },
-    good: {
-      language: 'yaml',
-      code: 'Resources:\n  Build:\n    Type: AWS::CodeBuild::Project\n    Properties:\n      Source:\n        Type: GITHUB\n        Location: https://github.com/example-org/app.git\n',
-    },
     fix: `
       Revoke the password, remove the credentials from the URL, and authenticate another way:
       CodeBuild source credentials (\`AWS::CodeBuild::SourceCredential\` with a Secrets Manager

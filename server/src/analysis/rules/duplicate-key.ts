@@ -13,14 +13,6 @@ export default defineRule({
       last one says, which is rarely what the author meant; CloudFormation rejects duplicate keys in
       YAML templates outright.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "s3:GetObject",\n      "Action": "s3:PutObject",\n      "Resource": "arn:aws:s3:::my-bucket/*"\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": ["s3:GetObject", "s3:PutObject"],\n      "Resource": "arn:aws:s3:::my-bucket/*"\n    }\n  ]\n}\n',
-    },
     fix: `
       Merge the values into one key (for \`Action\` and \`Resource\`, a list) or delete the one you
       did not mean.

@@ -12,11 +12,6 @@ export default defineRule({
       at most 1 MB from S3), so a file this large is usually generated output or data. Skipping it
       keeps the editor responsive; the finding says so instead of staying silent.
     `,
-    bad: { language: 'json', code: '' },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket/*" }\n  ]\n}\n',
-    },
     fix: `
       Raise \`maxFileSize\` (in bytes) in \`.scopewise.json\` if the file really should be analysed,
       or exclude it.

@@ -25,14 +25,6 @@ export default defineRule({
       \`Fn::If\` between action types is checked on its own; action types the engine cannot read (a
       \`Ref\`, or a parameter for any of their parts) are never reported.
     `,
-    bad: {
-      language: 'yaml',
-      code: "Resources:\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: arn:aws:iam::111122223333:role/pipeline-role\n      ArtifactStore: { Type: S3, Location: app-artifacts }\n      Stages:\n        - Name: Source\n          Actions:\n            - Name: Source\n              ActionTypeId: { Category: Source, Owner: ThirdParty, Provider: GitHub, Version: '1' }\n              Configuration:\n                Owner: example-org\n                Repo: app\n                Branch: main\n                OAuthToken: '{{resolve:secretsmanager:github-token}}'\n              OutputArtifacts: [{ Name: Src }]\n        - Name: Approve\n          Actions:\n            - Name: Approve\n              ActionTypeId: { Category: Approval, Owner: AWS, Provider: Manual, Version: '1' }\n",
-    },
-    good: {
-      language: 'yaml',
-      code: "Resources:\n  GitHub:\n    Type: AWS::CodeConnections::Connection\n    Properties:\n      ConnectionName: github\n      ProviderType: GitHub\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: arn:aws:iam::111122223333:role/pipeline-role\n      ArtifactStore: { Type: S3, Location: app-artifacts }\n      Stages:\n        - Name: Source\n          Actions:\n            - Name: Source\n              ActionTypeId: { Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: '1' }\n              Configuration:\n                ConnectionArn: !Ref GitHub\n                FullRepositoryId: example-org/app\n                BranchName: main\n              OutputArtifacts: [{ Name: Src }]\n        - Name: Approve\n          Actions:\n            - Name: Approve\n              ActionTypeId: { Category: Approval, Owner: AWS, Provider: Manual, Version: '1' }\n",
-    },
     fix: `
       Create a connection to GitHub (an \`AWS::CodeConnections::Connection\` or
       \`AWS::CodeStarConnections::Connection\` resource, or in the console) and complete its

@@ -51,14 +51,6 @@ export default defineRule({
       not reported; a parameter whose literal \`Default\` feeds a credential property is, at the
       default. Messages show at most the first four characters of a secret.
     `,
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  Database:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      MasterUsername: app\n      MasterUserPassword: s3cr3t-Passw0rd\n',
-    },
-    good: {
-      language: 'yaml',
-      code: "Resources:\n  Database:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      MasterUsername: app\n      MasterUserPassword: '{{resolve:secretsmanager:prod/db:SecretString:password}}'\n",
-    },
     fix: `
       Revoke the exposed secret first: it is already in the file history. Then store it in Secrets
       Manager and refer to it with a dynamic reference, or pass it as a \`NoEcho\` parameter without

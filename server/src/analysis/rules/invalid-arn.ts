@@ -26,14 +26,6 @@ export default defineRule({
       is only reported when no value of them could make it valid, and a value the engine cannot know
       (a parameter, an import, a dynamic reference) is never reported.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "s3:GetObject",\n      "Resource": "arn:aws:s3:us-east-1:111122223333:my-bucket/*"\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "s3:GetObject",\n      "Resource": "arn:aws:s3:::my-bucket/*"\n    }\n  ]\n}\n',
-    },
     fix: `
       Write the ARN in the format the service documents (the message names the part at fault and,
       for the resource part, the formats that would fit). In templates, build it with \`!Sub\` and

@@ -20,14 +20,6 @@ export default defineRule({
       rotated automatically and are never reported, nor are keys with imported key material or
       values the engine cannot read (\`Ref\`, \`Fn::If\`).
     `,
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  ArtifactKey:\n    Type: AWS::KMS::Key\n    Properties:\n      Description: Pipeline artifacts\n',
-    },
-    good: {
-      language: 'yaml',
-      code: 'Resources:\n  ArtifactKey:\n    Type: AWS::KMS::Key\n    Properties:\n      Description: Pipeline artifacts\n      EnableKeyRotation: true\n',
-    },
     fix: `
       Set \`EnableKeyRotation: true\` (optionally with \`RotationPeriodInDays\`). The quick-fix adds
       or corrects it and is marked safe: rotation keeps every earlier key material for decryption,

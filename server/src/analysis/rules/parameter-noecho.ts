@@ -27,14 +27,6 @@ export default defineRule({
       \`Default\` that is itself a credential, or that a credential property uses through a \`Ref\`,
       is reported once, by \`hardcoded-credential\`.
     `,
-    bad: {
-      language: 'yaml',
-      code: 'Parameters:\n  DBPassword:\n    Type: String\nResources:\n  Database:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      MasterUsername: app\n      MasterUserPassword: !Ref DBPassword\n',
-    },
-    good: {
-      language: 'yaml',
-      code: 'Parameters:\n  DBPassword:\n    Type: String\n    NoEcho: true\nResources:\n  Database:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      MasterUsername: app\n      MasterUserPassword: !Ref DBPassword\n',
-    },
     fix: `
       Add \`NoEcho: true\` and remove any \`Default\`, so the value is supplied at deploy time;
       better still, keep the secret in Secrets Manager and use a dynamic reference

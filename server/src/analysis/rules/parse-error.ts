@@ -14,14 +14,6 @@ export default defineRule({
       trailing commas are errors in \`.json\` files because IAM, CodePipeline and CloudFormation all
       refuse them.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket/*", }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket/*" }\n  ]\n}\n',
-    },
     fix: `
       Repair the syntax at the reported position: a missing comma or bracket, a trailing comma, a
       comment in JSON, or a tab used for YAML indentation.

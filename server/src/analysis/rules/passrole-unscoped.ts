@@ -23,14 +23,6 @@ export default defineRule({
       passes, and limit the services they are passed to with \`iam:PassedToService\`. Deny
       statements never fire this rule.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*" }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "iam:PassRole",\n      "Resource": "arn:aws:iam::111122223333:role/build-role",\n      "Condition": { "StringEquals": { "iam:PassedToService": "codebuild.amazonaws.com" } }\n    }\n  ]\n}\n',
-    },
     fix: `
       Name the roles and add \`iam:PassedToService\`. Inside a template the quick-fixes replace
       \`*\` with the roles actually passed. In a CodePipeline service role these are the roles its

@@ -32,14 +32,6 @@ export default defineRule({
       or carrying an intrinsic key, is never said to miss a key it might supply; each branch of an
       \`Fn::If\` is judged on its own.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "CodeCommit", "version": "1" },\n            "configuration": { "RepositoryName": "app" },\n            "outputArtifacts": [{ "name": "Src" }]\n          }\n        ]\n      },\n      {\n        "name": "Build",\n        "actions": [\n          {\n            "name": "Build",\n            "actionTypeId": { "category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1" },\n            "configuration": { "Projectname": "app-build" },\n            "inputArtifacts": [{ "name": "Src" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "CodeCommit", "version": "1" },\n            "configuration": { "RepositoryName": "app", "BranchName": "main" },\n            "outputArtifacts": [{ "name": "Src" }]\n          }\n        ]\n      },\n      {\n        "name": "Build",\n        "actions": [\n          {\n            "name": "Build",\n            "actionTypeId": { "category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1" },\n            "configuration": { "ProjectName": "app-build" },\n            "inputArtifacts": [{ "name": "Src" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
-    },
     fix: `
       Add each required key the message names, and remove or correct the unknown ones; hovering the
       provider lists every configuration key of its action type. When an unknown key differs from a

@@ -31,14 +31,6 @@ export default defineRule({
       and lists are judged; a pipeline with an \`Fn::If\` or other unknown stage, action or artifact
       list is not checked for missing producers.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "S3Bucket": "app-source", "S3ObjectKey": "app.zip" },\n            "outputArtifacts": [{ "name": "SourceOutput" }]\n          }\n        ]\n      },\n      {\n        "name": "Build",\n        "actions": [\n          {\n            "name": "Build",\n            "actionTypeId": { "category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1" },\n            "configuration": { "ProjectName": "app-build" },\n            "inputArtifacts": [{ "name": "Source" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "S3Bucket": "app-source", "S3ObjectKey": "app.zip" },\n            "outputArtifacts": [{ "name": "SourceOutput" }]\n          }\n        ]\n      },\n      {\n        "name": "Build",\n        "actions": [\n          {\n            "name": "Build",\n            "actionTypeId": { "category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1" },\n            "configuration": { "ProjectName": "app-build" },\n            "inputArtifacts": [{ "name": "SourceOutput" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
-    },
     fix: `
       Name an input after an output of an earlier action (artifact names are case-sensitive), give
       every output a name used nowhere else in the pipeline, and keep each action within its

@@ -52,14 +52,6 @@ export default defineRule({
       \`Fn::Sub\` or \`Fn::If\` is never reported, and V2 features are reported only when
       \`pipelineType\` is written as \`V1\` (without a type, CodePipeline makes such a pipeline V2).
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "S3Bucket": "app-source", "S3ObjectKey": "app.zip" },\n            "outputArtifacts": [{ "name": "App" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "S3Bucket": "app-source", "S3ObjectKey": "app.zip" },\n            "outputArtifacts": [{ "name": "App" }]\n          }\n        ]\n      },\n      {\n        "name": "Deploy",\n        "actions": [\n          {\n            "name": "Deploy",\n            "actionTypeId": { "category": "Deploy", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "BucketName": "app-site", "Extract": "true" },\n            "inputArtifacts": [{ "name": "App" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
-    },
     fix: `
       Give the pipeline a Source stage first and at least one more stage; keep Source actions in the
       first stage only; rename repeated stages and actions; use a category from \`Source\`,

@@ -50,14 +50,6 @@ export default defineRule({
       recognisable credential is also reported by \`hardcoded-credential\`: that finding is about
       the leaked secret (revoke it), this one about the variable's type (move it to a secret store).
     `,
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  Build:\n    Type: AWS::CodeBuild::Project\n    Properties:\n      Environment:\n        EnvironmentVariables:\n          - Name: GITHUB_TOKEN\n            Value: q7Lw-build-bot-2f9c-secret\n',
-    },
-    good: {
-      language: 'yaml',
-      code: 'Resources:\n  Build:\n    Type: AWS::CodeBuild::Project\n    Properties:\n      Environment:\n        EnvironmentVariables:\n          - Name: GITHUB_TOKEN\n            Type: SECRETS_MANAGER\n            Value: ci/github-token\n',
-    },
     fix: `
       Store the secret in Secrets Manager (or as a Parameter Store \`SecureString\`), set \`Type\`
       to \`SECRETS_MANAGER\` (or \`PARAMETER_STORE\`) and make \`Value\` the secret's name. The

@@ -130,14 +130,6 @@ export default defineRule({
       functions or parameters are not judged, \`Fn::If\` branches are each checked, and \`!Ref
       AWS::NoValue\` counts as absent.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Sid": "Read reports",\n      "Effect": "allow",\n      "Principal": { "AWS": "arn:aws:iam::111122223333:root" },\n      "Action": "s3:GetObject",\n      "NotAction": "s3:DeleteObject"\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Sid": "ReadReports",\n      "Effect": "Allow",\n      "Action": "s3:GetObject",\n      "Resource": "arn:aws:s3:::reports/*"\n    }\n  ]\n}\n',
-    },
     fix: `
       Add the missing element, remove the one the policy type does not allow, or correct the value.
       Quick-fixes: rename an element or principal type written in the wrong case (safe: AWS rejects

@@ -21,14 +21,6 @@ export default defineRule({
       policy (an error). A missing \`Version\` is a warning when the policy uses variables and
       otherwise information only, since nothing is misread yet; \`${LEGACY}\` is always a warning.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "s3:GetObject",\n      "Resource": "arn:aws:s3:::home-bucket/${aws:username}/*"\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: `{\n  "Version": "${CURRENT}",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "s3:GetObject",\n      "Resource": "arn:aws:s3:::home-bucket/\${aws:username}/*"\n    }\n  ]\n}\n`,
-    },
     fix: `
       Set \`"Version": "${CURRENT}"\`. The quick-fix adds or corrects it; it is offered as safe when
       the policy uses no policy variables, because only then the change cannot alter what the policy

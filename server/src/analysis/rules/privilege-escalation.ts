@@ -60,14 +60,6 @@ export default defineRule({
       the same entry (typically \`"*"\` or \`iam:*\`) share one finding that names them all.
       Administrator policies therefore get one finding on their \`*\`.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*" },\n    { "Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*" }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/app-function" },\n    { "Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*" }\n  ]\n}\n',
-    },
     fix: `
       Scope the key action to the resources the workload manages (name the roles it passes, the
       users whose keys it rotates), add \`iam:PassedToService\` to PassRole, limit attach actions

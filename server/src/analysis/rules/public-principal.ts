@@ -47,14 +47,6 @@ export default defineRule({
       \`aws:PrincipalType\`, \`aws:PrincipalIsAWSService\` and \`sts:ExternalId\`. When the
       condition has several branches (\`Fn::If\`), every branch must narrow.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Principal": "*",\n      "Action": "sqs:SendMessage",\n      "Resource": "arn:aws:sqs:us-east-1:111122223333:jobs"\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Principal": { "Service": "sns.amazonaws.com" },\n      "Action": "sqs:SendMessage",\n      "Resource": "arn:aws:sqs:us-east-1:111122223333:jobs",\n      "Condition": { "ArnEquals": { "aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:events" } }\n    }\n  ]\n}\n',
-    },
     fix: `
       Name the principals (accounts, roles, or a service principal), or keep \`*\` and add a
       condition on one of the keys above, such as \`aws:PrincipalOrgID\` for your organization or

@@ -24,14 +24,10 @@ export interface Finding extends Range {
   readonly fixes: readonly Fix[];
 }
 
-export interface RuleExample {
-  readonly language: 'json' | 'yaml';
-  readonly code: string;
-}
-
 /**
- * A rule's documentation; `docs/rules/<id>.md` is generated from it. The prose fields are written
- * as template literals wrapped to the source width: `defineRule` turns each run of whitespace into
+ * A rule's documentation; `docs/rules/<id>.md` is generated from it and from the rule's example
+ * fixtures, `test/fixtures/<id>/docs-bad.*` and `docs-good.*`. The prose fields are written as
+ * template literals wrapped to the source width: `defineRule` turns each run of whitespace into
  * one space and keeps a blank line as a paragraph break (see `normaliseProse`).
  */
 export interface RuleDocs {
@@ -39,8 +35,6 @@ export interface RuleDocs {
   readonly summary: string;
   /** Why it matters, in a paragraph. */
   readonly why: string;
-  readonly bad: RuleExample;
-  readonly good: RuleExample;
   /** How to fix it, and what the quick-fixes do. */
   readonly fix: string;
   /** AWS documentation pages. */

@@ -30,14 +30,6 @@ export default defineRule({
       credential in a tag is also reported by \`hardcoded-credential\`; this finding adds where the
       tag travels.
     `,
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  Artifacts:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags:\n        - Key: Owner\n          Value: jane.doe@corp.co\n',
-    },
-    good: {
-      language: 'yaml',
-      code: 'Resources:\n  Artifacts:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags:\n        - Key: Owner\n          Value: platform-team\n',
-    },
     fix: `
       Use a team, cost centre or role name instead of a personal address, and never put a credential
       in a tag or a name: keep it in Secrets Manager. A credential that was in a tag is exposed and

@@ -32,14 +32,6 @@ export default defineRule({
       on any resource, under any condition, counts as a grant, and an explicit Deny never raises a
       finding here.
     `,
-    bad: {
-      language: 'yaml',
-      code: "Resources:\n  PipelineRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Service: codepipeline.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: pipeline\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: [s3:GetObject, s3:PutObject]\n                Resource: '*'\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: !GetAtt PipelineRole.Arn\n      ArtifactStore: { Type: S3, Location: app-artifacts }\n      Stages:\n        - Name: Build\n          Actions:\n            - Name: Build\n              ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: '1' }\n              Configuration: { ProjectName: app-build }\n              InputArtifacts: [{ Name: Src }]\n",
-    },
-    good: {
-      language: 'yaml',
-      code: "Resources:\n  PipelineRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Service: codepipeline.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: pipeline\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: [s3:GetObject, s3:PutObject]\n                Resource: '*'\n              - Effect: Allow\n                Action: [codebuild:BatchGetBuilds, codebuild:StartBuild]\n                Resource: !Sub 'arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:project/app-build'\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: !GetAtt PipelineRole.Arn\n      ArtifactStore: { Type: S3, Location: app-artifacts }\n      Stages:\n        - Name: Build\n          Actions:\n            - Name: Build\n              ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: '1' }\n              Configuration: { ProjectName: app-build }\n              InputArtifacts: [{ Name: Src }]\n",
-    },
     fix: `
       Add the missing actions to the role. The quick-fix appends one statement with exactly the
       missing actions to the role's first inline policy (or to a policy resource attached to the

@@ -68,14 +68,6 @@ export default defineRule({
       pipelines uses it, every pipeline that uses it is fully readable, and every action's provider
       is in the table. Wildcard \`*\` actions and \`NotAction\` statements are left to other rules.
     `,
-    bad: {
-      language: 'yaml',
-      code: "Resources:\n  PipelineRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Service: codepipeline.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: pipeline\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: [s3:GetObject, s3:PutObject, codebuild:StartBuild, codebuild:BatchGetBuilds]\n                Resource: '*'\n              - Effect: Allow\n                Action: ['elasticbeanstalk:*', 'opsworks:*']\n                Resource: '*'\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: !GetAtt PipelineRole.Arn\n      ArtifactStore: { Type: S3, Location: app-artifacts }\n      Stages:\n        - Name: Build\n          Actions:\n            - Name: Build\n              ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: '1' }\n              Configuration: { ProjectName: app-build }\n              InputArtifacts: [{ Name: Src }]\n",
-    },
-    good: {
-      language: 'yaml',
-      code: "Resources:\n  PipelineRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Service: codepipeline.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: pipeline\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: [s3:GetObject, s3:PutObject, codebuild:StartBuild, codebuild:BatchGetBuilds]\n                Resource: '*'\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: !GetAtt PipelineRole.Arn\n      ArtifactStore: { Type: S3, Location: app-artifacts }\n      Stages:\n        - Name: Build\n          Actions:\n            - Name: Build\n              ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: '1' }\n              Configuration: { ProjectName: app-build }\n              InputArtifacts: [{ Name: Src }]\n",
-    },
     fix: `
       Remove the actions of services your pipelines do not use. The quick-fix removes the unused
       entries from the \`Action\` list, or the whole statement when all of its actions are unused,

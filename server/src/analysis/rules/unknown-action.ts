@@ -19,14 +19,6 @@ export default defineRule({
       grants nothing, and a Deny silently protects nothing. Typos such as \`s3:GetObjects\` or
       \`codebuild:StartBuilds\` survive review because the policy still deploys.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "arn:aws:s3:::my-bucket/*" }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket/*" }\n  ]\n}\n',
-    },
     fix: `
       Correct the spelling; the quick-fix offers the nearest real actions. If the action is newer
       than the bundled catalog (its date is in the message), add it to \`allowActions\` in

@@ -32,14 +32,6 @@ export default defineRule({
       (\`token.actions.githubusercontent.com:sub\`, \`oidc.eks.<region>.amazonaws.com/id/<id>:aud\`)
       depend on the provider and are not checked.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Deny",\n      "Action": "s3:*",\n      "Resource": "*",\n      "Condition": { "NotIpAddress": { "aws:SourceIpAddress": "203.0.113.0/24" } }\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Deny",\n      "Action": "s3:*",\n      "Resource": "*",\n      "Condition": { "NotIpAddress": { "aws:SourceIp": "203.0.113.0/24" } }\n    }\n  ]\n}\n',
-    },
     fix: `
       Correct the key's spelling; the quick-fixes offer the nearest real keys (they change what the
       policy allows, so they are never applied on their own). If the key is newer than the bundled

@@ -32,14 +32,6 @@ export default defineRule({
       principals are whole accounts (\`arn:aws:iam::111122223333:root\`), such as the default KMS
       key policy: they hand the decision to the IAM policies of that account.
     `,
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "codebuild:*", "Resource": "arn:aws:codebuild:us-east-1:111122223333:project/app" }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],\n      "Resource": "arn:aws:codebuild:us-east-1:111122223333:project/app"\n    }\n  ]\n}\n',
-    },
     fix: `
       List the actions the workload calls. The quick-fixes expand a pattern into its explicit
       actions, or into its read-only part (exactly the actions of the List and Read access levels),

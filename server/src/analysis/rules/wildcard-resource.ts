@@ -37,14 +37,6 @@ export default defineRule({
       resource-based policy (a bucket, key or queue policy) \`*\` can only mean the resource the
       policy is attached to. Deny statements are never reported.
     `,
-    bad: {
-      language: 'yaml',
-      code: "Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n  BuildRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: { Service: codebuild.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: artifacts\n          PolicyDocument:\n            Version: '2012-10-17'\n            Statement:\n              - Effect: Allow\n                Action: s3:GetObject\n                Resource: '*'\n",
-    },
-    good: {
-      language: 'yaml',
-      code: "Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n  BuildRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: { Service: codebuild.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: artifacts\n          PolicyDocument:\n            Version: '2012-10-17'\n            Statement:\n              - Effect: Allow\n                Action: s3:GetObject\n                Resource: !Sub '${ArtifactBucket.Arn}/*'\n",
-    },
     fix: `
       Name the resources. In a template the quick-fixes offer each of the template's own resources
       that the actions apply to (\`!GetAtt ArtifactBucket.Arn\`, \`!Sub
