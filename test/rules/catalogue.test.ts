@@ -100,7 +100,7 @@ describe('normaliseProse', () => {
 });
 
 describe('new-rule scaffold', () => {
-  it('creates the rule file, a sorted registry line and a fixture folder', () => {
+  it('creates the rule file, a sorted registry line and a fixture folder with docs examples', () => {
     const root = mkdtempSync(join(tmpdir(), 'scopewise-scaffold-'));
     mkdirSync(join(root, 'server', 'src', 'analysis'), { recursive: true });
     cpSync(RULES_DIR, join(root, 'server', 'src', 'analysis', 'rules'), { recursive: true });
@@ -108,8 +108,8 @@ describe('new-rule scaffold', () => {
     expect(files.map((f) => f.slice(root.length + 1))).toEqual([
       'server/src/analysis/rules/bucket-versioning.ts',
       'server/src/analysis/rules/registry.ts',
-      'test/fixtures/bucket-versioning/bad.json',
-      'test/fixtures/bucket-versioning/good.json',
+      'test/fixtures/bucket-versioning/docs-bad.json',
+      'test/fixtures/bucket-versioning/docs-good.json',
     ]);
     const registry = readFileSync(
       join(root, 'server', 'src', 'analysis', 'rules', 'registry.ts'),
