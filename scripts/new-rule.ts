@@ -10,7 +10,8 @@ if (!id) {
 try {
   for (const file of scaffoldRule(join(__dirname, '..'), id)) console.log(`created ${file}`);
   console.log(
-    `\nNext: write the check and docs, put a failing case in test/fixtures/${id}/bad.json,\n` +
+    `\nNext: write the check and docs; make test/fixtures/${id}/docs-bad.json a case the rule\n` +
+      'reports and docs-good.json the same intent done right (they are the docs page examples);\n' +
       'run `UPDATE_FIXTURES=1 npx vitest run test/rules` and review the markers, then `npm run docs`.',
   );
 } catch (error) {

@@ -1,12 +1,54 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Rule } from '../server/src/analysis';
+import { stripMarkers } from '../test/support/markers';
 
-/** The markdown page of one rule, generated from its `docs` field. */
-export function ruleDocsPage(rule: Rule): string {
+const FIXTURES_DIR = join(__dirname, '..', 'test', 'fixtures');
+
+/** A docs example: one of the rule's fixtures, without its marker lines. */
+export interface RuleExample {
+  /** The fixture's file name, such as `docs-bad.json`. */
+  readonly file: string;
+  readonly language: 'json' | 'yaml';
+  readonly code: string;
+}
+
+/**
+ * A rule's examples, kept as fixtures so that the fixture runner checks them: `docs-bad.<ext>`
+ * carries markers for exactly the findings the rule reports on it, and `docs-good.<ext>` none.
+ */
+export interface RuleExamples {
+  readonly bad: RuleExample | undefined;
+  readonly good: RuleExample | undefined;
+}
+
+const LANGUAGES = { json: 'json', yaml: 'yaml', yml: 'yaml' } as const;
+
+/** Reads `test/fixtures/<id>/docs-bad.*` and `docs-good.*` (json, yaml or yml). */
+export function readRuleExamples(id: string, fixturesDir = FIXTURES_DIR): RuleExamples {
+  return {
+    bad: readExample(join(fixturesDir, id), 'docs-bad'),
+    good: readExample(join(fixturesDir, id), 'docs-good'),
+  };
+}
+
+function readExample(folder: string, base: string): RuleExample | undefined {
+  const found = Object.entries(LANGUAGES)
+    .map(([extension, language]) => ({ file: `${base}.${extension}`, language }))
+    .filter(({ file }) => existsSync(join(folder, file)));
+  if (found.length > 1) throw new Error(`${folder} has more than one ${base} example`);
+  const [example] = found;
+  if (!example) return undefined;
+  return { ...example, code: stripMarkers(readFileSync(join(folder, example.file), 'utf8')) };
+}
+
+/** The markdown page of one rule, generated from its `docs` field and its example fixtures. */
+export function ruleDocsPage(rule: Rule, examples: RuleExamples): string {
   const { docs } = rule;
   const lines = [
     `# ${rule.id}`,
     '',
-    `> Generated from \`server/src/analysis/rules/${rule.id}.ts\` by \`npm run docs\`; edit the rule, not this page.`,
+    `> Generated from \`server/src/analysis/rules/${rule.id}.ts\` and \`test/fixtures/${rule.id}/docs-*\` by \`npm run docs\`; edit those, not this page.`,
     '',
     `**Default severity:** ${rule.defaultSeverity} · **Applies to:** ${rule.appliesTo.join(', ')} · **Quick-fix:** ${rule.fixable ? 'yes' : 'no'}`,
     '',
@@ -17,10 +59,9 @@ export function ruleDocsPage(rule: Rule): string {
     docs.why,
     '',
   ];
-  if (docs.bad.code) {
-    lines.push('## Incorrect', '', '```' + docs.bad.language, docs.bad.code.trimEnd(), '```', '');
-  }
-  lines.push('## Correct', '', '```' + docs.good.language, docs.good.code.trimEnd(), '```', '');
+  const { bad, good } = examples;
+  if (bad) lines.push('## Incorrect', '', '```' + bad.language, bad.code.trimEnd(), '```', '');
+  if (good) lines.push('## Correct', '', '```' + good.language, good.code.trimEnd(), '```', '');
   lines.push('## How to fix', '', docs.fix, '', '## Configuration', '');
   lines.push(
     'Change the severity or turn the rule off in `.scopewise.json`:',

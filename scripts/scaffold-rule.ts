@@ -8,8 +8,9 @@ export function camelCase(id: string): string {
 }
 
 /**
- * Creates a new rule: its file, its line in the sorted registry, and a fixture folder. Returns
- * the files it wrote. Throws on a bad or taken id.
+ * Creates a new rule: its file, its line in the sorted registry, and a fixture folder holding its
+ * docs examples (`docs-bad.json`, `docs-good.json`). Returns the files it wrote. Throws on a bad or
+ * taken id.
  */
 export function scaffoldRule(root: string, id: string): string[] {
   if (!ID.test(id)) throw new Error(`"${id}" is not a kebab-case rule id`);
@@ -23,8 +24,8 @@ export function scaffoldRule(root: string, id: string): string[] {
 
   const fixtures = join(root, 'test', 'fixtures', id);
   mkdirSync(fixtures, { recursive: true });
-  const bad = join(fixtures, 'bad.json');
-  const good = join(fixtures, 'good.json');
+  const bad = join(fixtures, 'docs-bad.json');
+  const good = join(fixtures, 'docs-good.json');
   writeFileSync(bad, POLICY);
   writeFileSync(good, POLICY);
   return [ruleFile, registryFile, bad, good];
@@ -74,11 +75,15 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: false,
   docs: {
-    summary: 'TODO: one sentence saying what the rule reports.',
-    why: 'TODO: why it matters.',
-    bad: { language: 'json', code: ${JSON.stringify(POLICY)} },
-    good: { language: 'json', code: ${JSON.stringify(POLICY)} },
-    fix: 'TODO: how to fix it.',
+    // Prose wraps freely: defineRule joins the lines. The examples are the fixtures
+    // test/fixtures/${id}/docs-bad.json and docs-good.json.
+    summary: \`TODO: one sentence saying what the rule reports.\`,
+    why: \`
+      TODO: why it matters, in a paragraph wrapped at 100 columns; a blank line starts another.
+    \`,
+    fix: \`
+      TODO: how to fix it, and what the quick-fixes do.
+    \`,
     references: [],
   },
   check({ model, report }) {

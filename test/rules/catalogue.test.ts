@@ -3,14 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, RULES } from '../../server/src/analysis';
-import { ruleDocsPage, ruleIndexPage } from '../../scripts/rule-docs';
+import { normaliseProse } from '../../server/src/analysis/rules/rule';
+import { readRuleExamples, ruleDocsPage, ruleIndexPage } from '../../scripts/rule-docs';
 import { registryIds, renderRegistry, scaffoldRule } from '../../scripts/scaffold-rule';
 import { REPO_ROOT, testCatalog } from '../support/catalog';
 
 const RULES_DIR = join(REPO_ROOT, 'server', 'src', 'analysis', 'rules');
 const DOCS_DIR = join(REPO_ROOT, 'docs', 'rules');
 const FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures');
-/** Rules the engine reports before any check runs; their examples need a tiny size limit. */
+/**
+ * Rules the engine reports before any check runs: no fixture can carry their markers, so they have
+ * no docs-bad example; their docs-good example, analysed under a limit one character below its
+ * size, stands in for it.
+ */
 const SIZE_LIMITED = new Set(['file-too-large']);
 
 describe('rule catalogue', () => {
@@ -40,7 +45,9 @@ describe('rule catalogue', () => {
       });
 
       it('has an up-to-date docs page (npm run docs)', () => {
-        expect(readFileSync(join(DOCS_DIR, `${rule.id}.md`), 'utf8')).toBe(ruleDocsPage(rule));
+        expect(readFileSync(join(DOCS_DIR, `${rule.id}.md`), 'utf8')).toBe(
+          ruleDocsPage(rule, readRuleExamples(rule.id)),
+        );
       });
 
       it.runIf(!SIZE_LIMITED.has(rule.id))('has fixtures with at least one finding', () => {
@@ -52,23 +59,23 @@ describe('rule catalogue', () => {
         expect(marked).toBe(true);
       });
 
-      it('fires on its bad example and not on its good one', () => {
+      it('has docs examples: docs-bad fires the rule, docs-good does not', () => {
         const catalog = testCatalog();
-        const { bad, good } = rule.docs;
-        const fileName = (language: string) => `example.${language}`;
-        const badCode = SIZE_LIMITED.has(rule.id) ? good.code : bad.code;
-        const maxSize = SIZE_LIMITED.has(rule.id) ? badCode.length - 1 : undefined;
-        const badIds = analyze(badCode, {
-          catalog,
-          fileName: fileName(bad.language),
-          maxSize,
-        }).findings.map((f) => f.rule);
-        const goodIds = analyze(good.code, {
-          catalog,
-          fileName: fileName(good.language),
-        }).findings.map((f) => f.rule);
-        expect(badIds).toContain(rule.id);
-        expect(goodIds).not.toContain(rule.id);
+        const { bad, good } = readRuleExamples(rule.id);
+        const fixtures = `test/fixtures/${rule.id}`;
+        if (!good) expect.fail(`${fixtures}/docs-good.(json|yaml) is missing`);
+        const ids = (example: { file: string; code: string }, maxSize?: number) =>
+          analyze(example.code, { catalog, fileName: example.file, maxSize }).findings.map(
+            (f) => f.rule,
+          );
+        expect(ids(good)).not.toContain(rule.id);
+        if (SIZE_LIMITED.has(rule.id)) {
+          expect(bad, `${fixtures} cannot have a docs-bad example`).toBeUndefined();
+          expect(ids(good, good.code.length - 1)).toContain(rule.id);
+          return;
+        }
+        if (!bad) expect.fail(`${fixtures}/docs-bad.(json|yaml) is missing`);
+        expect(ids(bad)).toContain(rule.id);
       });
     });
   }
@@ -78,8 +85,22 @@ describe('rule catalogue', () => {
   });
 });
 
+describe('normaliseProse', () => {
+  it('joins wrapped lines with one space and keeps blank lines as paragraph breaks', () => {
+    const written = `
+      A wrapped line
+      and its continuation.
+
+      A second   paragraph.
+    `;
+    expect(normaliseProse(written)).toBe(
+      'A wrapped line and its continuation.\n\nA second paragraph.',
+    );
+  });
+});
+
 describe('new-rule scaffold', () => {
-  it('creates the rule file, a sorted registry line and a fixture folder', () => {
+  it('creates the rule file, a sorted registry line and a fixture folder with docs examples', () => {
     const root = mkdtempSync(join(tmpdir(), 'scopewise-scaffold-'));
     mkdirSync(join(root, 'server', 'src', 'analysis'), { recursive: true });
     cpSync(RULES_DIR, join(root, 'server', 'src', 'analysis', 'rules'), { recursive: true });
@@ -87,8 +108,8 @@ describe('new-rule scaffold', () => {
     expect(files.map((f) => f.slice(root.length + 1))).toEqual([
       'server/src/analysis/rules/bucket-versioning.ts',
       'server/src/analysis/rules/registry.ts',
-      'test/fixtures/bucket-versioning/bad.json',
-      'test/fixtures/bucket-versioning/good.json',
+      'test/fixtures/bucket-versioning/docs-bad.json',
+      'test/fixtures/bucket-versioning/docs-good.json',
     ]);
     const registry = readFileSync(
       join(root, 'server', 'src', 'analysis', 'rules', 'registry.ts'),

@@ -38,7 +38,11 @@ function secretsOf(text: string, start: number, end: number): string[] {
 describe('secret findings never show more than four characters of the secret', () => {
   for (const rule of RULES) {
     const folder = join(FIXTURES, rule);
-    for (const name of readdirSync(folder).filter((f) => ['.json', '.yaml'].includes(extname(f)))) {
+    // A docs-good example is the case the rule stays silent on: it has no finding to check.
+    const cases = readdirSync(folder).filter(
+      (f) => ['.json', '.yaml'].includes(extname(f)) && !f.startsWith('docs-good.'),
+    );
+    for (const name of cases) {
       it(`${rule}/${name}`, () => {
         const text = stripMarkers(readFileSync(join(folder, name), 'utf8'));
         const findings = analyze(text, { catalog: testCatalog(), fileName: name }).findings.filter(

@@ -37,18 +37,27 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: false,
   docs: {
-    summary:
-      "An action of a statement applies to none of the statement's resources, so the statement grants (or denies) it nothing.",
-    why: "IAM authorises an action against the ARN of the resource the request names; when no ARN in `Resource` can be one of the resource types the action acts on (`s3:ListBucket` on `arn:aws:s3:::bucket/*`, which names objects, not the bucket), the action is silently granted nothing, and a Deny silently denies nothing, which is worse. The check compares each action's resource types and ARN formats from the IAM catalog with the statement's ARNs, wildcards and template substitutions included; it stays silent when any resource is `*` or cannot be known, for `NotResource` and `NotAction`, for unknown actions, and for actions that accept only `*`. In a resource policy attached to a bucket, queue, topic, key or repository, an action of another service is reported too: that policy is only consulted for requests to its own service.",
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": ["s3:GetObject", "s3:ListBucket"],\n      "Resource": "arn:aws:s3:::my-bucket/*"\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": ["s3:GetObject", "s3:ListBucket"],\n      "Resource": ["arn:aws:s3:::my-bucket", "arn:aws:s3:::my-bucket/*"]\n    }\n  ]\n}\n',
-    },
-    fix: "Add the ARN of the resource type the action acts on (the message gives its format), or move the action to a statement whose resources fit it; in a resource policy, grant other services' actions in the identity policy of the principal instead.",
+    summary: `
+      An action of a statement applies to none of the statement's resources, so the statement grants
+      (or denies) it nothing.
+    `,
+    why: `
+      IAM authorises an action against the ARN of the resource the request names; when no ARN in
+      \`Resource\` can be one of the resource types the action acts on (\`s3:ListBucket\` on
+      \`arn:aws:s3:::bucket/*\`, which names objects, not the bucket), the action is silently
+      granted nothing, and a Deny silently denies nothing, which is worse. The check compares each
+      action's resource types and ARN formats from the IAM catalog with the statement's ARNs,
+      wildcards and template substitutions included; it stays silent when any resource is \`*\` or
+      cannot be known, for \`NotResource\` and \`NotAction\`, for unknown actions, and for actions
+      that accept only \`*\`. In a resource policy attached to a bucket, queue, topic, key or
+      repository, an action of another service is reported too: that policy is only consulted for
+      requests to its own service.
+    `,
+    fix: `
+      Add the ARN of the resource type the action acts on (the message gives its format), or move
+      the action to a statement whose resources fit it; in a resource policy, grant other services'
+      actions in the identity policy of the principal instead.
+    `,
     references: [
       'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html',

@@ -9,18 +9,27 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: false,
   docs: {
-    summary:
-      'An Allow statement uses `NotAction`, so it grants every action except the few it lists, including every action AWS adds later.',
-    why: '`"Effect": "Allow"` with `NotAction` reads like a restriction but is an allow-list turned inside out: it grants thousands of actions across every service, and each new AWS service or action joins the grant silently. The message counts what remains allowed today (by access level, from the bundled catalog; when `Resource` names ARNs, only the actions of those ARNs\' services are counted). A `Condition` does not silence the rule: conditions limit when or from where the statement applies (a Region, MFA, a network), not which actions it grants, so the grant stays open-ended. Deny statements are never reported: `Deny` with `NotAction` is the recommended guard rail ("deny everything outside this list"). Unknown values in `NotAction` (a `Ref`, an import) only make the count unavailable. CloudFormation stack policies (statements whose actions are all `Update:...`) are not IAM grants and are skipped.',
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*" }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], "Resource": "*" },\n    { "Effect": "Deny", "NotAction": ["codebuild:*", "logs:*"], "Resource": "*" }\n  ]\n}\n',
-    },
-    fix: 'Replace `NotAction` with an `Action` list of what the principal calls. To keep a "nothing outside this list" guard, pair that Allow with a `Deny` + `NotAction` statement, or use a permissions boundary or an SCP.',
+    summary: `
+      An Allow statement uses \`NotAction\`, so it grants every action except the few it lists,
+      including every action AWS adds later.
+    `,
+    why: `
+      \`"Effect": "Allow"\` with \`NotAction\` reads like a restriction but is an allow-list turned
+      inside out: it grants thousands of actions across every service, and each new AWS service or
+      action joins the grant silently. The message counts what remains allowed today (by access
+      level, from the bundled catalog; when \`Resource\` names ARNs, only the actions of those ARNs'
+      services are counted). A \`Condition\` does not silence the rule: conditions limit when or
+      from where the statement applies (a Region, MFA, a network), not which actions it grants, so
+      the grant stays open-ended. Deny statements are never reported: \`Deny\` with \`NotAction\` is
+      the recommended guard rail ("deny everything outside this list"). Unknown values in
+      \`NotAction\` (a \`Ref\`, an import) only make the count unavailable. CloudFormation stack
+      policies (statements whose actions are all \`Update:...\`) are not IAM grants and are skipped.
+    `,
+    fix: `
+      Replace \`NotAction\` with an \`Action\` list of what the principal calls. To keep a "nothing
+      outside this list" guard, pair that Allow with a \`Deny\` + \`NotAction\` statement, or use a
+      permissions boundary or an SCP.
+    `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',

@@ -12,18 +12,24 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: false,
   docs: {
-    summary:
-      'An Allow statement uses `NotPrincipal`, so it grants its actions to every principal except the ones it lists, anonymous callers included.',
-    why: '`"Effect": "Allow"` with `NotPrincipal` admits everybody who is not on the list: every AWS account, every role and user in them, and unauthenticated callers. AWS advises against combining them. A `Condition` does not silence the rule, because even a narrowing condition (see `public-principal` for the keys that count) leaves an inverted list that is hard to review; the message says whether one narrows the callers. Deny statements are never reported: `Deny` with `NotPrincipal` is the documented way to refuse everyone except named principals. CloudFormation stack policies (statements whose actions are all `Update:...`) are not IAM grants and are skipped.',
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "NotPrincipal": { "AWS": "arn:aws:iam::111122223333:role/intruder" },\n      "Action": "sqs:SendMessage",\n      "Resource": "arn:aws:sqs:us-east-1:111122223333:jobs"\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Principal": { "AWS": "arn:aws:iam::111122223333:role/producer" },\n      "Action": "sqs:SendMessage",\n      "Resource": "arn:aws:sqs:us-east-1:111122223333:jobs"\n    }\n  ]\n}\n',
-    },
-    fix: 'Name the principals that need access under `Principal`. To keep someone out whatever other statements say, add a `Deny` statement for them.',
+    summary: `
+      An Allow statement uses \`NotPrincipal\`, so it grants its actions to every principal except
+      the ones it lists, anonymous callers included.
+    `,
+    why: `
+      \`"Effect": "Allow"\` with \`NotPrincipal\` admits everybody who is not on the list: every AWS
+      account, every role and user in them, and unauthenticated callers. AWS advises against
+      combining them. A \`Condition\` does not silence the rule, because even a narrowing condition
+      (see \`public-principal\` for the keys that count) leaves an inverted list that is hard to
+      review; the message says whether one narrows the callers. Deny statements are never reported:
+      \`Deny\` with \`NotPrincipal\` is the documented way to refuse everyone except named
+      principals. CloudFormation stack policies (statements whose actions are all \`Update:...\`)
+      are not IAM grants and are skipped.
+    `,
+    fix: `
+      Name the principals that need access under \`Principal\`. To keep someone out whatever other
+      statements say, add a \`Deny\` statement for them.
+    `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html',

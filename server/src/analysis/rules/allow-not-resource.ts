@@ -13,18 +13,27 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: false,
   docs: {
-    summary:
-      'An Allow statement in an identity policy uses `NotResource`, so its actions apply to every resource except the few it lists, in this account and others, including resources created later.',
-    why: '`"Effect": "Allow"` with `NotResource` grants the actions on everything that is not excluded: every bucket, key, role or table that exists now or is created later, whatever its name, and resources in other accounts that trust this one. One missed exclusion exposes the resource it should have protected. A `Condition` does not silence the rule, because it limits when the statement applies rather than which resources it reaches. Not reported: Deny statements (`Deny` with `NotResource` is the usual "deny everything except these" guard), statements whose known actions all accept only `"Resource": "*"` (there is nothing to scope), and resource-based and trust policies, where the resource can only be the one the policy is attached to. CloudFormation stack policies (statements whose actions are all `Update:...`) are not IAM grants and are skipped.',
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::payroll/*" }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*" }\n  ]\n}\n',
-    },
-    fix: 'Name the resources the actions need under `Resource`. To keep a "never these" guard, add a separate `Deny` statement for the excluded ARNs.',
+    summary: `
+      An Allow statement in an identity policy uses \`NotResource\`, so its actions apply to every
+      resource except the few it lists, in this account and others, including resources created
+      later.
+    `,
+    why: `
+      \`"Effect": "Allow"\` with \`NotResource\` grants the actions on everything that is not
+      excluded: every bucket, key, role or table that exists now or is created later, whatever its
+      name, and resources in other accounts that trust this one. One missed exclusion exposes the
+      resource it should have protected. A \`Condition\` does not silence the rule, because it
+      limits when the statement applies rather than which resources it reaches. Not reported: Deny
+      statements (\`Deny\` with \`NotResource\` is the usual "deny everything except these" guard),
+      statements whose known actions all accept only \`"Resource": "*"\` (there is nothing to
+      scope), and resource-based and trust policies, where the resource can only be the one the
+      policy is attached to. CloudFormation stack policies (statements whose actions are all
+      \`Update:...\`) are not IAM grants and are skipped.
+    `,
+    fix: `
+      Name the resources the actions need under \`Resource\`. To keep a "never these" guard, add a
+      separate \`Deny\` statement for the excluded ARNs.
+    `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',

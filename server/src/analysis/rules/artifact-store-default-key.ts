@@ -18,18 +18,35 @@ export default defineRule({
   appliesTo: ['codepipeline', 'cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'A CodePipeline artifact store (`artifactStore`, or an entry of `artifactStores`) without an encryption key, so artifacts are encrypted with the AWS managed key `aws/s3`; an error when an action of the pipeline assumes a role in another account.',
-    why: "Without `encryptionKey` CodePipeline encrypts the artifacts with the account's AWS managed S3 key. You cannot change that key's policy, so no other account can ever decrypt the artifacts, and you cannot choose its rotation or disable it. That is harmless for a pipeline that stays in one account, which is why the finding is informational. It is an error when an action has a `roleArn` in another account (a cross-account deployment): that role cannot read its input artifacts, and the action fails at run time. An account counts as another one when the role ARN's literal account differs from the pipeline's own account (taken from the pipeline's `roleArn`; in templates, `${AWS::AccountId}` and roles of the template are the pipeline's account, and a literal account counts as another one unless the pipeline role names it). Role ARNs built from parameters or imports are unknown and never raise the severity.",
-    bad: {
-      language: 'yaml',
-      code: "Resources:\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/pipeline-role\n      ArtifactStore:\n        Type: S3\n        Location: app-artifacts\n      Stages:\n        - Name: Source\n          Actions:\n            - Name: Source\n              ActionTypeId: { Category: Source, Owner: AWS, Provider: S3, Version: '1' }\n              Configuration: { S3Bucket: app-source, S3ObjectKey: app.zip }\n              OutputArtifacts: [{ Name: Src }]\n        - Name: Deploy\n          Actions:\n            - Name: Deploy\n              ActionTypeId: { Category: Deploy, Owner: AWS, Provider: S3, Version: '1' }\n              RoleArn: arn:aws:iam::444455556666:role/deploy\n              Configuration: { BucketName: app-site, Extract: 'true' }\n              InputArtifacts: [{ Name: Src }]\n",
-    },
-    good: {
-      language: 'yaml',
-      code: "Resources:\n  ArtifactKey:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/pipeline-role\n      ArtifactStore:\n        Type: S3\n        Location: app-artifacts\n        EncryptionKey:\n          Id: !GetAtt ArtifactKey.Arn\n          Type: KMS\n      Stages:\n        - Name: Source\n          Actions:\n            - Name: Source\n              ActionTypeId: { Category: Source, Owner: AWS, Provider: S3, Version: '1' }\n              Configuration: { S3Bucket: app-source, S3ObjectKey: app.zip }\n              OutputArtifacts: [{ Name: Src }]\n        - Name: Deploy\n          Actions:\n            - Name: Deploy\n              ActionTypeId: { Category: Deploy, Owner: AWS, Provider: S3, Version: '1' }\n              RoleArn: arn:aws:iam::444455556666:role/deploy\n              Configuration: { BucketName: app-site, Extract: 'true' }\n              InputArtifacts: [{ Name: Src }]\n",
-    },
-    fix: "Create a symmetric customer managed KMS key (with rotation on), allow the pipeline's service role, and every cross-account action role, to use it in the key policy (`kms:Decrypt`, `kms:GenerateDataKey*`, `kms:DescribeKey`, and `kms:Encrypt`/`kms:ReEncrypt*` for roles that write artifacts), and set the store's encryption key to it with type `KMS`. In a template that declares exactly one symmetric `AWS::KMS::Key`, the quick-fix adds `EncryptionKey: { Id: !GetAtt Key.Arn, Type: KMS }` to the store. It is marked unsafe: until the key policy lets the pipeline's roles use the key, the next run fails, and artifacts already in the bucket stay under the old key. There is no fix for `get-pipeline` JSON or templates with no or several candidate keys, since choosing a key is a decision the engine cannot make.",
+    summary: `
+      A CodePipeline artifact store (\`artifactStore\`, or an entry of \`artifactStores\`) without
+      an encryption key, so artifacts are encrypted with the AWS managed key \`aws/s3\`; an error
+      when an action of the pipeline assumes a role in another account.
+    `,
+    why: `
+      Without \`encryptionKey\` CodePipeline encrypts the artifacts with the account's AWS managed
+      S3 key. You cannot change that key's policy, so no other account can ever decrypt the
+      artifacts, and you cannot choose its rotation or disable it. That is harmless for a pipeline
+      that stays in one account, which is why the finding is informational. It is an error when an
+      action has a \`roleArn\` in another account (a cross-account deployment): that role cannot
+      read its input artifacts, and the action fails at run time. An account counts as another one
+      when the role ARN's literal account differs from the pipeline's own account (taken from the
+      pipeline's \`roleArn\`; in templates, \`\${AWS::AccountId}\` and roles of the template are the
+      pipeline's account, and a literal account counts as another one unless the pipeline role names
+      it). Role ARNs built from parameters or imports are unknown and never raise the severity.
+    `,
+    fix: `
+      Create a symmetric customer managed KMS key (with rotation on), allow the pipeline's service
+      role, and every cross-account action role, to use it in the key policy (\`kms:Decrypt\`,
+      \`kms:GenerateDataKey*\`, \`kms:DescribeKey\`, and \`kms:Encrypt\`/\`kms:ReEncrypt*\` for
+      roles that write artifacts), and set the store's encryption key to it with type \`KMS\`. In a
+      template that declares exactly one symmetric \`AWS::KMS::Key\`, the quick-fix adds
+      \`EncryptionKey: { Id: !GetAtt Key.Arn, Type: KMS }\` to the store. It is marked unsafe: until
+      the key policy lets the pipeline's roles use the key, the next run fails, and artifacts
+      already in the bucket stay under the old key. There is no fix for \`get-pipeline\` JSON or
+      templates with no or several candidate keys, since choosing a key is a decision the engine
+      cannot make.
+    `,
     references: [
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/S3-artifact-encryption.html',
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-create-cross-account.html',

@@ -16,18 +16,26 @@ export default defineRule({
   appliesTo: ['codepipeline', 'cloudformation'],
   fixable: false,
   docs: {
-    summary:
-      "A CodePipeline artifact store is encrypted with a KMS key that cannot encrypt artifacts: an asymmetric or HMAC key (`KeySpec` other than `SYMMETRIC_DEFAULT`, or `KeyUsage` other than `ENCRYPT_DECRYPT`), or an encryption key `type` other than `KMS`; the same for a CodeBuild project `EncryptionKey` and an S3 bucket's default `KMSMasterKeyID`.",
-    why: 'CodePipeline encrypts artifacts in the S3 artifact store with symmetric KMS keys only. With an asymmetric or HMAC key the pipeline fails at run time when the first action tries to write its artifact, long after the template deployed cleanly. The key is followed through `Ref`, `Fn::GetAtt`, `AWS::KMS::Alias` resources, `alias/` names and `Fn::Sub` ARNs inside the template; keys from parameters, imports or other stacks are unknown and never reported.',
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  ArtifactKey:\n    Type: AWS::KMS::Key\n    Properties:\n      KeySpec: RSA_2048\n      KeyUsage: ENCRYPT_DECRYPT\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: arn:aws:iam::111122223333:role/pipeline-role\n      ArtifactStore:\n        Type: S3\n        Location: app-artifacts\n        EncryptionKey:\n          Id: !GetAtt ArtifactKey.Arn\n          Type: KMS\n      Stages: []\n',
-    },
-    good: {
-      language: 'yaml',
-      code: 'Resources:\n  ArtifactKey:\n    Type: AWS::KMS::Key\n    Properties:\n      KeySpec: SYMMETRIC_DEFAULT\n      EnableKeyRotation: true\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: arn:aws:iam::111122223333:role/pipeline-role\n      ArtifactStore:\n        Type: S3\n        Location: app-artifacts\n        EncryptionKey:\n          Id: !GetAtt ArtifactKey.Arn\n          Type: KMS\n      Stages: []\n',
-    },
-    fix: 'Encrypt the artifact store with a symmetric encryption key (`KeySpec: SYMMETRIC_DEFAULT`, `KeyUsage: ENCRYPT_DECRYPT`, which are the defaults), and set the encryption key type to `KMS`. There is deliberately no quick-fix: changing `KeySpec` makes CloudFormation replace the key, and anything else that signs or verifies with the asymmetric key, or data already encrypted under it, would break. Create a separate symmetric key for the artifacts instead.',
+    summary: `
+      A CodePipeline artifact store is encrypted with a KMS key that cannot encrypt artifacts: an
+      asymmetric or HMAC key (\`KeySpec\` other than \`SYMMETRIC_DEFAULT\`, or \`KeyUsage\` other
+      than \`ENCRYPT_DECRYPT\`), or an encryption key \`type\` other than \`KMS\`; the same for a
+      CodeBuild project \`EncryptionKey\` and an S3 bucket's default \`KMSMasterKeyID\`.
+    `,
+    why: `
+      CodePipeline encrypts artifacts in the S3 artifact store with symmetric KMS keys only. With an
+      asymmetric or HMAC key the pipeline fails at run time when the first action tries to write its
+      artifact, long after the template deployed cleanly. The key is followed through \`Ref\`,
+      \`Fn::GetAtt\`, \`AWS::KMS::Alias\` resources, \`alias/\` names and \`Fn::Sub\` ARNs inside
+      the template; keys from parameters, imports or other stacks are unknown and never reported.
+    `,
+    fix: `
+      Encrypt the artifact store with a symmetric encryption key (\`KeySpec: SYMMETRIC_DEFAULT\`,
+      \`KeyUsage: ENCRYPT_DECRYPT\`, which are the defaults), and set the encryption key type to
+      \`KMS\`. There is deliberately no quick-fix: changing \`KeySpec\` makes CloudFormation replace
+      the key, and anything else that signs or verifies with the asymmetric key, or data already
+      encrypted under it, would break. Create a separate symmetric key for the artifacts instead.
+    `,
     references: [
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/S3-artifact-encryption.html',
       'https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_EncryptionKey.html',

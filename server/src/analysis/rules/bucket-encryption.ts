@@ -17,18 +17,28 @@ export default defineRule({
   appliesTo: ['cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'An `AWS::S3::Bucket` has no default encryption with AWS KMS (`SSEAlgorithm` `aws:kms` or `aws:kms:dsse`); an error when the bucket is the artifact store of a CodePipeline pipeline in the template.',
-    why: 'Since January 2023 S3 encrypts every new object with S3 managed keys (SSE-S3, `AES256`) when nothing else is configured, so these objects are not stored in the clear. What SSE-S3 does not give you is a key you control: with SSE-KMS and a customer managed key, the key policy decides who can decrypt, every use of the key is logged in CloudTrail, you can rotate or disable the key, and other accounts can be granted access, which cross-account pipelines need to read artifacts. For a CodePipeline artifact bucket the AWS guidance is SSE-KMS, hence an error there; elsewhere it is a warning. A bucket whose `BucketEncryption` is an intrinsic function is not reported, and each `Fn::If` branch is checked on its own.',
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: AES256\n',
-    },
-    good: {
-      language: 'yaml',
-      code: 'Resources:\n  ArtifactKey:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: aws:kms\n              KMSMasterKeyID: !GetAtt ArtifactKey.Arn\n            BucketKeyEnabled: true\n',
-    },
-    fix: 'Set `SSEAlgorithm: aws:kms` with `KMSMasterKeyID` naming a customer managed symmetric key, and consider `BucketKeyEnabled: true` to cut KMS request costs. The quick-fix (unsafe: it changes how new objects are encrypted and who must be allowed to use the key) adds or rewrites the default encryption rule, with `!GetAtt Key.Arn` when the template has exactly one symmetric KMS key; without one, S3 uses the AWS managed key `aws/s3` until you name yours.',
+    summary: `
+      An \`AWS::S3::Bucket\` has no default encryption with AWS KMS (\`SSEAlgorithm\` \`aws:kms\` or
+      \`aws:kms:dsse\`); an error when the bucket is the artifact store of a CodePipeline pipeline
+      in the template.
+    `,
+    why: `
+      Since January 2023 S3 encrypts every new object with S3 managed keys (SSE-S3, \`AES256\`) when
+      nothing else is configured, so these objects are not stored in the clear. What SSE-S3 does not
+      give you is a key you control: with SSE-KMS and a customer managed key, the key policy decides
+      who can decrypt, every use of the key is logged in CloudTrail, you can rotate or disable the
+      key, and other accounts can be granted access, which cross-account pipelines need to read
+      artifacts. For a CodePipeline artifact bucket the AWS guidance is SSE-KMS, hence an error
+      there; elsewhere it is a warning. A bucket whose \`BucketEncryption\` is an intrinsic function
+      is not reported, and each \`Fn::If\` branch is checked on its own.
+    `,
+    fix: `
+      Set \`SSEAlgorithm: aws:kms\` with \`KMSMasterKeyID\` naming a customer managed symmetric key,
+      and consider \`BucketKeyEnabled: true\` to cut KMS request costs. The quick-fix (unsafe: it
+      changes how new objects are encrypted and who must be allowed to use the key) adds or rewrites
+      the default encryption rule, with \`!GetAtt Key.Arn\` when the template has exactly one
+      symmetric KMS key; without one, S3 uses the AWS managed key \`aws/s3\` until you name yours.
+    `,
     references: [
       'https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption.html',
       'https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html',

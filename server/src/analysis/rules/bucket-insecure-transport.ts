@@ -15,18 +15,25 @@ export default defineRule({
   appliesTo: ['cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'An S3 bucket whose bucket policy does not deny requests made without TLS (`Deny` `s3:*` for every principal on the bucket and its objects when `aws:SecureTransport` is `false`), or a bucket with no bucket policy at all.',
-    why: 'S3 answers plain HTTP as well as HTTPS. Unless the bucket policy refuses requests where `aws:SecureTransport` is false, a misconfigured client or tool can read artifacts and write objects over an unencrypted connection, where they can be observed or altered in transit. The deny statement is the only way to make the bucket itself insist on TLS. A statement that covers only some actions, or only the objects and not the bucket, is reported as incomplete. A bucket whose policy is attached through a name the template cannot resolve is not reported.',
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n',
-    },
-    good: {
-      language: 'yaml',
-      code: "Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n  ArtifactBucketPolicy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref ArtifactBucket\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Sid: DenyInsecureTransport\n            Effect: Deny\n            Principal: '*'\n            Action: s3:*\n            Resource:\n              - !GetAtt ArtifactBucket.Arn\n              - !Sub '${ArtifactBucket.Arn}/*'\n            Condition:\n              Bool:\n                aws:SecureTransport: 'false'\n",
-    },
-    fix: 'Add a statement that denies `s3:*` to every principal on the bucket ARN and its objects when `aws:SecureTransport` is `false`. The quick-fix (unsafe: clients still using plain HTTP will be refused) appends that statement to the existing bucket policy, or adds an `AWS::S3::BucketPolicy` resource after the bucket.',
+    summary: `
+      An S3 bucket whose bucket policy does not deny requests made without TLS (\`Deny\` \`s3:*\`
+      for every principal on the bucket and its objects when \`aws:SecureTransport\` is \`false\`),
+      or a bucket with no bucket policy at all.
+    `,
+    why: `
+      S3 answers plain HTTP as well as HTTPS. Unless the bucket policy refuses requests where
+      \`aws:SecureTransport\` is false, a misconfigured client or tool can read artifacts and write
+      objects over an unencrypted connection, where they can be observed or altered in transit. The
+      deny statement is the only way to make the bucket itself insist on TLS. A statement that
+      covers only some actions, or only the objects and not the bucket, is reported as incomplete. A
+      bucket whose policy is attached through a name the template cannot resolve is not reported.
+    `,
+    fix: `
+      Add a statement that denies \`s3:*\` to every principal on the bucket ARN and its objects when
+      \`aws:SecureTransport\` is \`false\`. The quick-fix (unsafe: clients still using plain HTTP
+      will be refused) appends that statement to the existing bucket policy, or adds an
+      \`AWS::S3::BucketPolicy\` resource after the bucket.
+    `,
     references: [
       'https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-securetransport',

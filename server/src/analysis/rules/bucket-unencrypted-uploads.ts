@@ -15,18 +15,27 @@ export default defineRule({
   appliesTo: ['cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'The bucket policy of a CodePipeline artifact bucket does not deny `s3:PutObject` requests that do not ask for SSE-KMS (`StringNotEquals` `s3:x-amz-server-side-encryption: aws:kms`).',
-    why: "Default bucket encryption decides how objects are encrypted when an upload does not say; an upload can still ask for something else, such as SSE-S3 (`AES256`). Denying every `s3:PutObject` whose `s3:x-amz-server-side-encryption` header is not `aws:kms` makes SSE-KMS the only way into the artifact bucket, as the CodePipeline documentation's example policy does. `StringNotEquals` also matches uploads without the header; a `Null` condition alone only requires some header and still lets `AES256` through, so it is reported as incomplete. Only buckets that a pipeline in the template uses as its artifact store are checked, and a bucket whose policy cannot be resolved is not reported.",
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      ArtifactStore:\n        Type: S3\n        Location: !Ref ArtifactBucket\n',
-    },
-    good: {
-      language: 'yaml',
-      code: "Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n  ArtifactBucketPolicy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref ArtifactBucket\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Sid: DenyUnencryptedObjectUploads\n            Effect: Deny\n            Principal: '*'\n            Action: s3:PutObject\n            Resource: !Sub '${ArtifactBucket.Arn}/*'\n            Condition:\n              StringNotEquals:\n                s3:x-amz-server-side-encryption: aws:kms\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      ArtifactStore:\n        Type: S3\n        Location: !Ref ArtifactBucket\n",
-    },
-    fix: "Add a statement that denies `s3:PutObject` on the bucket's objects to every principal when `s3:x-amz-server-side-encryption` is not `aws:kms`. The quick-fix (unsafe: uploads that ask for other encryption will be refused) appends it to the bucket policy, or adds an `AWS::S3::BucketPolicy` resource after the bucket.",
+    summary: `
+      The bucket policy of a CodePipeline artifact bucket does not deny \`s3:PutObject\` requests
+      that do not ask for SSE-KMS (\`StringNotEquals\` \`s3:x-amz-server-side-encryption:
+      aws:kms\`).
+    `,
+    why: `
+      Default bucket encryption decides how objects are encrypted when an upload does not say; an
+      upload can still ask for something else, such as SSE-S3 (\`AES256\`). Denying every
+      \`s3:PutObject\` whose \`s3:x-amz-server-side-encryption\` header is not \`aws:kms\` makes
+      SSE-KMS the only way into the artifact bucket, as the CodePipeline documentation's example
+      policy does. \`StringNotEquals\` also matches uploads without the header; a \`Null\` condition
+      alone only requires some header and still lets \`AES256\` through, so it is reported as
+      incomplete. Only buckets that a pipeline in the template uses as its artifact store are
+      checked, and a bucket whose policy cannot be resolved is not reported.
+    `,
+    fix: `
+      Add a statement that denies \`s3:PutObject\` on the bucket's objects to every principal when
+      \`s3:x-amz-server-side-encryption\` is not \`aws:kms\`. The quick-fix (unsafe: uploads that
+      ask for other encryption will be refused) appends it to the bucket policy, or adds an
+      \`AWS::S3::BucketPolicy\` resource after the bucket.
+    `,
     references: [
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/S3-artifact-encryption.html',
       'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html',

@@ -37,18 +37,35 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'A `Condition` uses an operator IAM does not have (error), or one that does not fit its key or its values: a String operator on a numeric key, `ForAllValues` on a single-valued key, no set qualifier on a multi-valued global key such as `aws:TagKeys`, `Bool` with "yes", `IpAddress` with something that is not an address (warnings).',
-    why: 'IAM rejects an unknown operator when the policy is saved, but only at deploy time, far from the editor. The other mistakes deploy silently and change the outcome: a Numeric key compared with a String operator never matches the way it reads; `ForAllValues` is true when the key is absent from the request, so on a single-valued key it turns an Allow into one that also applies to requests without the key; a multi-valued key such as `aws:TagKeys` compared without a set qualifier behaves differently from what most readers expect; and a value of the wrong shape ("yes" for a Bool, "10.0.0.0/33" for an address) never matches. To stay quiet where the service reference is loose, some combinations are accepted: String operators on Bool keys (IAM compares "true"/"false" as text), Arn operators on tag and context keys whose values are ARNs, String operators whose value is a policy variable, Numeric operators on `aws:EpochTime`, and `ForAnyValue` on a single-valued key (redundant but harmless); the missing-qualifier check covers global keys only, whose types AWS documents. A `Null` test fits any key and takes "true" (the key is absent) or "false" (it is present). Deny statements are checked too: a broken condition there silently removes a guard rail.',
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "ec2:RunInstances",\n      "Resource": "*",\n      "Condition": {\n        "StringEqual": { "aws:RequestedRegion": "eu-west-1" },\n        "ForAllValues:StringEquals": { "aws:SourceVpc": "vpc-1a2b3c4d" }\n      }\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "ec2:RunInstances",\n      "Resource": "*",\n      "Condition": {\n        "StringEquals": { "aws:RequestedRegion": "eu-west-1", "aws:SourceVpc": "vpc-1a2b3c4d" }\n      }\n    }\n  ]\n}\n',
-    },
-    fix: "For an unknown operator the quick-fix puts the nearest real one. For a set qualifier on a single-valued key, a quick-fix drops the qualifier when every key under that operator is single-valued. Otherwise pick the operator family the key's type calls for (the message names it) and write values of its shape. The fixes change what the condition tests, so none is applied on its own.",
+    summary: `
+      A \`Condition\` uses an operator IAM does not have (error), or one that does not fit its key
+      or its values: a String operator on a numeric key, \`ForAllValues\` on a single-valued key, no
+      set qualifier on a multi-valued global key such as \`aws:TagKeys\`, \`Bool\` with "yes",
+      \`IpAddress\` with something that is not an address (warnings).
+    `,
+    why: `
+      IAM rejects an unknown operator when the policy is saved, but only at deploy time, far from
+      the editor. The other mistakes deploy silently and change the outcome: a Numeric key compared
+      with a String operator never matches the way it reads; \`ForAllValues\` is true when the key
+      is absent from the request, so on a single-valued key it turns an Allow into one that also
+      applies to requests without the key; a multi-valued key such as \`aws:TagKeys\` compared
+      without a set qualifier behaves differently from what most readers expect; and a value of the
+      wrong shape ("yes" for a Bool, "10.0.0.0/33" for an address) never matches. To stay quiet
+      where the service reference is loose, some combinations are accepted: String operators on Bool
+      keys (IAM compares "true"/"false" as text), Arn operators on tag and context keys whose values
+      are ARNs, String operators whose value is a policy variable, Numeric operators on
+      \`aws:EpochTime\`, and \`ForAnyValue\` on a single-valued key (redundant but harmless); the
+      missing-qualifier check covers global keys only, whose types AWS documents. A \`Null\` test
+      fits any key and takes "true" (the key is absent) or "false" (it is present). Deny statements
+      are checked too: a broken condition there silently removes a guard rail.
+    `,
+    fix: `
+      For an unknown operator the quick-fix puts the nearest real one. For a set qualifier on a
+      single-valued key, a quick-fix drops the qualifier when every key under that operator is
+      single-valued. Otherwise pick the operator family the key's type calls for (the message names
+      it) and write values of its shape. The fixes change what the condition tests, so none is
+      applied on its own.
+    `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html',

@@ -9,18 +9,24 @@ export default defineRule({
   appliesTo: ['iam-policy', 'codepipeline', 'cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'A URL with a user name and password written into it (`https://user:password@host`), such as a CodeBuild source location, a Git remote, a webhook or a database connection string.',
-    why: 'A password inside a URL is as exposed as any other literal secret, and more often copied: URLs end up in build logs, console pages, error messages and the project settings that CodeBuild shows to everyone with read access. Connect CodeBuild to the source provider with source credentials or a CodeConnections connection, and keep other passwords in Secrets Manager. URLs whose password is a placeholder (`${Token}`, `<password>`), a mask (`****`) or a dynamic reference are not reported; messages never show the user name or password.',
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  Build:\n    Type: AWS::CodeBuild::Project\n    Properties:\n      Source:\n        Type: GITHUB\n        Location: https://builder:hunter2@github.com/example-org/app.git\n',
-    },
-    good: {
-      language: 'yaml',
-      code: 'Resources:\n  Build:\n    Type: AWS::CodeBuild::Project\n    Properties:\n      Source:\n        Type: GITHUB\n        Location: https://github.com/example-org/app.git\n',
-    },
-    fix: 'Revoke the password, remove the credentials from the URL, and authenticate another way: CodeBuild source credentials (`AWS::CodeBuild::SourceCredential` with a Secrets Manager reference) or a CodeConnections connection for sources, Secrets Manager for other services. The quick-fix (unsafe) removes `user:password@` from the URL.',
+    summary: `
+      A URL with a user name and password written into it (\`https://user:password@host\`), such as
+      a CodeBuild source location, a Git remote, a webhook or a database connection string.
+    `,
+    why: `
+      A password inside a URL is as exposed as any other literal secret, and more often copied: URLs
+      end up in build logs, console pages, error messages and the project settings that CodeBuild
+      shows to everyone with read access. Connect CodeBuild to the source provider with source
+      credentials or a CodeConnections connection, and keep other passwords in Secrets Manager. URLs
+      whose password is a placeholder (\`\${Token}\`, \`<password>\`), a mask (\`****\`) or a
+      dynamic reference are not reported; messages never show the user name or password.
+    `,
+    fix: `
+      Revoke the password, remove the credentials from the URL, and authenticate another way:
+      CodeBuild source credentials (\`AWS::CodeBuild::SourceCredential\` with a Secrets Manager
+      reference) or a CodeConnections connection for sources, Secrets Manager for other services.
+      The quick-fix (unsafe) removes \`user:password@\` from the URL.
+    `,
     references: [
       'https://docs.aws.amazon.com/codebuild/latest/userguide/access-tokens.html',
       'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-sourcecredential.html',

@@ -6,17 +6,17 @@ export default defineRule({
   appliesTo: ['iam-policy', 'codepipeline', 'cloudformation'],
   fixable: false,
   docs: {
-    summary: 'A key appears twice in the same object.',
-    why: 'JSON parsers keep one of the values and drop the other without a word, and not all of them keep the same one. A policy with two `Action` keys in one statement grants only what the last one says, which is rarely what the author meant; CloudFormation rejects duplicate keys in YAML templates outright.',
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "s3:GetObject",\n      "Action": "s3:PutObject",\n      "Resource": "arn:aws:s3:::my-bucket/*"\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": ["s3:GetObject", "s3:PutObject"],\n      "Resource": "arn:aws:s3:::my-bucket/*"\n    }\n  ]\n}\n',
-    },
-    fix: 'Merge the values into one key (for `Action` and `Resource`, a list) or delete the one you did not mean.',
+    summary: `A key appears twice in the same object.`,
+    why: `
+      JSON parsers keep one of the values and drop the other without a word, and not all of them
+      keep the same one. A policy with two \`Action\` keys in one statement grants only what the
+      last one says, which is rarely what the author meant; CloudFormation rejects duplicate keys in
+      YAML templates outright.
+    `,
+    fix: `
+      Merge the values into one key (for \`Action\` and \`Resource\`, a list) or delete the one you
+      did not mean.
+    `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html',
     ],

@@ -9,18 +9,36 @@ export default defineRule({
   appliesTo: ['codepipeline', 'cloudformation'],
   fixable: false,
   docs: {
-    summary:
-      'A CodePipeline Source action of the `ThirdParty` / `GitHub` provider, version 1: the GitHub (OAuth app) source that authenticates with a personal access token.',
-    why: "The version 1 GitHub action is deprecated by AWS. It reads the repository with a long-lived GitHub OAuth or personal access token kept in the pipeline's configuration (often in the template itself or a parameter), a token that usually has access to every repository of its owner and must be rotated by hand; it also relies on webhooks with a shared secret. A source action of provider `CodeStarSourceConnection` uses an AWS CodeConnections (formerly CodeStar Connections) connection instead: the GitHub App installation is scoped to chosen repositories, no token is stored anywhere in the pipeline, and newer features (triggers with branch and file path filters in V2 pipelines, full clones) are only available there. Each branch of an `Fn::If` between action types is checked on its own; action types the engine cannot read (a `Ref`, or a parameter for any of their parts) are never reported.",
-    bad: {
-      language: 'yaml',
-      code: "Resources:\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: arn:aws:iam::111122223333:role/pipeline-role\n      ArtifactStore: { Type: S3, Location: app-artifacts }\n      Stages:\n        - Name: Source\n          Actions:\n            - Name: Source\n              ActionTypeId: { Category: Source, Owner: ThirdParty, Provider: GitHub, Version: '1' }\n              Configuration:\n                Owner: example-org\n                Repo: app\n                Branch: main\n                OAuthToken: '{{resolve:secretsmanager:github-token}}'\n              OutputArtifacts: [{ Name: Src }]\n        - Name: Approve\n          Actions:\n            - Name: Approve\n              ActionTypeId: { Category: Approval, Owner: AWS, Provider: Manual, Version: '1' }\n",
-    },
-    good: {
-      language: 'yaml',
-      code: "Resources:\n  GitHub:\n    Type: AWS::CodeConnections::Connection\n    Properties:\n      ConnectionName: github\n      ProviderType: GitHub\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: arn:aws:iam::111122223333:role/pipeline-role\n      ArtifactStore: { Type: S3, Location: app-artifacts }\n      Stages:\n        - Name: Source\n          Actions:\n            - Name: Source\n              ActionTypeId: { Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: '1' }\n              Configuration:\n                ConnectionArn: !Ref GitHub\n                FullRepositoryId: example-org/app\n                BranchName: main\n              OutputArtifacts: [{ Name: Src }]\n        - Name: Approve\n          Actions:\n            - Name: Approve\n              ActionTypeId: { Category: Approval, Owner: AWS, Provider: Manual, Version: '1' }\n",
-    },
-    fix: "Create a connection to GitHub (an `AWS::CodeConnections::Connection` or `AWS::CodeStarConnections::Connection` resource, or in the console) and complete its handshake once in the console, where you install the AWS Connector GitHub App on the repositories the pipeline needs. Then change the action type to `Owner: AWS`, `Provider: CodeStarSourceConnection`, `Version: 1`, and its configuration from `Owner`, `Repo`, `Branch`, `OAuthToken`, `PollForSourceChanges` to `ConnectionArn`, `FullRepositoryId` (`owner/repo`), `BranchName` (and optionally `DetectChanges`, `OutputArtifactFormat`). Give the pipeline's service role `codestar-connections:UseConnection` (or `codeconnections:UseConnection`) on the connection, and delete the token and any `AWS::CodePipeline::Webhook` that served the old action. There is no quick-fix: the connection has to exist and be approved in GitHub before the pipeline can use it, which no text edit can do.",
+    summary: `
+      A CodePipeline Source action of the \`ThirdParty\` / \`GitHub\` provider, version 1: the
+      GitHub (OAuth app) source that authenticates with a personal access token.
+    `,
+    why: `
+      The version 1 GitHub action is deprecated by AWS. It reads the repository with a long-lived
+      GitHub OAuth or personal access token kept in the pipeline's configuration (often in the
+      template itself or a parameter), a token that usually has access to every repository of its
+      owner and must be rotated by hand; it also relies on webhooks with a shared secret. A source
+      action of provider \`CodeStarSourceConnection\` uses an AWS CodeConnections (formerly CodeStar
+      Connections) connection instead: the GitHub App installation is scoped to chosen repositories,
+      no token is stored anywhere in the pipeline, and newer features (triggers with branch and file
+      path filters in V2 pipelines, full clones) are only available there. Each branch of an
+      \`Fn::If\` between action types is checked on its own; action types the engine cannot read (a
+      \`Ref\`, or a parameter for any of their parts) are never reported.
+    `,
+    fix: `
+      Create a connection to GitHub (an \`AWS::CodeConnections::Connection\` or
+      \`AWS::CodeStarConnections::Connection\` resource, or in the console) and complete its
+      handshake once in the console, where you install the AWS Connector GitHub App on the
+      repositories the pipeline needs. Then change the action type to \`Owner: AWS\`, \`Provider:
+      CodeStarSourceConnection\`, \`Version: 1\`, and its configuration from \`Owner\`, \`Repo\`,
+      \`Branch\`, \`OAuthToken\`, \`PollForSourceChanges\` to \`ConnectionArn\`,
+      \`FullRepositoryId\` (\`owner/repo\`), \`BranchName\` (and optionally \`DetectChanges\`,
+      \`OutputArtifactFormat\`). Give the pipeline's service role
+      \`codestar-connections:UseConnection\` (or \`codeconnections:UseConnection\`) on the
+      connection, and delete the token and any \`AWS::CodePipeline::Webhook\` that served the old
+      action. There is no quick-fix: the connection has to exist and be approved in GitHub before
+      the pipeline can use it, which no text edit can do.
+    `,
     references: [
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/update-github-action-connections.html',
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html',

@@ -34,18 +34,29 @@ export default defineRule({
   appliesTo: ['iam-policy', 'codepipeline', 'cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'A literal secret in a template, pipeline or policy: an AWS access key id or secret access key, a GitHub, GitLab or Slack token, a private key, or a literal value of a credential property such as `OAuthToken`, `SecretToken`, `Password` or `MasterUserPassword` (also through a parameter default).',
-    why: 'Templates and pipeline definitions are copied into repositories, build logs, change sets and the CloudFormation console, where everyone who can read them can read the secret too, and a committed secret stays in version history after it is removed. Keep secrets in Secrets Manager or Parameter Store and let CloudFormation resolve them at deploy time. Dynamic references (`{{resolve:secretsmanager:...}}`, `{{resolve:ssm-secure:...}}`), `Ref`s to parameters without a default, masked values (`****`, as `get-pipeline` returns them) and placeholders (`<token>`, `${Token}`, `REPLACE_ME`, `changeme`, values containing `EXAMPLE`) are not reported; a parameter whose literal `Default` feeds a credential property is, at the default. Messages show at most the first four characters of a secret.',
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  Database:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      MasterUsername: app\n      MasterUserPassword: s3cr3t-Passw0rd\n',
-    },
-    good: {
-      language: 'yaml',
-      code: "Resources:\n  Database:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      MasterUsername: app\n      MasterUserPassword: '{{resolve:secretsmanager:prod/db:SecretString:password}}'\n",
-    },
-    fix: 'Revoke the exposed secret first: it is already in the file history. Then store it in Secrets Manager and refer to it with a dynamic reference, or pass it as a `NoEcho` parameter without a default. In templates the quick-fixes (unsafe) write a Secrets Manager dynamic reference with placeholders to fill in, or a `Ref` to a new `NoEcho` parameter.',
+    summary: `
+      A literal secret in a template, pipeline or policy: an AWS access key id or secret access key,
+      a GitHub, GitLab or Slack token, a private key, or a literal value of a credential property
+      such as \`OAuthToken\`, \`SecretToken\`, \`Password\` or \`MasterUserPassword\` (also through
+      a parameter default).
+    `,
+    why: `
+      Templates and pipeline definitions are copied into repositories, build logs, change sets and
+      the CloudFormation console, where everyone who can read them can read the secret too, and a
+      committed secret stays in version history after it is removed. Keep secrets in Secrets Manager
+      or Parameter Store and let CloudFormation resolve them at deploy time. Dynamic references
+      (\`{{resolve:secretsmanager:...}}\`, \`{{resolve:ssm-secure:...}}\`), \`Ref\`s to parameters
+      without a default, masked values (\`****\`, as \`get-pipeline\` returns them) and placeholders
+      (\`<token>\`, \`\${Token}\`, \`REPLACE_ME\`, \`changeme\`, values containing \`EXAMPLE\`) are
+      not reported; a parameter whose literal \`Default\` feeds a credential property is, at the
+      default. Messages show at most the first four characters of a secret.
+    `,
+    fix: `
+      Revoke the exposed secret first: it is already in the file history. Then store it in Secrets
+      Manager and refer to it with a dynamic reference, or pass it as a \`NoEcho\` parameter without
+      a default. In templates the quick-fixes (unsafe) write a Secrets Manager dynamic reference
+      with placeholders to fill in, or a \`Ref\` to a new \`NoEcho\` parameter.
+    `,
     references: [
       'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html',
       'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/security-best-practices.html#creds',

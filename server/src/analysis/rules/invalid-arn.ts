@@ -11,18 +11,27 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: false,
   docs: {
-    summary:
-      "A `Resource`, `NotResource` or `Principal` value is not a well-formed ARN: wrong number of parts, unknown partition or service, a malformed Region or account, or a resource part that fits none of the service's ARN formats.",
-    why: 'IAM rejects a policy with a malformed resource ARN, and a resource policy with a malformed principal; where a service stores the policy anyway, a statement whose ARN names no real resource silently matches nothing. Each part is checked on its own (partition, service namespace, Region code, 12-digit account), then the whole ARN against the ARN formats the IAM catalog lists for the service. Wildcards, policy variables (`${aws:username}`) and CloudFormation substitutions (`${AWS::Region}`, `${Bucket.Arn}`) are respected: a part is only reported when no value of them could make it valid, and a value the engine cannot know (a parameter, an import, a dynamic reference) is never reported.',
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "s3:GetObject",\n      "Resource": "arn:aws:s3:us-east-1:111122223333:my-bucket/*"\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "s3:GetObject",\n      "Resource": "arn:aws:s3:::my-bucket/*"\n    }\n  ]\n}\n',
-    },
-    fix: 'Write the ARN in the format the service documents (the message names the part at fault and, for the resource part, the formats that would fit). In templates, build it with `!Sub` and the pseudo parameters (`arn:${AWS::Partition}:s3:::${Bucket}/*`) or take it from the resource (`!GetAtt Bucket.Arn`).',
+    summary: `
+      A \`Resource\`, \`NotResource\` or \`Principal\` value is not a well-formed ARN: wrong number
+      of parts, unknown partition or service, a malformed Region or account, or a resource part that
+      fits none of the service's ARN formats.
+    `,
+    why: `
+      IAM rejects a policy with a malformed resource ARN, and a resource policy with a malformed
+      principal; where a service stores the policy anyway, a statement whose ARN names no real
+      resource silently matches nothing. Each part is checked on its own (partition, service
+      namespace, Region code, 12-digit account), then the whole ARN against the ARN formats the IAM
+      catalog lists for the service. Wildcards, policy variables (\`\${aws:username}\`) and
+      CloudFormation substitutions (\`\${AWS::Region}\`, \`\${Bucket.Arn}\`) are respected: a part
+      is only reported when no value of them could make it valid, and a value the engine cannot know
+      (a parameter, an import, a dynamic reference) is never reported.
+    `,
+    fix: `
+      Write the ARN in the format the service documents (the message names the part at fault and,
+      for the resource part, the formats that would fit). In templates, build it with \`!Sub\` and
+      the pseudo parameters (\`arn:\${AWS::Partition}:s3:::\${Bucket}/*\`) or take it from the
+      resource (\`!GetAtt Bucket.Arn\`).
+    `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html',

@@ -9,18 +9,23 @@ export default defineRule({
   appliesTo: ['cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'A symmetric customer managed KMS key (`AWS::KMS::Key`) without `EnableKeyRotation: true`.',
-    why: 'Automatic rotation gives a symmetric key new key material every year (or on the period you choose) while keeping the old material for decrypting what it already protects, so nothing that uses the key has to change. Without it, one key material protects everything for the life of the key, and many compliance baselines require rotation. Asymmetric and HMAC keys cannot be rotated automatically and are never reported, nor are keys with imported key material or values the engine cannot read (`Ref`, `Fn::If`).',
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  ArtifactKey:\n    Type: AWS::KMS::Key\n    Properties:\n      Description: Pipeline artifacts\n',
-    },
-    good: {
-      language: 'yaml',
-      code: 'Resources:\n  ArtifactKey:\n    Type: AWS::KMS::Key\n    Properties:\n      Description: Pipeline artifacts\n      EnableKeyRotation: true\n',
-    },
-    fix: 'Set `EnableKeyRotation: true` (optionally with `RotationPeriodInDays`). The quick-fix adds or corrects it and is marked safe: rotation keeps every earlier key material for decryption, so it changes neither who can use the key nor what can be decrypted; its only cost is a small monthly charge for each retained key material.',
+    summary: `
+      A symmetric customer managed KMS key (\`AWS::KMS::Key\`) without \`EnableKeyRotation: true\`.
+    `,
+    why: `
+      Automatic rotation gives a symmetric key new key material every year (or on the period you
+      choose) while keeping the old material for decrypting what it already protects, so nothing
+      that uses the key has to change. Without it, one key material protects everything for the life
+      of the key, and many compliance baselines require rotation. Asymmetric and HMAC keys cannot be
+      rotated automatically and are never reported, nor are keys with imported key material or
+      values the engine cannot read (\`Ref\`, \`Fn::If\`).
+    `,
+    fix: `
+      Set \`EnableKeyRotation: true\` (optionally with \`RotationPeriodInDays\`). The quick-fix adds
+      or corrects it and is marked safe: rotation keeps every earlier key material for decryption,
+      so it changes neither who can use the key nor what can be decrypted; its only cost is a small
+      monthly charge for each retained key material.
+    `,
     references: [
       'https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html',
       'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html',

@@ -10,18 +10,31 @@ export default defineRule({
   appliesTo: ['cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'A template parameter that holds a secret, by its name (`DBPassword`, `GitHubToken`) or because it is the value of a credential property (`MasterUserPassword`, `OAuthToken`, `SecretToken`, `Password`, `SecretString`, a secret-named environment variable), without `NoEcho: true`, or with a `Default`.',
-    why: 'CloudFormation shows parameter values in the console, in `describe-stacks` output and in stack events unless the parameter is `NoEcho`, so a password passed through an ordinary parameter is readable by anyone who can look at the stack. A `Default` is worse: the secret is written in the template itself, and ends up in source control and in every copy of the template. Parameters with a fixed list of `AllowedValues`, typed `AWS::` parameters (which hold names, such as SSM parameter names) and names that point to a secret rather than hold it (`DBPasswordSecretArn`) are not reported; neither is an empty or placeholder default. A `Default` that is itself a credential, or that a credential property uses through a `Ref`, is reported once, by `hardcoded-credential`.',
-    bad: {
-      language: 'yaml',
-      code: 'Parameters:\n  DBPassword:\n    Type: String\nResources:\n  Database:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      MasterUsername: app\n      MasterUserPassword: !Ref DBPassword\n',
-    },
-    good: {
-      language: 'yaml',
-      code: 'Parameters:\n  DBPassword:\n    Type: String\n    NoEcho: true\nResources:\n  Database:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      MasterUsername: app\n      MasterUserPassword: !Ref DBPassword\n',
-    },
-    fix: 'Add `NoEcho: true` and remove any `Default`, so the value is supplied at deploy time; better still, keep the secret in Secrets Manager and use a dynamic reference (`{{resolve:secretsmanager:...}}`) or `ManageMasterUserPassword` where the resource supports it. The quick-fix adds `NoEcho: true`; it is safe because it changes only what CloudFormation displays, not what is deployed. `NoEcho` does not mask values you copy into `Outputs` or `Metadata`.',
+    summary: `
+      A template parameter that holds a secret, by its name (\`DBPassword\`, \`GitHubToken\`) or
+      because it is the value of a credential property (\`MasterUserPassword\`, \`OAuthToken\`,
+      \`SecretToken\`, \`Password\`, \`SecretString\`, a secret-named environment variable), without
+      \`NoEcho: true\`, or with a \`Default\`.
+    `,
+    why: `
+      CloudFormation shows parameter values in the console, in \`describe-stacks\` output and in
+      stack events unless the parameter is \`NoEcho\`, so a password passed through an ordinary
+      parameter is readable by anyone who can look at the stack. A \`Default\` is worse: the secret
+      is written in the template itself, and ends up in source control and in every copy of the
+      template. Parameters with a fixed list of \`AllowedValues\`, typed \`AWS::\` parameters (which
+      hold names, such as SSM parameter names) and names that point to a secret rather than hold it
+      (\`DBPasswordSecretArn\`) are not reported; neither is an empty or placeholder default. A
+      \`Default\` that is itself a credential, or that a credential property uses through a \`Ref\`,
+      is reported once, by \`hardcoded-credential\`.
+    `,
+    fix: `
+      Add \`NoEcho: true\` and remove any \`Default\`, so the value is supplied at deploy time;
+      better still, keep the secret in Secrets Manager and use a dynamic reference
+      (\`{{resolve:secretsmanager:...}}\`) or \`ManageMasterUserPassword\` where the resource
+      supports it. The quick-fix adds \`NoEcho: true\`; it is safe because it changes only what
+      CloudFormation displays, not what is deployed. \`NoEcho\` does not mask values you copy into
+      \`Outputs\` or \`Metadata\`.
+    `,
     references: [
       'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html',
       'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/security-best-practices.html#creds',

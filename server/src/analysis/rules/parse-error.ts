@@ -12,17 +12,18 @@ export default defineRule({
   appliesTo: ['iam-policy', 'codepipeline', 'cloudformation'],
   fixable: false,
   docs: {
-    summary: 'The document is not valid JSON or YAML.',
-    why: 'AWS rejects a policy, pipeline definition or template that does not parse, usually with a message far less precise than the position reported here. Scopewise still analyses the parts that did parse, so other findings may be incomplete until the syntax is repaired. Comments and trailing commas are errors in `.json` files because IAM, CodePipeline and CloudFormation all refuse them.',
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket/*", }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket/*" }\n  ]\n}\n',
-    },
-    fix: 'Repair the syntax at the reported position: a missing comma or bracket, a trailing comma, a comment in JSON, or a tab used for YAML indentation.',
+    summary: `The document is not valid JSON or YAML.`,
+    why: `
+      AWS rejects a policy, pipeline definition or template that does not parse, usually with a
+      message far less precise than the position reported here. Scopewise still analyses the parts
+      that did parse, so other findings may be incomplete until the syntax is repaired. Comments and
+      trailing commas are errors in \`.json\` files because IAM, CodePipeline and CloudFormation all
+      refuse them.
+    `,
+    fix: `
+      Repair the syntax at the reported position: a missing comma or bracket, a trailing comma, a
+      comment in JSON, or a tab used for YAML indentation.
+    `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html',
       'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html',

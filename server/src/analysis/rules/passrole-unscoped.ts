@@ -11,18 +11,35 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'An Allow statement grants `iam:PassRole` (directly or through a wildcard such as `*`, `iam:*` or `iam:Pass*`) on `"Resource": "*"` or with `NotResource`; a warning when the roles are named but no `iam:PassedToService` condition limits where they go.',
-    why: 'Passing a role hands its permissions to a service: whoever may pass any role can start a build, a function or a stack that runs as the most privileged role in the account, which is a direct path to privilege escalation. Scope `iam:PassRole` to the roles the workload really passes, and limit the services they are passed to with `iam:PassedToService`. Deny statements never fire this rule.',
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*" }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "iam:PassRole",\n      "Resource": "arn:aws:iam::111122223333:role/build-role",\n      "Condition": { "StringEquals": { "iam:PassedToService": "codebuild.amazonaws.com" } }\n    }\n  ]\n}\n',
-    },
-    fix: "Name the roles and add `iam:PassedToService`. Inside a template the quick-fixes replace `*` with the roles actually passed. In a CodePipeline service role these are the roles its actions hand over (CloudFormation `RoleArn`, ...): one fix names them all, limited to the services that receive them, then one fix per role; a role written as a literal ARN or a parameter is copied as written. Roles that CodePipeline reads from elsewhere (the task roles of an ECS task definition) cannot be seen in the template. Otherwise the fixes offer the roles that the template's resources run as (a CodeBuild project's `ServiceRole`, a Lambda function's `Role`, a state machine's `RoleArn`, ECS task roles, EventBridge targets, instance profiles), with the service of that property when the role's trust policy agrees, then the roles whose trust policy names some service. When the `*` is one branch of an `Fn::If`, the condition is added only if every other branch passes roles to the same services; otherwise the fix scopes that branch alone and says so. When `iam:PassRole` is listed among other actions on `*`, the fix moves it to a statement of its own (same `Sid` with `PassRole` appended, same `Condition` plus `iam:PassedToService`) and leaves the other actions as they were. The fixes are unsafe: they take access away.",
+    summary: `
+      An Allow statement grants \`iam:PassRole\` (directly or through a wildcard such as \`*\`,
+      \`iam:*\` or \`iam:Pass*\`) on \`"Resource": "*"\` or with \`NotResource\`; a warning when the
+      roles are named but no \`iam:PassedToService\` condition limits where they go.
+    `,
+    why: `
+      Passing a role hands its permissions to a service: whoever may pass any role can start a
+      build, a function or a stack that runs as the most privileged role in the account, which is a
+      direct path to privilege escalation. Scope \`iam:PassRole\` to the roles the workload really
+      passes, and limit the services they are passed to with \`iam:PassedToService\`. Deny
+      statements never fire this rule.
+    `,
+    fix: `
+      Name the roles and add \`iam:PassedToService\`. Inside a template the quick-fixes replace
+      \`*\` with the roles actually passed. In a CodePipeline service role these are the roles its
+      actions hand over (CloudFormation \`RoleArn\`, ...): one fix names them all, limited to the
+      services that receive them, then one fix per role; a role written as a literal ARN or a
+      parameter is copied as written. Roles that CodePipeline reads from elsewhere (the task roles
+      of an ECS task definition) cannot be seen in the template. Otherwise the fixes offer the roles
+      that the template's resources run as (a CodeBuild project's \`ServiceRole\`, a Lambda
+      function's \`Role\`, a state machine's \`RoleArn\`, ECS task roles, EventBridge targets,
+      instance profiles), with the service of that property when the role's trust policy agrees,
+      then the roles whose trust policy names some service. When the \`*\` is one branch of an
+      \`Fn::If\`, the condition is added only if every other branch passes roles to the same
+      services; otherwise the fix scopes that branch alone and says so. When \`iam:PassRole\` is
+      listed among other actions on \`*\`, the fix moves it to a statement of its own (same \`Sid\`
+      with \`PassRole\` appended, same \`Condition\` plus \`iam:PassedToService\`) and leaves the
+      other actions as they were. The fixes are unsafe: they take access away.
+    `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PassedToService',

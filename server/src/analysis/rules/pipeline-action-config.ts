@@ -18,18 +18,26 @@ export default defineRule({
   appliesTo: ['codepipeline', 'cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'A CodePipeline action whose `configuration` lacks a key its provider requires (error), or holds a key the provider does not know (warning), such as a misspelt `ProjectName`.',
-    why: "CodePipeline checks an action's configuration against its action type when the pipeline is created or updated: a missing required key or an unknown one makes `create-pipeline`, `update-pipeline` or the CloudFormation stack fail, often after other resources were already deployed. Configuration keys are case-sensitive, so `Projectname` or `branchName` is as wrong as a missing key. Only action types of the AWS table are judged (custom and partner actions are not), only literal keys are compared, and a configuration given as an intrinsic, or carrying an intrinsic key, is never said to miss a key it might supply; each branch of an `Fn::If` is judged on its own.",
-    bad: {
-      language: 'json',
-      code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "CodeCommit", "version": "1" },\n            "configuration": { "RepositoryName": "app" },\n            "outputArtifacts": [{ "name": "Src" }]\n          }\n        ]\n      },\n      {\n        "name": "Build",\n        "actions": [\n          {\n            "name": "Build",\n            "actionTypeId": { "category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1" },\n            "configuration": { "Projectname": "app-build" },\n            "inputArtifacts": [{ "name": "Src" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "CodeCommit", "version": "1" },\n            "configuration": { "RepositoryName": "app", "BranchName": "main" },\n            "outputArtifacts": [{ "name": "Src" }]\n          }\n        ]\n      },\n      {\n        "name": "Build",\n        "actions": [\n          {\n            "name": "Build",\n            "actionTypeId": { "category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1" },\n            "configuration": { "ProjectName": "app-build" },\n            "inputArtifacts": [{ "name": "Src" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
-    },
-    fix: 'Add each required key the message names, and remove or correct the unknown ones; hovering the provider lists every configuration key of its action type. When an unknown key differs from a known one only in case or by a slip of one or two letters (and the known key is not already there), a safe quick-fix renames it.',
+    summary: `
+      A CodePipeline action whose \`configuration\` lacks a key its provider requires (error), or
+      holds a key the provider does not know (warning), such as a misspelt \`ProjectName\`.
+    `,
+    why: `
+      CodePipeline checks an action's configuration against its action type when the pipeline is
+      created or updated: a missing required key or an unknown one makes \`create-pipeline\`,
+      \`update-pipeline\` or the CloudFormation stack fail, often after other resources were already
+      deployed. Configuration keys are case-sensitive, so \`Projectname\` or \`branchName\` is as
+      wrong as a missing key. Only action types of the AWS table are judged (custom and partner
+      actions are not), only literal keys are compared, and a configuration given as an intrinsic,
+      or carrying an intrinsic key, is never said to miss a key it might supply; each branch of an
+      \`Fn::If\` is judged on its own.
+    `,
+    fix: `
+      Add each required key the message names, and remove or correct the unknown ones; hovering the
+      provider lists every configuration key of its action type. When an unknown key differs from a
+      known one only in case or by a slip of one or two letters (and the known key is not already
+      there), a safe quick-fix renames it.
+    `,
     references: [
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference.html',
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-action-requirements.html',

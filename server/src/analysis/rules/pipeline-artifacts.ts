@@ -17,18 +17,25 @@ export default defineRule({
   appliesTo: ['codepipeline', 'cloudformation'],
   fixable: false,
   docs: {
-    summary:
-      'A CodePipeline action reads an artifact that no earlier action produces, two actions produce artifacts with the same name, or an action has more or fewer input or output artifacts than its provider accepts.',
-    why: "Artifacts are how stages hand work to each other: an action can only read what an action in an earlier stage, or an earlier `runOrder` of its own stage, has written. CodePipeline rejects a pipeline whose inputs come from nowhere or from later actions, whose output names collide, or whose actions break their provider's artifact counts (a Source action writes exactly one artifact, a CodeBuild action reads one to five, a manual approval none). Only literal names and lists are judged; a pipeline with an `Fn::If` or other unknown stage, action or artifact list is not checked for missing producers.",
-    bad: {
-      language: 'json',
-      code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "S3Bucket": "app-source", "S3ObjectKey": "app.zip" },\n            "outputArtifacts": [{ "name": "SourceOutput" }]\n          }\n        ]\n      },\n      {\n        "name": "Build",\n        "actions": [\n          {\n            "name": "Build",\n            "actionTypeId": { "category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1" },\n            "configuration": { "ProjectName": "app-build" },\n            "inputArtifacts": [{ "name": "Source" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "S3Bucket": "app-source", "S3ObjectKey": "app.zip" },\n            "outputArtifacts": [{ "name": "SourceOutput" }]\n          }\n        ]\n      },\n      {\n        "name": "Build",\n        "actions": [\n          {\n            "name": "Build",\n            "actionTypeId": { "category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1" },\n            "configuration": { "ProjectName": "app-build" },\n            "inputArtifacts": [{ "name": "SourceOutput" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
-    },
-    fix: "Name an input after an output of an earlier action (artifact names are case-sensitive), give every output a name used nowhere else in the pipeline, and keep each action within its provider's artifact counts (see the provider's action reference page). There is no quick-fix.",
+    summary: `
+      A CodePipeline action reads an artifact that no earlier action produces, two actions produce
+      artifacts with the same name, or an action has more or fewer input or output artifacts than
+      its provider accepts.
+    `,
+    why: `
+      Artifacts are how stages hand work to each other: an action can only read what an action in an
+      earlier stage, or an earlier \`runOrder\` of its own stage, has written. CodePipeline rejects
+      a pipeline whose inputs come from nowhere or from later actions, whose output names collide,
+      or whose actions break their provider's artifact counts (a Source action writes exactly one
+      artifact, a CodeBuild action reads one to five, a manual approval none). Only literal names
+      and lists are judged; a pipeline with an \`Fn::If\` or other unknown stage, action or artifact
+      list is not checked for missing producers.
+    `,
+    fix: `
+      Name an input after an output of an earlier action (artifact names are case-sensitive), give
+      every output a name used nowhere else in the pipeline, and keep each action within its
+      provider's artifact counts (see the provider's action reference page). There is no quick-fix.
+    `,
     references: [
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-action-artifacts.html',
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html',

@@ -32,18 +32,38 @@ export default defineRule({
   appliesTo: ['codepipeline', 'cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'A CodePipeline declaration that CodePipeline rejects: fewer than two stages, Source actions outside the first stage or other actions inside it, repeated stage or action names, an invalid category, owner, provider (including a misspelt AWS provider), version, `runOrder` or name; triggers, pipeline variables or V2-only action types in a V1 pipeline; a trigger on an action that is not a connection source; repeated variable names or namespaces; a `#{namespace.key}` reference to a variable that is not declared or not produced before the action runs.',
-    why: "CodePipeline validates the whole structure when the pipeline is created or updated, and a CloudFormation stack fails (and rolls back) on the first mistake, often after minutes of deploying other resources. Catching these in the editor saves that round trip. Variable references are checked the way CodePipeline resolves them: `#{codepipeline.PipelineExecutionId}` always exists, `#{variables.NAME}` needs a pipeline-level variable `NAME`, and `#{Namespace.Key}` needs an action with that namespace that runs earlier (an earlier stage, or a lower `runOrder` in the same stage), since an action's variables exist only once it has run. Only literal values are judged: a `Ref`, `Fn::Sub` or `Fn::If` is never reported, and V2 features are reported only when `pipelineType` is written as `V1` (without a type, CodePipeline makes such a pipeline V2).",
-    bad: {
-      language: 'json',
-      code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "S3Bucket": "app-source", "S3ObjectKey": "app.zip" },\n            "outputArtifacts": [{ "name": "App" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "pipeline": {\n    "name": "app",\n    "roleArn": "arn:aws:iam::111122223333:role/pipeline-role",\n    "artifactStore": { "type": "S3", "location": "app-artifacts" },\n    "stages": [\n      {\n        "name": "Source",\n        "actions": [\n          {\n            "name": "Source",\n            "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "S3Bucket": "app-source", "S3ObjectKey": "app.zip" },\n            "outputArtifacts": [{ "name": "App" }]\n          }\n        ]\n      },\n      {\n        "name": "Deploy",\n        "actions": [\n          {\n            "name": "Deploy",\n            "actionTypeId": { "category": "Deploy", "owner": "AWS", "provider": "S3", "version": "1" },\n            "configuration": { "BucketName": "app-site", "Extract": "true" },\n            "inputArtifacts": [{ "name": "App" }]\n          }\n        ]\n      }\n    ]\n  }\n}\n',
-    },
-    fix: 'Give the pipeline a Source stage first and at least one more stage; keep Source actions in the first stage only; rename repeated stages and actions; use a category from `Source`, `Build`, `Test`, `Deploy`, `Approval`, `Invoke`, `Compute` and an owner from `AWS`, `ThirdParty`, `Custom`; give every action type a version (usually `"1"`) and every action a whole `runOrder` of 1 or more. Set `pipelineType` to `V2` to use triggers, pipeline variables or V2-only actions; point each trigger at a CodeStarSourceConnection source action; give the producing action a unique `namespace` and reference its variables only from later actions. The one quick-fix corrects a misspelt AWS provider (`CodeComit` to `CodeCommit`); the rest has none, because the right stage layout is a design decision.',
+    summary: `
+      A CodePipeline declaration that CodePipeline rejects: fewer than two stages, Source actions
+      outside the first stage or other actions inside it, repeated stage or action names, an invalid
+      category, owner, provider (including a misspelt AWS provider), version, \`runOrder\` or name;
+      triggers, pipeline variables or V2-only action types in a V1 pipeline; a trigger on an action
+      that is not a connection source; repeated variable names or namespaces; a \`#{namespace.key}\`
+      reference to a variable that is not declared or not produced before the action runs.
+    `,
+    why: `
+      CodePipeline validates the whole structure when the pipeline is created or updated, and a
+      CloudFormation stack fails (and rolls back) on the first mistake, often after minutes of
+      deploying other resources. Catching these in the editor saves that round trip. Variable
+      references are checked the way CodePipeline resolves them:
+      \`#{codepipeline.PipelineExecutionId}\` always exists, \`#{variables.NAME}\` needs a
+      pipeline-level variable \`NAME\`, and \`#{Namespace.Key}\` needs an action with that namespace
+      that runs earlier (an earlier stage, or a lower \`runOrder\` in the same stage), since an
+      action's variables exist only once it has run. Only literal values are judged: a \`Ref\`,
+      \`Fn::Sub\` or \`Fn::If\` is never reported, and V2 features are reported only when
+      \`pipelineType\` is written as \`V1\` (without a type, CodePipeline makes such a pipeline V2).
+    `,
+    fix: `
+      Give the pipeline a Source stage first and at least one more stage; keep Source actions in the
+      first stage only; rename repeated stages and actions; use a category from \`Source\`,
+      \`Build\`, \`Test\`, \`Deploy\`, \`Approval\`, \`Invoke\`, \`Compute\` and an owner from
+      \`AWS\`, \`ThirdParty\`, \`Custom\`; give every action type a version (usually \`"1"\`) and
+      every action a whole \`runOrder\` of 1 or more. Set \`pipelineType\` to \`V2\` to use
+      triggers, pipeline variables or V2-only actions; point each trigger at a
+      CodeStarSourceConnection source action; give the producing action a unique \`namespace\` and
+      reference its variables only from later actions. The one quick-fix corrects a misspelt AWS
+      provider (\`CodeComit\` to \`CodeCommit\`); the rest has none, because the right stage layout
+      is a design decision.
+    `,
     references: [
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html',
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-valid-providers.html',

@@ -32,18 +32,32 @@ export default defineRule({
   appliesTo: ['cloudformation', 'codepipeline'],
   fixable: true,
   docs: {
-    summary:
-      'A CodeBuild environment variable of type `PLAINTEXT` (or with no type, which means `PLAINTEXT`) whose name says it holds a secret (`GITHUB_TOKEN`, `DB_PASSWORD`, `AWS_SECRET_ACCESS_KEY`, ...) or whose value looks like a credential, in a CodeBuild project or in the `EnvironmentVariables` of a CodePipeline CodeBuild action.',
-    why: "Plain-text environment variables are part of the build project's or the pipeline's definition: anyone who can read the project, the pipeline or the stack template sees them, and they show up in the console and in `batch-get-projects` output. CodeBuild can fetch the value at build time from Secrets Manager or Parameter Store instead, so the secret never sits in the definition. A name counts as secret only when the secret word is its last word: `TOKEN_URL`, `SECRET_ARN` or `PASSWORD_PARAMETER` name where a secret lives, not the secret. Placeholders, masked values (`****`), dynamic references, ARNs and parameter paths are never reported, nor are values CloudFormation fills in (`!Ref`, `!Sub`). A value that is a recognisable credential is also reported by `hardcoded-credential`: that finding is about the leaked secret (revoke it), this one about the variable's type (move it to a secret store).",
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  Build:\n    Type: AWS::CodeBuild::Project\n    Properties:\n      Environment:\n        EnvironmentVariables:\n          - Name: GITHUB_TOKEN\n            Value: q7Lw-build-bot-2f9c-secret\n',
-    },
-    good: {
-      language: 'yaml',
-      code: 'Resources:\n  Build:\n    Type: AWS::CodeBuild::Project\n    Properties:\n      Environment:\n        EnvironmentVariables:\n          - Name: GITHUB_TOKEN\n            Type: SECRETS_MANAGER\n            Value: ci/github-token\n',
-    },
-    fix: "Store the secret in Secrets Manager (or as a Parameter Store `SecureString`), set `Type` to `SECRETS_MANAGER` (or `PARAMETER_STORE`) and make `Value` the secret's name. The quick-fixes do both for a CodeBuild project, writing a `<secret-name>` or `<parameter-name>` placeholder that you replace with the real name; they are unsafe because the build fails until that secret exists. Rotate the exposed secret: it has been readable for as long as it was plain text.",
+    summary: `
+      A CodeBuild environment variable of type \`PLAINTEXT\` (or with no type, which means
+      \`PLAINTEXT\`) whose name says it holds a secret (\`GITHUB_TOKEN\`, \`DB_PASSWORD\`,
+      \`AWS_SECRET_ACCESS_KEY\`, ...) or whose value looks like a credential, in a CodeBuild project
+      or in the \`EnvironmentVariables\` of a CodePipeline CodeBuild action.
+    `,
+    why: `
+      Plain-text environment variables are part of the build project's or the pipeline's definition:
+      anyone who can read the project, the pipeline or the stack template sees them, and they show
+      up in the console and in \`batch-get-projects\` output. CodeBuild can fetch the value at build
+      time from Secrets Manager or Parameter Store instead, so the secret never sits in the
+      definition. A name counts as secret only when the secret word is its last word: \`TOKEN_URL\`,
+      \`SECRET_ARN\` or \`PASSWORD_PARAMETER\` name where a secret lives, not the secret.
+      Placeholders, masked values (\`****\`), dynamic references, ARNs and parameter paths are never
+      reported, nor are values CloudFormation fills in (\`!Ref\`, \`!Sub\`). A value that is a
+      recognisable credential is also reported by \`hardcoded-credential\`: that finding is about
+      the leaked secret (revoke it), this one about the variable's type (move it to a secret store).
+    `,
+    fix: `
+      Store the secret in Secrets Manager (or as a Parameter Store \`SecureString\`), set \`Type\`
+      to \`SECRETS_MANAGER\` (or \`PARAMETER_STORE\`) and make \`Value\` the secret's name. The
+      quick-fixes do both for a CodeBuild project, writing a \`<secret-name>\` or
+      \`<parameter-name>\` placeholder that you replace with the real name; they are unsafe because
+      the build fails until that secret exists. Rotate the exposed secret: it has been readable for
+      as long as it was plain text.
+    `,
     references: [
       'https://docs.aws.amazon.com/codebuild/latest/APIReference/API_EnvironmentVariable.html',
       'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-environmentvariable.html',

@@ -105,18 +105,38 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'A policy breaks the IAM policy grammar: a required element is missing, an element is not allowed for the policy type, has the wrong kind of value, or is unknown, or a `Sid` is repeated or badly formed.',
-    why: 'AWS rejects such a policy when it is created or updated, so a template fails at deployment and a standalone policy never takes effect; some mistakes (an `Effect` of `allow`, a `Principal` in a role permission policy) are easy to miss in review. What is required depends on the policy type, which Scopewise takes from where the policy sits: identity policies (IAM users, groups, roles, managed policies, SAM `Policies`, SSO permission sets) and permissions boundaries need `Resource` and may not name a `Principal`; role trust policies need a `Principal` and may not name a `Resource`; resource-based policies (bucket, key, queue, topic, repository policies and the like) need both, except ECR repository policies, which imply their repository. A standalone file is a trust policy when its principals are only granted `sts:AssumeRole*` and session actions, a resource-based policy when it has other principals, and an identity policy otherwise; name service control policies (SCPs), resource control policies (RCPs) and permissions boundaries with `policyTypes` in `.scopewise.json`. SCPs may not name principals; RCPs must use `"Principal": "*"` and `Deny` (only the built-in full-access RCP allows). A missing element is reported on the key that holds the statement (`Statement` when it is a single object) or, for a statement in a list, on its first key; a wrong value is reported on the value. Values that are intrinsic functions or parameters are not judged, `Fn::If` branches are each checked, and `!Ref AWS::NoValue` counts as absent.',
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Sid": "Read reports",\n      "Effect": "allow",\n      "Principal": { "AWS": "arn:aws:iam::111122223333:root" },\n      "Action": "s3:GetObject",\n      "NotAction": "s3:DeleteObject"\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Sid": "ReadReports",\n      "Effect": "Allow",\n      "Action": "s3:GetObject",\n      "Resource": "arn:aws:s3:::reports/*"\n    }\n  ]\n}\n',
-    },
-    fix: 'Add the missing element, remove the one the policy type does not allow, or correct the value. Quick-fixes: rename an element or principal type written in the wrong case (safe: AWS rejects the name as written); remove the characters IAM does not accept from a `Sid` and give a repeated `Sid` a unique name (safe: a `Sid` grants nothing); correct the case of `Effect` (unsafe: once the policy is accepted its statements take effect).',
+    summary: `
+      A policy breaks the IAM policy grammar: a required element is missing, an element is not
+      allowed for the policy type, has the wrong kind of value, or is unknown, or a \`Sid\` is
+      repeated or badly formed.
+    `,
+    why: `
+      AWS rejects such a policy when it is created or updated, so a template fails at deployment and
+      a standalone policy never takes effect; some mistakes (an \`Effect\` of \`allow\`, a
+      \`Principal\` in a role permission policy) are easy to miss in review. What is required
+      depends on the policy type, which Scopewise takes from where the policy sits: identity
+      policies (IAM users, groups, roles, managed policies, SAM \`Policies\`, SSO permission sets)
+      and permissions boundaries need \`Resource\` and may not name a \`Principal\`; role trust
+      policies need a \`Principal\` and may not name a \`Resource\`; resource-based policies
+      (bucket, key, queue, topic, repository policies and the like) need both, except ECR repository
+      policies, which imply their repository. A standalone file is a trust policy when its
+      principals are only granted \`sts:AssumeRole*\` and session actions, a resource-based policy
+      when it has other principals, and an identity policy otherwise; name service control policies
+      (SCPs), resource control policies (RCPs) and permissions boundaries with \`policyTypes\` in
+      \`.scopewise.json\`. SCPs may not name principals; RCPs must use \`"Principal": "*"\` and
+      \`Deny\` (only the built-in full-access RCP allows). A missing element is reported on the key
+      that holds the statement (\`Statement\` when it is a single object) or, for a statement in a
+      list, on its first key; a wrong value is reported on the value. Values that are intrinsic
+      functions or parameters are not judged, \`Fn::If\` branches are each checked, and \`!Ref
+      AWS::NoValue\` counts as absent.
+    `,
+    fix: `
+      Add the missing element, remove the one the policy type does not allow, or correct the value.
+      Quick-fixes: rename an element or principal type written in the wrong case (safe: AWS rejects
+      the name as written); remove the characters IAM does not accept from a \`Sid\` and give a
+      repeated \`Sid\` a unique name (safe: a \`Sid\` grants nothing); correct the case of
+      \`Effect\` (unsafe: once the policy is accepted its statements take effect).
+    `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html',

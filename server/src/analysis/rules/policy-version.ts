@@ -18,16 +18,19 @@ export default defineRule({
   fixable: true,
   docs: {
     summary: `A policy has no \`Version\`, the old \`${LEGACY}\`, or a value IAM does not accept.`,
-    why: `Without \`"Version": "${CURRENT}"\` IAM reads the policy with the ${LEGACY} grammar, in which policy variables such as \`\${aws:username}\` are plain text: a statement meant to give each user their own folder then matches a folder literally named \`\${aws:username}\`, and newer features are unavailable. Any value other than the two published dates makes IAM reject the policy (an error). A missing \`Version\` is a warning when the policy uses variables and otherwise information only, since nothing is misread yet; \`${LEGACY}\` is always a warning.`,
-    bad: {
-      language: 'json',
-      code: '{\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "s3:GetObject",\n      "Resource": "arn:aws:s3:::home-bucket/${aws:username}/*"\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: `{\n  "Version": "${CURRENT}",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "s3:GetObject",\n      "Resource": "arn:aws:s3:::home-bucket/\${aws:username}/*"\n    }\n  ]\n}\n`,
-    },
-    fix: `Set \`"Version": "${CURRENT}"\`. The quick-fix adds or corrects it; it is offered as safe when the policy uses no policy variables, because only then the change cannot alter what the policy grants.`,
+    why: `
+      Without \`"Version": "${CURRENT}"\` IAM reads the policy with the ${LEGACY} grammar, in which
+      policy variables such as \`\${aws:username}\` are plain text: a statement meant to give each
+      user their own folder then matches a folder literally named \`\${aws:username}\`, and newer
+      features are unavailable. Any value other than the two published dates makes IAM reject the
+      policy (an error). A missing \`Version\` is a warning when the policy uses variables and
+      otherwise information only, since nothing is misread yet; \`${LEGACY}\` is always a warning.
+    `,
+    fix: `
+      Set \`"Version": "${CURRENT}"\`. The quick-fix adds or corrects it; it is offered as safe when
+      the policy uses no policy variables, because only then the change cannot alter what the policy
+      grants.
+    `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html',

@@ -17,22 +17,54 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: false,
   docs: {
-    summary:
-      'An identity policy grants a known privilege-escalation path on unscoped resources: an IAM action that rewrites permissions (`iam:CreatePolicyVersion`, `iam:AttachRolePolicy`, `iam:PutUserPolicy`, `iam:UpdateAssumeRolePolicy`, `iam:CreateAccessKey`, ...) or `iam:PassRole` together with an action that makes a service run as the passed role (`lambda:CreateFunction`, `ec2:RunInstances`, `cloudformation:CreateStack`, `codebuild:CreateProject`, ...).',
-    why: [
-      'Some permissions are worth more than they look: whoever holds them can give themselves, or a resource they control, more permissions, up to administrator. The rule reads all Allow statements of a policy together (and, in a template, all inline policies of the same role, user or group), so a path split across statements is found. A path counts only when its key action reaches every resource of its kind: `"Resource": "*"`, `NotResource`, or a pattern that matches any name, such as `arn:aws:iam::111122223333:role/*`. A role pattern with a path (`role/service-role/*`) or a name prefix (`role/build-*`) is scoped and not reported. For the PassRole paths that action is `iam:PassRole`, and an `iam:PassedToService` condition that excludes the service closes the path; the companion actions only need to be granted.',
-      '\n\nThe paths: `iam:CreatePolicyVersion`, `iam:SetDefaultPolicyVersion` (on policies); `iam:AttachUserPolicy`, `iam:PutUserPolicy`, `iam:CreateAccessKey`, `iam:CreateLoginProfile`, `iam:UpdateLoginProfile` (on users); `iam:AttachGroupPolicy`, `iam:PutGroupPolicy`, `iam:AddUserToGroup` (on groups); `iam:AttachRolePolicy`, `iam:PutRolePolicy`, `iam:UpdateAssumeRolePolicy` (on roles); `lambda:UpdateFunctionCode` (on functions); `glue:UpdateDevEndpoint` (on development endpoints); and `iam:PassRole` on every role together with `lambda:CreateFunction` plus `lambda:InvokeFunction` or `lambda:CreateEventSourceMapping`; `ec2:RunInstances`; `cloudformation:CreateStack`; `codebuild:CreateProject` plus `codebuild:StartBuild` or `codebuild:StartBuildBatch`; `glue:CreateDevEndpoint`; `datapipeline:CreatePipeline`, `PutPipelineDefinition` and `ActivatePipeline`; `sagemaker:CreateNotebookInstance` plus `CreatePresignedNotebookInstanceUrl`.',
-      '\n\nWhat does not count: Deny statements, which only take permissions away (an unconditional Deny of the action on `*` in the same policy closes the path); actions the catalog does not know; values the engine cannot read (a `Ref` to a role ARN is taken as scoped); and, for the attach and put actions, a statement that requires `iam:PolicyARN` or `iam:PermissionsBoundary` to match, or that matches on resource tags, since those confine what the action can do. Other conditions (MFA, source network, Region) leave the path open for whoever meets them. Each path is reported once, on the action that opens it; paths opened by the same entry (typically `"*"` or `iam:*`) share one finding that names them all. Administrator policies therefore get one finding on their `*`.',
-    ].join(''),
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*" },\n    { "Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*" }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/app-function" },\n    { "Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*" }\n  ]\n}\n',
-    },
-    fix: 'Scope the key action to the resources the workload manages (name the roles it passes, the users whose keys it rotates), add `iam:PassedToService` to PassRole, limit attach actions with `iam:PolicyARN`, or require a permissions boundary with `iam:PermissionsBoundary`.',
+    summary: `
+      An identity policy grants a known privilege-escalation path on unscoped resources: an IAM
+      action that rewrites permissions (\`iam:CreatePolicyVersion\`, \`iam:AttachRolePolicy\`,
+      \`iam:PutUserPolicy\`, \`iam:UpdateAssumeRolePolicy\`, \`iam:CreateAccessKey\`, ...) or
+      \`iam:PassRole\` together with an action that makes a service run as the passed role
+      (\`lambda:CreateFunction\`, \`ec2:RunInstances\`, \`cloudformation:CreateStack\`,
+      \`codebuild:CreateProject\`, ...).
+    `,
+    why: `
+      Some permissions are worth more than they look: whoever holds them can give themselves, or a
+      resource they control, more permissions, up to administrator. The rule reads all Allow
+      statements of a policy together (and, in a template, all inline policies of the same role,
+      user or group), so a path split across statements is found. A path counts only when its key
+      action reaches every resource of its kind: \`"Resource": "*"\`, \`NotResource\`, or a pattern
+      that matches any name, such as \`arn:aws:iam::111122223333:role/*\`. A role pattern with a
+      path (\`role/service-role/*\`) or a name prefix (\`role/build-*\`) is scoped and not reported.
+      For the PassRole paths that action is \`iam:PassRole\`, and an \`iam:PassedToService\`
+      condition that excludes the service closes the path; the companion actions only need to be
+      granted.
+
+      The paths: \`iam:CreatePolicyVersion\`, \`iam:SetDefaultPolicyVersion\` (on policies);
+      \`iam:AttachUserPolicy\`, \`iam:PutUserPolicy\`, \`iam:CreateAccessKey\`,
+      \`iam:CreateLoginProfile\`, \`iam:UpdateLoginProfile\` (on users); \`iam:AttachGroupPolicy\`,
+      \`iam:PutGroupPolicy\`, \`iam:AddUserToGroup\` (on groups); \`iam:AttachRolePolicy\`,
+      \`iam:PutRolePolicy\`, \`iam:UpdateAssumeRolePolicy\` (on roles);
+      \`lambda:UpdateFunctionCode\` (on functions); \`glue:UpdateDevEndpoint\` (on development
+      endpoints); and \`iam:PassRole\` on every role together with \`lambda:CreateFunction\` plus
+      \`lambda:InvokeFunction\` or \`lambda:CreateEventSourceMapping\`; \`ec2:RunInstances\`;
+      \`cloudformation:CreateStack\`; \`codebuild:CreateProject\` plus \`codebuild:StartBuild\` or
+      \`codebuild:StartBuildBatch\`; \`glue:CreateDevEndpoint\`; \`datapipeline:CreatePipeline\`,
+      \`PutPipelineDefinition\` and \`ActivatePipeline\`; \`sagemaker:CreateNotebookInstance\` plus
+      \`CreatePresignedNotebookInstanceUrl\`.
+
+      What does not count: Deny statements, which only take permissions away (an unconditional Deny
+      of the action on \`*\` in the same policy closes the path); actions the catalog does not know;
+      values the engine cannot read (a \`Ref\` to a role ARN is taken as scoped); and, for the
+      attach and put actions, a statement that requires \`iam:PolicyARN\` or
+      \`iam:PermissionsBoundary\` to match, or that matches on resource tags, since those confine
+      what the action can do. Other conditions (MFA, source network, Region) leave the path open for
+      whoever meets them. Each path is reported once, on the action that opens it; paths opened by
+      the same entry (typically \`"*"\` or \`iam:*\`) share one finding that names them all.
+      Administrator policies therefore get one finding on their \`*\`.
+    `,
+    fix: `
+      Scope the key action to the resources the workload manages (name the roles it passes, the
+      users whose keys it rotates), add \`iam:PassedToService\` to PassRole, limit attach actions
+      with \`iam:PolicyARN\`, or require a permissions boundary with \`iam:PermissionsBoundary\`.
+    `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',

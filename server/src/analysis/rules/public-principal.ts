@@ -15,22 +15,45 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'A resource-based or trust policy allows `"Principal": "*"` (or `{"AWS": "*"}`) and no condition confines the callers to known accounts, organizations or networks.',
-    why: [
-      'A `*` principal means everybody: every AWS account and, for most services, unauthenticated callers too. Unless a condition pins the callers down, the bucket, queue, topic, key or role is public. Deny statements are never reported: `Deny` with `"Principal": "*"` (such as the TLS-only bucket policy) is how a resource refuses requests. CloudFormation stack policies (statements whose actions are all `Update:...`) are not IAM grants and are skipped.',
-      "\n\nThese condition keys count as narrowing, under a matching operator (`StringEquals`, `StringEqualsIgnoreCase`, `StringLike`, `ArnEquals`, `ArnLike`, `IpAddress`, or `ForAnyValue:` with one of them): the caller's account, ARN or organization (`aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:userid`); the resource or account on whose behalf a service calls (`aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOwner`, `aws:SourceOrgID`, `aws:SourceOrgPaths`); the network (`aws:SourceVpc`, `aws:SourceVpce`, `aws:SourceIp`); and the service-specific `kms:CallerAccount`, `s3:DataAccessPointAccount`, `s3:DataAccessPointArn` and `lambda:EventSourceToken`.",
-      '\n\nThey do not count when the operator is negated (`StringNotEquals` keeps strangers out of nothing), when it ends in `IfExists` or uses `ForAllValues` (both pass when the key is missing, as it is for anonymous callers and for direct calls that carry no source), under `Null`, or when the value leaves the account open: `*`, `o-*`, an ARN with `*` in its account field, or `0.0.0.0/0`. Values the engine cannot read (a `Ref`, a `!Sub`) count as narrowing. Keys that do not identify the caller do not count either: `aws:username` (user names repeat across accounts), `kms:ViaService` (any account can call through the service), `aws:Referer` and `aws:UserAgent` (the caller sets them), `aws:SecureTransport`, `aws:PrincipalType`, `aws:PrincipalIsAWSService` and `sts:ExternalId`. When the condition has several branches (`Fn::If`), every branch must narrow.',
-    ].join(''),
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Principal": "*",\n      "Action": "sqs:SendMessage",\n      "Resource": "arn:aws:sqs:us-east-1:111122223333:jobs"\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Principal": { "Service": "sns.amazonaws.com" },\n      "Action": "sqs:SendMessage",\n      "Resource": "arn:aws:sqs:us-east-1:111122223333:jobs",\n      "Condition": { "ArnEquals": { "aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:events" } }\n    }\n  ]\n}\n',
-    },
-    fix: 'Name the principals (accounts, roles, or a service principal), or keep `*` and add a condition on one of the keys above, such as `aws:PrincipalOrgID` for your organization or `aws:SourceArn` for the resource a service acts for. The quick-fixes add an `aws:PrincipalAccount` or `aws:PrincipalOrgID` condition when the statement has none; check the value before applying.',
+    summary: `
+      A resource-based or trust policy allows \`"Principal": "*"\` (or \`{"AWS": "*"}\`) and no
+      condition confines the callers to known accounts, organizations or networks.
+    `,
+    why: `
+      A \`*\` principal means everybody: every AWS account and, for most services, unauthenticated
+      callers too. Unless a condition pins the callers down, the bucket, queue, topic, key or role
+      is public. Deny statements are never reported: \`Deny\` with \`"Principal": "*"\` (such as the
+      TLS-only bucket policy) is how a resource refuses requests. CloudFormation stack policies
+      (statements whose actions are all \`Update:...\`) are not IAM grants and are skipped.
+
+      These condition keys count as narrowing, under a matching operator (\`StringEquals\`,
+      \`StringEqualsIgnoreCase\`, \`StringLike\`, \`ArnEquals\`, \`ArnLike\`, \`IpAddress\`, or
+      \`ForAnyValue:\` with one of them): the caller's account, ARN or organization
+      (\`aws:PrincipalAccount\`, \`aws:PrincipalArn\`, \`aws:PrincipalOrgID\`,
+      \`aws:PrincipalOrgPaths\`, \`aws:userid\`); the resource or account on whose behalf a service
+      calls (\`aws:SourceAccount\`, \`aws:SourceArn\`, \`aws:SourceOwner\`, \`aws:SourceOrgID\`,
+      \`aws:SourceOrgPaths\`); the network (\`aws:SourceVpc\`, \`aws:SourceVpce\`,
+      \`aws:SourceIp\`); and the service-specific \`kms:CallerAccount\`,
+      \`s3:DataAccessPointAccount\`, \`s3:DataAccessPointArn\` and \`lambda:EventSourceToken\`.
+
+      They do not count when the operator is negated (\`StringNotEquals\` keeps strangers out of
+      nothing), when it ends in \`IfExists\` or uses \`ForAllValues\` (both pass when the key is
+      missing, as it is for anonymous callers and for direct calls that carry no source), under
+      \`Null\`, or when the value leaves the account open: \`*\`, \`o-*\`, an ARN with \`*\` in its
+      account field, or \`0.0.0.0/0\`. Values the engine cannot read (a \`Ref\`, a \`!Sub\`) count
+      as narrowing. Keys that do not identify the caller do not count either: \`aws:username\` (user
+      names repeat across accounts), \`kms:ViaService\` (any account can call through the service),
+      \`aws:Referer\` and \`aws:UserAgent\` (the caller sets them), \`aws:SecureTransport\`,
+      \`aws:PrincipalType\`, \`aws:PrincipalIsAWSService\` and \`sts:ExternalId\`. When the
+      condition has several branches (\`Fn::If\`), every branch must narrow.
+    `,
+    fix: `
+      Name the principals (accounts, roles, or a service principal), or keep \`*\` and add a
+      condition on one of the keys above, such as \`aws:PrincipalOrgID\` for your organization or
+      \`aws:SourceArn\` for the resource a service acts for. The quick-fixes add an
+      \`aws:PrincipalAccount\` or \`aws:PrincipalOrgID\` condition when the statement has none;
+      check the value before applying.
+    `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html',

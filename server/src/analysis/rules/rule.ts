@@ -5,19 +5,17 @@ import type { DocumentKind, DocumentModel } from '../model';
 
 export type { Finding, Fix, Severity, SeveritySetting, TextEdit } from '../finding';
 
-export interface RuleExample {
-  readonly language: 'json' | 'yaml';
-  readonly code: string;
-}
-
-/** A rule's documentation; `docs/rules/<id>.md` is generated from it. */
+/**
+ * A rule's documentation; `docs/rules/<id>.md` is generated from it and from the rule's example
+ * fixtures, `test/fixtures/<id>/docs-bad.*` and `docs-good.*`. The prose fields are written as
+ * template literals wrapped to the source width: `defineRule` turns each run of whitespace into
+ * one space and keeps a blank line as a paragraph break (see `normaliseProse`).
+ */
 export interface RuleDocs {
   /** One sentence: what the rule reports. */
   readonly summary: string;
   /** Why it matters, in a paragraph. */
   readonly why: string;
-  readonly bad: RuleExample;
-  readonly good: RuleExample;
   /** How to fix it, and what the quick-fixes do. */
   readonly fix: string;
   /** AWS documentation pages. */
@@ -58,7 +56,29 @@ export interface Rule {
   check(context: RuleContext): void;
 }
 
-/** Identity helper that type-checks a rule definition. */
+/** Type-checks a rule definition and normalises the whitespace of its docs prose. */
 export function defineRule(rule: Rule): Rule {
-  return rule;
+  const { docs } = rule;
+  return {
+    ...rule,
+    docs: {
+      ...docs,
+      summary: normaliseProse(docs.summary),
+      why: normaliseProse(docs.why),
+      fix: normaliseProse(docs.fix),
+    },
+  };
+}
+
+/**
+ * Docs prose as written in a rule file, wrapped and indented, as hover, SARIF, `--list-rules` and
+ * the docs pages show it: trimmed, each run of whitespace one space, and paragraphs (separated by
+ * a blank line) joined by `\n\n`.
+ */
+export function normaliseProse(text: string): string {
+  return text
+    .trim()
+    .split(/\s*\n\s*\n\s*/)
+    .map((paragraph) => paragraph.replace(/\s+/g, ' '))
+    .join('\n\n');
 }

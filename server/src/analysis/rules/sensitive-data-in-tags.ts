@@ -15,18 +15,26 @@ export default defineRule({
   appliesTo: ['cloudformation', 'codepipeline'],
   fixable: false,
   docs: {
-    summary:
-      "An e-mail address, access key, token or private key in a tag (`Tags` as a `[{Key, Value}]` list or as a map) or in a name property (`Name`, `BucketName`, `FunctionName`, ... and a pipeline's `name` and `tags`).",
-    why: 'Tags and resource names are metadata, not data: they are copied into Cost and Usage Reports, Cost Explorer, AWS Config, CloudTrail events, resource ARNs and many service logs, where they are readable by people who have no access to the resource, and AWS advises against putting confidential or personal information in them. A credential there is exposed; an e-mail address is personal data that spreads to billing exports. Intrinsic functions, placeholders and the reserved example domains (`example.com`, `.example`, `.test`) are never reported. A credential in a tag is also reported by `hardcoded-credential`; this finding adds where the tag travels.',
-    bad: {
-      language: 'yaml',
-      code: 'Resources:\n  Artifacts:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags:\n        - Key: Owner\n          Value: jane.doe@corp.co\n',
-    },
-    good: {
-      language: 'yaml',
-      code: 'Resources:\n  Artifacts:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags:\n        - Key: Owner\n          Value: platform-team\n',
-    },
-    fix: 'Use a team, cost centre or role name instead of a personal address, and never put a credential in a tag or a name: keep it in Secrets Manager. A credential that was in a tag is exposed and must be rotated.',
+    summary: `
+      An e-mail address, access key, token or private key in a tag (\`Tags\` as a \`[{Key, Value}]\`
+      list or as a map) or in a name property (\`Name\`, \`BucketName\`, \`FunctionName\`, ... and a
+      pipeline's \`name\` and \`tags\`).
+    `,
+    why: `
+      Tags and resource names are metadata, not data: they are copied into Cost and Usage Reports,
+      Cost Explorer, AWS Config, CloudTrail events, resource ARNs and many service logs, where they
+      are readable by people who have no access to the resource, and AWS advises against putting
+      confidential or personal information in them. A credential there is exposed; an e-mail address
+      is personal data that spreads to billing exports. Intrinsic functions, placeholders and the
+      reserved example domains (\`example.com\`, \`.example\`, \`.test\`) are never reported. A
+      credential in a tag is also reported by \`hardcoded-credential\`; this finding adds where the
+      tag travels.
+    `,
+    fix: `
+      Use a team, cost centre or role name instead of a personal address, and never put a credential
+      in a tag or a name: keep it in Secrets Manager. A credential that was in a tag is exposed and
+      must be rotated.
+    `,
     references: [
       'https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html',
       'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html',

@@ -14,18 +14,33 @@ export default defineRule({
   appliesTo: ['cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      "A CodePipeline pipeline's service role, declared in the same template, does not allow an action that one of the pipeline's action providers needs (for example `codebuild:StartBuild` for a CodeBuild action, or `sts:AssumeRole` for an action that runs as its own role).",
-    why: "CodePipeline calls the provider's API as the pipeline's service role: a CodeBuild action starts the build with `codebuild:StartBuild`, a CodeCommit source uploads the commit with `codecommit:UploadArchive`, and an action with its own `RoleArn` is run by assuming that role. When the role lacks one of these permissions the stack deploys fine and the pipeline fails at run time with an access-denied error in that action. The rule knows each AWS provider's permissions from its own action-type table and only speaks when it can see every policy the role has: the role must be a resource of the template (`!GetAtt Role.Arn`), and every policy attached to it must be in the template too. AWS managed policies, policy ARNs from parameters or imports, and policies attached through unknown values silence it. A grant on any resource, under any condition, counts as a grant, and an explicit Deny never raises a finding here.",
-    bad: {
-      language: 'yaml',
-      code: "Resources:\n  PipelineRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Service: codepipeline.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: pipeline\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: [s3:GetObject, s3:PutObject]\n                Resource: '*'\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: !GetAtt PipelineRole.Arn\n      ArtifactStore: { Type: S3, Location: app-artifacts }\n      Stages:\n        - Name: Build\n          Actions:\n            - Name: Build\n              ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: '1' }\n              Configuration: { ProjectName: app-build }\n              InputArtifacts: [{ Name: Src }]\n",
-    },
-    good: {
-      language: 'yaml',
-      code: "Resources:\n  PipelineRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Service: codepipeline.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: pipeline\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: [s3:GetObject, s3:PutObject]\n                Resource: '*'\n              - Effect: Allow\n                Action: [codebuild:BatchGetBuilds, codebuild:StartBuild]\n                Resource: !Sub 'arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:project/app-build'\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: !GetAtt PipelineRole.Arn\n      ArtifactStore: { Type: S3, Location: app-artifacts }\n      Stages:\n        - Name: Build\n          Actions:\n            - Name: Build\n              ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: '1' }\n              Configuration: { ProjectName: app-build }\n              InputArtifacts: [{ Name: Src }]\n",
-    },
-    fix: "Add the missing actions to the role. The quick-fix appends one statement with exactly the missing actions to the role's first inline policy (or to a policy resource attached to the role only, or adds an inline policy), scoped to what the pipeline names: the CodeBuild projects, CodeCommit repositories or CloudFormation stacks of its actions (when every missing action accepts that resource type), the action roles for `sts:AssumeRole`, the artifact bucket for S3; `*` where the configuration does not name the resource. It is unsafe because it widens what the role may do: read the new statement before you accept it.",
+    summary: `
+      A CodePipeline pipeline's service role, declared in the same template, does not allow an
+      action that one of the pipeline's action providers needs (for example \`codebuild:StartBuild\`
+      for a CodeBuild action, or \`sts:AssumeRole\` for an action that runs as its own role).
+    `,
+    why: `
+      CodePipeline calls the provider's API as the pipeline's service role: a CodeBuild action
+      starts the build with \`codebuild:StartBuild\`, a CodeCommit source uploads the commit with
+      \`codecommit:UploadArchive\`, and an action with its own \`RoleArn\` is run by assuming that
+      role. When the role lacks one of these permissions the stack deploys fine and the pipeline
+      fails at run time with an access-denied error in that action. The rule knows each AWS
+      provider's permissions from its own action-type table and only speaks when it can see every
+      policy the role has: the role must be a resource of the template (\`!GetAtt Role.Arn\`), and
+      every policy attached to it must be in the template too. AWS managed policies, policy ARNs
+      from parameters or imports, and policies attached through unknown values silence it. A grant
+      on any resource, under any condition, counts as a grant, and an explicit Deny never raises a
+      finding here.
+    `,
+    fix: `
+      Add the missing actions to the role. The quick-fix appends one statement with exactly the
+      missing actions to the role's first inline policy (or to a policy resource attached to the
+      role only, or adds an inline policy), scoped to what the pipeline names: the CodeBuild
+      projects, CodeCommit repositories or CloudFormation stacks of its actions (when every missing
+      action accepts that resource type), the action roles for \`sts:AssumeRole\`, the artifact
+      bucket for S3; \`*\` where the configuration does not name the resource. It is unsafe because
+      it widens what the role may do: read the new statement before you accept it.
+    `,
     references: [
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/how-to-custom-role.html',
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference.html',

@@ -51,18 +51,31 @@ export default defineRule({
   appliesTo: ['cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      "A CodePipeline service role, declared in the template and used by its pipelines alone, allows actions of a service that none of those pipelines' actions use (for example `elasticbeanstalk:*` in a role whose pipelines only build with CodeBuild).",
-    why: "Service roles are often copied from the console's default policy, which grants access to every service CodePipeline can drive: Elastic Beanstalk, OpsWorks, CodeDeploy, Device Farm, and more. AWS advises removing what your pipelines do not use, since each extra service is something anyone who can change the pipeline can reach through the role. The rule compares the services named in the role's Allow statements with the services its pipelines' action providers need (from Scopewise's action-type table), plus S3, KMS and STS, which every pipeline may need for its artifact store and action roles. It speaks only when that comparison is sound: the role trusts only `codepipeline.amazonaws.com`, nothing in the template but its pipelines uses it, every pipeline that uses it is fully readable, and every action's provider is in the table. Wildcard `*` actions and `NotAction` statements are left to other rules.",
-    bad: {
-      language: 'yaml',
-      code: "Resources:\n  PipelineRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Service: codepipeline.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: pipeline\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: [s3:GetObject, s3:PutObject, codebuild:StartBuild, codebuild:BatchGetBuilds]\n                Resource: '*'\n              - Effect: Allow\n                Action: ['elasticbeanstalk:*', 'opsworks:*']\n                Resource: '*'\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: !GetAtt PipelineRole.Arn\n      ArtifactStore: { Type: S3, Location: app-artifacts }\n      Stages:\n        - Name: Build\n          Actions:\n            - Name: Build\n              ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: '1' }\n              Configuration: { ProjectName: app-build }\n              InputArtifacts: [{ Name: Src }]\n",
-    },
-    good: {
-      language: 'yaml',
-      code: "Resources:\n  PipelineRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Service: codepipeline.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: pipeline\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: [s3:GetObject, s3:PutObject, codebuild:StartBuild, codebuild:BatchGetBuilds]\n                Resource: '*'\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: !GetAtt PipelineRole.Arn\n      ArtifactStore: { Type: S3, Location: app-artifacts }\n      Stages:\n        - Name: Build\n          Actions:\n            - Name: Build\n              ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: '1' }\n              Configuration: { ProjectName: app-build }\n              InputArtifacts: [{ Name: Src }]\n",
-    },
-    fix: 'Remove the actions of services your pipelines do not use. The quick-fix removes the unused entries from the `Action` list, or the whole statement when all of its actions are unused, and keeps the rest of the document as it was. It is marked unsafe although it only narrows access: it changes what a deployed role may do, and a pipeline action added later, or a use of the role outside the template, would fail without the permission, so it should not be applied on save without review.',
+    summary: `
+      A CodePipeline service role, declared in the template and used by its pipelines alone, allows
+      actions of a service that none of those pipelines' actions use (for example
+      \`elasticbeanstalk:*\` in a role whose pipelines only build with CodeBuild).
+    `,
+    why: `
+      Service roles are often copied from the console's default policy, which grants access to every
+      service CodePipeline can drive: Elastic Beanstalk, OpsWorks, CodeDeploy, Device Farm, and
+      more. AWS advises removing what your pipelines do not use, since each extra service is
+      something anyone who can change the pipeline can reach through the role. The rule compares the
+      services named in the role's Allow statements with the services its pipelines' action
+      providers need (from Scopewise's action-type table), plus S3, KMS and STS, which every
+      pipeline may need for its artifact store and action roles. It speaks only when that comparison
+      is sound: the role trusts only \`codepipeline.amazonaws.com\`, nothing in the template but its
+      pipelines uses it, every pipeline that uses it is fully readable, and every action's provider
+      is in the table. Wildcard \`*\` actions and \`NotAction\` statements are left to other rules.
+    `,
+    fix: `
+      Remove the actions of services your pipelines do not use. The quick-fix removes the unused
+      entries from the \`Action\` list, or the whole statement when all of its actions are unused,
+      and keeps the rest of the document as it was. It is marked unsafe although it only narrows
+      access: it changes what a deployed role may do, and a pipeline action added later, or a use of
+      the role outside the template, would fail without the permission, so it should not be applied
+      on save without review.
+    `,
     references: [
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/how-to-custom-role.html',
       'https://docs.aws.amazon.com/codepipeline/latest/userguide/security-iam.html',

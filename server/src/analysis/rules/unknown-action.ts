@@ -10,18 +10,20 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'An action names a service or an operation the IAM catalog does not know, or a wildcard pattern matches no action.',
-    why: 'IAM accepts a misspelt action without complaint and then never matches it: an Allow silently grants nothing, and a Deny silently protects nothing. Typos such as `s3:GetObjects` or `codebuild:StartBuilds` survive review because the policy still deploys.',
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "arn:aws:s3:::my-bucket/*" }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket/*" }\n  ]\n}\n',
-    },
-    fix: 'Correct the spelling; the quick-fix offers the nearest real actions. If the action is newer than the bundled catalog (its date is in the message), add it to `allowActions` in `.scopewise.json`.',
+    summary: `
+      An action names a service or an operation the IAM catalog does not know, or a wildcard pattern
+      matches no action.
+    `,
+    why: `
+      IAM accepts a misspelt action without complaint and then never matches it: an Allow silently
+      grants nothing, and a Deny silently protects nothing. Typos such as \`s3:GetObjects\` or
+      \`codebuild:StartBuilds\` survive review because the policy still deploys.
+    `,
+    fix: `
+      Correct the spelling; the quick-fix offers the nearest real actions. If the action is newer
+      than the bundled catalog (its date is in the message), add it to \`allowActions\` in
+      \`.scopewise.json\`.
+    `,
     references: [
       'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html',

@@ -15,18 +15,28 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'A `Condition` tests a key that neither the global condition keys nor the service it names define in the IAM catalog.',
-    why: "IAM does not reject a condition on a key it never sets: the key is simply absent from every request. An Allow guarded by a misspelt key (`aws:SourceIP`, `s3:prefx`) then never applies, while a Deny guarded by one never protects anything, and with `...IfExists` or a negated operator the test quietly passes. Both survive review because the policy still deploys. Keys are compared without regard to case, templated keys such as `aws:ResourceTag/${TagKey}`, `s3:ExistingObjectTag/<key>` and `kms:EncryptionContext:${EncryptionContextKey}` accept any tag or context name, and a key of another service than the statement's actions is accepted when the catalog defines it (such as `kms:ViaService` beside S3 actions). Claims of identity providers (`token.actions.githubusercontent.com:sub`, `oidc.eks.<region>.amazonaws.com/id/<id>:aud`) depend on the provider and are not checked.",
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Deny",\n      "Action": "s3:*",\n      "Resource": "*",\n      "Condition": { "NotIpAddress": { "aws:SourceIpAddress": "203.0.113.0/24" } }\n    }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Deny",\n      "Action": "s3:*",\n      "Resource": "*",\n      "Condition": { "NotIpAddress": { "aws:SourceIp": "203.0.113.0/24" } }\n    }\n  ]\n}\n',
-    },
-    fix: "Correct the key's spelling; the quick-fixes offer the nearest real keys (they change what the policy allows, so they are never applied on their own). If the key is newer than the bundled catalog, whose date the message gives, suppress the finding for that line.",
+    summary: `
+      A \`Condition\` tests a key that neither the global condition keys nor the service it names
+      define in the IAM catalog.
+    `,
+    why: `
+      IAM does not reject a condition on a key it never sets: the key is simply absent from every
+      request. An Allow guarded by a misspelt key (\`aws:SourceIP\`, \`s3:prefx\`) then never
+      applies, while a Deny guarded by one never protects anything, and with \`...IfExists\` or a
+      negated operator the test quietly passes. Both survive review because the policy still
+      deploys. Keys are compared without regard to case, templated keys such as
+      \`aws:ResourceTag/\${TagKey}\`, \`s3:ExistingObjectTag/<key>\` and
+      \`kms:EncryptionContext:\${EncryptionContextKey}\` accept any tag or context name, and a key
+      of another service than the statement's actions is accepted when the catalog defines it (such
+      as \`kms:ViaService\` beside S3 actions). Claims of identity providers
+      (\`token.actions.githubusercontent.com:sub\`, \`oidc.eks.<region>.amazonaws.com/id/<id>:aud\`)
+      depend on the provider and are not checked.
+    `,
+    fix: `
+      Correct the key's spelling; the quick-fixes offer the nearest real keys (they change what the
+      policy allows, so they are never applied on their own). If the key is newer than the bundled
+      catalog, whose date the message gives, suppress the finding for that line.
+    `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html',
       'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html',

@@ -17,18 +17,29 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'An Allow statement grants every action (`*`), every action of a service (`s3:*`), or a wildcard pattern that includes write or permissions-management actions.',
-    why: '`"Action": "*"` makes the holder an administrator, and `service:*` hands over every present and future operation of that service, including deletes and policy changes. Wildcards grow silently as AWS adds actions. Scopewise reports `*` (and patterns equal to it, such as `*:*`) as errors and `service:*` as warnings; narrower patterns are reported only when they reach Write or Permissions management actions, because read-only patterns such as `ec2:Describe*` are the usual least-privilege idiom. Deny statements are never reported: a broad Deny only takes permissions away. Neither are resource-policy statements whose only principals are whole accounts (`arn:aws:iam::111122223333:root`), such as the default KMS key policy: they hand the decision to the IAM policies of that account.',
-    bad: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "codebuild:*", "Resource": "arn:aws:codebuild:us-east-1:111122223333:project/app" }\n  ]\n}\n',
-    },
-    good: {
-      language: 'json',
-      code: '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],\n      "Resource": "arn:aws:codebuild:us-east-1:111122223333:project/app"\n    }\n  ]\n}\n',
-    },
-    fix: `List the actions the workload calls. The quick-fixes expand a pattern into its explicit actions, or into its read-only part (exactly the actions of the List and Read access levels), when that list has at most ${MAX_EXPANSION} actions. Both are marked unsafe, so fix-all never applies them: the read-only list takes access away, and the full list, although it grants the same actions today, no longer grants the actions AWS adds to the pattern later, and it follows the IAM catalog shipped with Scopewise, which may lag behind AWS.`,
+    summary: `
+      An Allow statement grants every action (\`*\`), every action of a service (\`s3:*\`), or a
+      wildcard pattern that includes write or permissions-management actions.
+    `,
+    why: `
+      \`"Action": "*"\` makes the holder an administrator, and \`service:*\` hands over every
+      present and future operation of that service, including deletes and policy changes. Wildcards
+      grow silently as AWS adds actions. Scopewise reports \`*\` (and patterns equal to it, such as
+      \`*:*\`) as errors and \`service:*\` as warnings; narrower patterns are reported only when
+      they reach Write or Permissions management actions, because read-only patterns such as
+      \`ec2:Describe*\` are the usual least-privilege idiom. Deny statements are never reported: a
+      broad Deny only takes permissions away. Neither are resource-policy statements whose only
+      principals are whole accounts (\`arn:aws:iam::111122223333:root\`), such as the default KMS
+      key policy: they hand the decision to the IAM policies of that account.
+    `,
+    fix: `
+      List the actions the workload calls. The quick-fixes expand a pattern into its explicit
+      actions, or into its read-only part (exactly the actions of the List and Read access levels),
+      when that list has at most ${MAX_EXPANSION} actions. Both are marked unsafe, so fix-all never
+      applies them: the read-only list takes access away, and the full list, although it grants the
+      same actions today, no longer grants the actions AWS adds to the pattern later, and it follows
+      the IAM catalog shipped with Scopewise, which may lag behind AWS.
+    `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html',

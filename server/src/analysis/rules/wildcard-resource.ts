@@ -24,18 +24,33 @@ export default defineRule({
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: true,
   docs: {
-    summary:
-      'An Allow statement applies actions that support resource-level permissions to `"Resource": "*"`.',
-    why: 'With `*` the actions reach every bucket, key, project or role in the account, now and in future, not only the ones the workload uses. Actions that accept only `*` (such as `s3:ListAllMyBuckets` or `codebuild:ListProjects`) cannot be scoped and are never reported, and neither are statements whose scopable actions are all List actions (such as `ec2:Describe*`), where `*` is the norm. Only identity policies are checked: in a resource-based policy (a bucket, key or queue policy) `*` can only mean the resource the policy is attached to. Deny statements are never reported.',
-    bad: {
-      language: 'yaml',
-      code: "Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n  BuildRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: { Service: codebuild.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: artifacts\n          PolicyDocument:\n            Version: '2012-10-17'\n            Statement:\n              - Effect: Allow\n                Action: s3:GetObject\n                Resource: '*'\n",
-    },
-    good: {
-      language: 'yaml',
-      code: "Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n  BuildRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: { Service: codebuild.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: artifacts\n          PolicyDocument:\n            Version: '2012-10-17'\n            Statement:\n              - Effect: Allow\n                Action: s3:GetObject\n                Resource: !Sub '${ArtifactBucket.Arn}/*'\n",
-    },
-    fix: "Name the resources. In a template the quick-fixes offer each of the template's own resources that the actions apply to (`!GetAtt ArtifactBucket.Arn`, `!Sub '${ArtifactBucket.Arn}/*'`, ...). In the service role of a CodePipeline pipeline of the template (a role the pipeline names in `RoleArn`), they offer the pipeline's own resources instead: its artifact bucket, the CodeBuild projects, CloudFormation stacks, source repositories and functions its actions name, and the roles it passes or assumes, one fix for each and one for all of them. Elsewhere they write the ARN formats of the actions' resource types with named placeholders to fill in. When the statement's actions act on different resource types (objects and buckets, queues and log groups), a fix splits it into one statement per type, each naming only that type's resources, with the same `Effect` and `Condition` and a suffixed `Sid`; actions that accept only `*` keep `*` in a statement of their own.",
+    summary: `
+      An Allow statement applies actions that support resource-level permissions to \`"Resource":
+      "*"\`.
+    `,
+    why: `
+      With \`*\` the actions reach every bucket, key, project or role in the account, now and in
+      future, not only the ones the workload uses. Actions that accept only \`*\` (such as
+      \`s3:ListAllMyBuckets\` or \`codebuild:ListProjects\`) cannot be scoped and are never
+      reported, and neither are statements whose scopable actions are all List actions (such as
+      \`ec2:Describe*\`), where \`*\` is the norm. Only identity policies are checked: in a
+      resource-based policy (a bucket, key or queue policy) \`*\` can only mean the resource the
+      policy is attached to. Deny statements are never reported.
+    `,
+    fix: `
+      Name the resources. In a template the quick-fixes offer each of the template's own resources
+      that the actions apply to (\`!GetAtt ArtifactBucket.Arn\`, \`!Sub
+      '\${ArtifactBucket.Arn}/*'\`, ...). In the service role of a CodePipeline pipeline of the
+      template (a role the pipeline names in \`RoleArn\`), they offer the pipeline's own resources
+      instead: its artifact bucket, the CodeBuild projects, CloudFormation stacks, source
+      repositories and functions its actions name, and the roles it passes or assumes, one fix for
+      each and one for all of them. Elsewhere they write the ARN formats of the actions' resource
+      types with named placeholders to fill in. When the statement's actions act on different
+      resource types (objects and buckets, queues and log groups), a fix splits it into one
+      statement per type, each naming only that type's resources, with the same \`Effect\` and
+      \`Condition\` and a suffixed \`Sid\`; actions that accept only \`*\` keep \`*\` in a statement
+      of their own.
+    `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',
