@@ -1,6 +1,9 @@
 import type { Uri } from 'vscode';
-import type { DocumentKind } from '../../server/src/analysis/model/kind';
-import { documentStatusNotification, type DocumentStatus } from '../../server/src/lsp/protocol';
+import {
+  documentStatusNotification,
+  type DocumentKind,
+  type DocumentStatus,
+} from '../../server/src/lsp/protocol';
 
 export { documentStatusNotification, type DocumentStatus };
 

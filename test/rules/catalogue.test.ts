@@ -31,6 +31,18 @@ describe('rule catalogue', () => {
     expect(RULES.map((r) => r.id)).toEqual([...files].sort());
   });
 
+  it('rules/ holds rules only: each file and folder is named by a rule id', () => {
+    const ids = new Set(RULES.map((r) => r.id));
+    const strays = readdirSync(RULES_DIR, { withFileTypes: true })
+      .map((entry) => (entry.isDirectory() ? entry.name : entry.name.replace(/\.ts$/, '')))
+      .filter((name) => !ids.has(name) && name !== 'rule' && name !== 'registry');
+    expect(strays).toEqual([]);
+    for (const id of ids) {
+      expect(existsSync(join(FIXTURES_DIR, id)), `test/fixtures/${id}`).toBe(true);
+      expect(existsSync(join(DOCS_DIR, `${id}.md`)), `docs/rules/${id}.md`).toBe(true);
+    }
+  });
+
   for (const rule of RULES) {
     describe(rule.id, () => {
       it('has a kebab-case id, complete docs and references', () => {

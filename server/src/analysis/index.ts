@@ -17,8 +17,8 @@ export {
 } from './fix-all';
 export { LineIndex, type Position, type Range } from './document';
 export { Catalog } from './iam/catalog';
-export type { CatalogSource } from './iam/data';
-export type { DocumentKind } from './model';
+export type { CatalogSource, IamIndexData, ServiceDetailData } from './iam/data';
+export { POLICY_TYPES, type DocumentKind, type PolicyType } from './model';
 export { RULES, RULES_BY_ID } from './rules/registry';
 export { ruleDocsUrl } from './docs-url';
 export type { Finding, Fix, Severity, SeveritySetting, TextEdit } from './finding';

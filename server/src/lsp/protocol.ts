@@ -1,7 +1,9 @@
 // Shared with the VS Code client (client/src/document-status.ts), so it imports only the protocol
 // package that both sides use, never vscode-languageserver itself.
 import { NotificationType } from 'vscode-languageserver-protocol';
-import type { DocumentKind } from '../analysis/model/kind';
+import type { DocumentKind } from '../analysis';
+
+export type { DocumentKind };
 
 /** Sent after each analysis of an open document; the VS Code client shows `kind` in its status bar. */
 export interface DocumentStatus {

@@ -1,7 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Catalog } from '../analysis/iam/catalog';
-import type { CatalogSource, IamIndexData, ServiceDetailData } from '../analysis/iam/data';
+import {
+  Catalog,
+  type CatalogSource,
+  type IamIndexData,
+  type ServiceDetailData,
+} from '../analysis';
 
 /**
  * Where the generated data lives. Bundles sit in `dist/`, sources in `server/src/node/`; both

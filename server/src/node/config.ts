@@ -1,9 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, parse, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { POLICY_TYPES, type PolicyType } from '../analysis/model';
-import { RULES_BY_ID } from '../analysis/rules/registry';
-import type { SeveritySetting } from '../analysis';
+import { POLICY_TYPES, RULES_BY_ID, type PolicyType, type SeveritySetting } from '../analysis';
 
 export const CONFIG_FILE_NAME = '.scopewise.json';
 const SEVERITIES = new Set(['off', 'info', 'warning', 'error']);

@@ -1,6 +1,6 @@
 import { getProperty } from '../document';
 import { patternText, resolvedItems, type Statement } from '../model';
-import type { LocatedValue, ResolvedValue } from '../model/values';
+import type { LocatedValue, ResolvedValue } from '../model';
 import { globToRegExp, hasWildcard, type ActionInfo, type Catalog } from './catalog';
 
 export interface ActionEntry extends LocatedValue {

@@ -5,9 +5,9 @@
  */
 import { getValue, stringValue } from '../document';
 import { patternCovers } from '../iam/statement';
-import type { Resolved } from './intrinsics';
+import type { Resolved, ResolvedValue } from './intrinsics';
 import type { Statement } from './policy';
-import { intrinsicName, type ResolvedValue } from './values';
+import { intrinsicName } from './values';
 
 /** How far one statement goes towards a required deny. */
 export type Coverage = 'full' | 'partial' | 'none';

@@ -18,8 +18,8 @@
  */
 import { getValue, stringValue, type Node } from '../document';
 import { factKind } from './facts';
-import type { Template } from './template';
-import { intrinsicName, isNoValue } from './values';
+import type { Template } from './resources';
+import { intrinsicName, isNoValue, stringItems, type LocatedValue } from './values';
 
 /** The pseudo parameters CloudFormation fills in; each is a hole, never a concrete value. */
 export const PSEUDO_PARAMETERS: ReadonlySet<string> = new Set([
@@ -442,4 +442,28 @@ function push(segments: Segment[], segment: Segment): void {
     return;
   }
   segments.push(segment);
+}
+
+/**
+ * A value with what the intrinsic resolver makes of it. `value` stays the literal written in
+ * place (the only thing a fix may edit); `resolved` holds every alternative the value may take,
+ * with `Ref`, `Fn::Sub`, `Fn::Join`, `Fn::FindInMap`, ... resolved as far as is sound.
+ */
+export interface ResolvedValue extends LocatedValue {
+  readonly resolved: readonly Resolved[];
+}
+
+/** {@link stringItems}, each with its resolved alternatives. */
+export function resolvedItems(
+  node: Node | undefined,
+  options: ResolveOptions = {},
+): ResolvedValue[] {
+  // Most readers want only the literal `value`: resolve an item when `resolved` is first read.
+  return stringItems(node).map(
+    (item) =>
+      Object.defineProperty(item, 'resolved', {
+        enumerable: true,
+        get: () => resolveValue(item.node, options),
+      }) as ResolvedValue,
+  );
 }

@@ -1,6 +1,7 @@
 import { getProperty, type Node, type ObjectNode, type Property } from '../document';
-import type { Template } from './template';
-import { alternatives, intrinsicName, resolvedItems, type ResolvedValue } from './values';
+import type { Template } from './resources';
+import { resolvedItems, type ResolvedValue } from './intrinsics';
+import { alternatives, intrinsicName } from './values';
 
 /**
  * What a policy is used as; decides which elements it needs and allows. Inside templates it comes

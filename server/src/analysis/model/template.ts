@@ -1,23 +1,10 @@
 import { getValue, type Node, type ObjectNode } from '../document';
 import { DocumentFacts } from './facts';
 import { readPolicy, type Policy, type PolicyType } from './policy';
+import type { Template, TemplateResource } from './resources';
 import { alternatives } from './values';
 
-export interface TemplateResource {
-  readonly name: string;
-  readonly type: string;
-  readonly node: ObjectNode;
-  readonly properties: Node | undefined;
-}
-
-export interface Template {
-  readonly root: ObjectNode;
-  /** The document's derived facts (resolved values, buckets, roles, ...), shared by every rule. */
-  readonly facts: DocumentFacts;
-  readonly resources: ReadonlyMap<string, TemplateResource>;
-  readonly parameters: ReadonlyMap<string, ObjectNode>;
-  readonly isSam: boolean;
-}
+export type { Template, TemplateResource } from './resources';
 
 export function readTemplate(root: ObjectNode): Template {
   const resources = new Map<string, TemplateResource>();

@@ -1,19 +1,9 @@
 import { getValue, type Node, type ObjectNode } from '../document';
-import { resolveValue, type Resolved, type ResolveOptions } from './intrinsics';
 
 /** A string the engine knows, or `undefined` when the value is an intrinsic, parameter or other unknown. */
 export interface LocatedValue {
   readonly node: Node;
   readonly value: string | undefined;
-}
-
-/**
- * A value with what the intrinsic resolver makes of it. `value` stays the literal written in
- * place (the only thing a fix may edit); `resolved` holds every alternative the value may take,
- * with `Ref`, `Fn::Sub`, `Fn::Join`, `Fn::FindInMap`, ... resolved as far as is sound.
- */
-export interface ResolvedValue extends LocatedValue {
-  readonly resolved: readonly Resolved[];
 }
 
 const INTRINSIC = /^(Ref|Condition|Fn::[A-Za-z][A-Za-z0-9]*)$/;
@@ -62,21 +52,6 @@ export function stringItems(node: Node | undefined): LocatedValue[] {
     }
   }
   return items;
-}
-
-/** {@link stringItems}, each with its resolved alternatives. */
-export function resolvedItems(
-  node: Node | undefined,
-  options: ResolveOptions = {},
-): ResolvedValue[] {
-  // Most readers want only the literal `value`: resolve an item when `resolved` is first read.
-  return stringItems(node).map(
-    (item) =>
-      Object.defineProperty(item, 'resolved', {
-        enumerable: true,
-        get: () => resolveValue(item.node, options),
-      }) as ResolvedValue,
-  );
 }
 
 function located(node: Node): LocatedValue {

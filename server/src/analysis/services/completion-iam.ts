@@ -6,10 +6,8 @@
 import { hasWildcard, globToRegExp, type ActionInfo, type Catalog } from '../iam/catalog';
 import { actionEntries } from '../iam/statement';
 import type { Statement } from '../model';
-import type { CompletionItem } from './completion';
+import { MAX_ITEMS, type CompletionItem } from './completion-item';
 
-/** Most items one list may hold; longer lists are cut and marked incomplete. */
-export const MAX_ITEMS = 200;
 const CAP = MAX_ITEMS;
 /** Most actions of a statement whose resource types and keys are gathered. */
 const ACTION_CAP = 300;

@@ -4,51 +4,16 @@
  * condition keys of the statement's actions; CodePipeline completion is delegated to its service.
  */
 import type { Analysis } from '../analyze';
-import type { Node, ObjectNode, Range, StringNode } from '../document';
+import type { Node, ObjectNode, StringNode } from '../document';
 import type { Catalog } from '../iam/catalog';
 import { allConditionOperators, parseOperator } from '../iam/condition-operators';
 import { intrinsicName, STATEMENT_ELEMENTS, type Statement } from '../model';
 import { cursorContext, type CursorContext } from './completion-context';
 import { actionItems, arnItems, conditionKeyItems } from './completion-iam';
-export { MAX_ITEMS } from './completion-iam';
+import type { CompletionItem, CompletionResult } from './completion-item';
+export type { CompletionItem, CompletionKind, CompletionResult } from './completion-item';
+export { MAX_ITEMS } from './completion-item';
 import { pipelineCompletions } from './pipeline-completion';
-
-/** What an item is, for the editor's icon. */
-export type CompletionKind =
-  | 'service'
-  | 'action'
-  | 'pattern'
-  | 'element'
-  | 'value'
-  | 'operator'
-  | 'conditionKey'
-  | 'arn'
-  | 'provider'
-  | 'configKey';
-
-/** One completion item, free of LSP types. */
-export interface CompletionItem {
-  readonly label: string;
-  readonly kind: CompletionKind;
-  readonly detail?: string;
-  /** Markdown. */
-  readonly documentation?: string;
-  /** Plain text replacing the range (quotes included where the spot needed them). */
-  readonly insertText: string;
-  /** The same as an LSP snippet (`${1:BucketName}` placeholders), when it has any. */
-  readonly snippet?: string;
-  /** Orders items before the editor filters them; defaults to the label. */
-  readonly sortText?: string;
-  /** The range this item replaces, when it is not the result's. */
-  readonly range?: Range;
-}
-
-/** Items that all replace one range: the string's content, or the empty spot at the cursor. */
-export interface CompletionResult extends Range {
-  readonly items: readonly CompletionItem[];
-  /** True when the list was capped: the editor asks again as the user types. */
-  readonly isIncomplete: boolean;
-}
 
 /**
  * Completion at an offset of the analysed document. Never throws; undefined when there is
