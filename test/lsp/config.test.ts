@@ -22,7 +22,7 @@ const POLICY = `{
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": "iam:PassRole",
+      "Action": ["iam:PassRole", "s3:PutObject"],
       "Resource": "*"
     }
   ]

@@ -152,13 +152,10 @@ describe('scopewise.scanWorkspace', () => {
       command: 'scopewise.scanWorkspace',
       workDoneToken: token,
     });
-    expect(summary).toEqual({ files: 4, filesWithProblems: 2, problems: 4, cancelled: false });
+    expect(summary).toEqual({ files: 4, filesWithProblems: 2, problems: 2, cancelled: false });
     const pushed = client.diagnostics.all.slice(since);
     expect(pushed.map((p) => p.uri)).toEqual([client.uriOf('a/policy.json')]);
-    expect(pushed[0]?.diagnostics.map((d) => d.code)).toEqual([
-      'passrole-unscoped',
-      'wildcard-resource',
-    ]);
+    expect(pushed[0]?.diagnostics.map((d) => d.code)).toEqual(['passrole-unscoped']);
     expect(pushed[0]?.diagnostics[0]?.data).toBeUndefined();
     expect(progress[0]).toMatchObject({ kind: 'begin', cancellable: true, percentage: 0 });
     expect(progress.at(-1)).toEqual({ kind: 'end' });

@@ -83,8 +83,8 @@ describe('fixAll', () => {
     const path = join(FIXTURES, 'passrole-unscoped', 'pipeline.json');
     const text = stripMarkers(readFileSync(path, 'utf8'));
     const result = fixAll(analyze(text, options({ fileName: 'pipeline.json' })), 'unsafe');
-    expect(result.passes).toBe(5);
-    expect(result.applied).toBe(11);
+    expect(result.passes).toBe(4);
+    expect(result.applied).toBe(9);
     expect(result.edits).toHaveLength(1);
     expect(applyEdits(text, result.edits).text).toBe(result.text);
     expect(selectFixes(result.analysis.findings, 'unsafe').fixes).toEqual([]);

@@ -1,3 +1,4 @@
+import { getValue } from '../document';
 import type { Template } from '../model';
 import type { Value } from '../render';
 import type { Catalog } from './catalog';
@@ -147,6 +148,10 @@ export interface ScopeTarget {
   /** What the fix offers, e.g. `ArtifactBucket` or `the ARN formats`. */
   readonly label: string;
   readonly arns: readonly Value[];
+  /** The resource types the ARNs name. */
+  readonly types: ReadonlySet<ResourceTypeKey>;
+  /** The resource's `Condition`: it exists only when that condition is true. */
+  readonly condition: string | undefined;
 }
 
 /**
@@ -160,14 +165,22 @@ export function templateTargets(
 ): ScopeTarget[] {
   const targets: ScopeTarget[] = [];
   for (const resource of template.resources.values()) {
-    const all = (TEMPLATE_ARNS.get(resource.type) ?? [])
-      .filter((entry) => wanted.has(`${entry.service}/${entry.type}`))
-      .map((entry) => entry.arn(resource.name));
+    const entries = (TEMPLATE_ARNS.get(resource.type) ?? []).filter((entry) =>
+      wanted.has(`${entry.service}/${entry.type}`),
+    );
+    const all = entries.map((entry) => entry.arn(resource.name));
     // A role is both `iam/role` and `sts/role`: name it once.
     const arns = all.filter(
       (arn, i) => all.findIndex((a) => JSON.stringify(a) === JSON.stringify(arn)) === i,
     );
-    if (arns.length > 0) targets.push({ label: resource.name, arns });
+    if (arns.length === 0) continue;
+    const condition = getValue(resource.node, 'Condition');
+    targets.push({
+      label: resource.name,
+      arns,
+      types: new Set(entries.map((e) => `${e.service}/${e.type}`)),
+      condition: condition?.kind === 'string' ? condition.value : condition ? '?' : undefined,
+    });
   }
   return targets;
 }

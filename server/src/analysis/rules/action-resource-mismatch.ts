@@ -87,8 +87,14 @@ export default defineRule({
         const patterns = resourcePatterns(catalog, model, statement);
         if (!patterns) continue;
         const fits = fitter(catalog, patterns);
-        // An action that accepts only `*` is the wildcard-resource rule's concern, not this one's.
-        const misfits = entries.filter((e) => !e.matches.some((a) => a.wildcardOnly || fits(a)));
+        // An action that accepts only `*` fits no ARN written out in full; a wildcard or a value
+        // the stack fills in might be read as `*`, and unknown is not bad.
+        const literal = statement
+          .values('Resource')
+          .every((r) => r.value !== undefined && !/[*?]|\$\{/.test(r.value));
+        const misfits = entries.filter(
+          (e) => !e.matches.some((a) => (a.wildcardOnly ? !literal : fits(a))),
+        );
         const resource = statement.element('Resource')?.value;
         if (misfits.length > 1 && misfits.length === entries.length && resource) {
           // Nothing fits: one finding on the resources says it better than one per action.
@@ -163,6 +169,9 @@ function needs(catalog: Catalog, actions: readonly ActionInfo[]): string {
 
 function mismatchMessage(catalog: Catalog, entry: ActionEntry, verb: string): string {
   const one = entry.matches.length === 1;
+  if (entry.matches.every((a) => a.wildcardOnly)) {
+    return `${one ? `\`${entry.value}\` accepts` : `The ${entry.matches.length} actions that \`${entry.value}\` matches accept`} only \`"Resource": "*"\`, so the statement ${verb} ${one ? 'it' : 'them'} nothing: give ${one ? 'it' : 'them'} \`*\` in a statement of ${one ? 'its' : 'their'} own.`;
+  }
   const subject = one
     ? `\`${entry.value}\` applies`
     : `None of the ${entry.matches.length} actions that \`${entry.value}\` matches applies`;

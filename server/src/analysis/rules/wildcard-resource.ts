@@ -1,9 +1,18 @@
-import type { Node, ParsedDocument } from '../document';
+import {
+  reachesEvery,
+  statementAccess,
+  type ActionAccess,
+  type ResourceAccess,
+  type StatementAccess,
+} from '../access/statement-access';
+import { readsData } from '../access/data-reads';
+import { getValue, stringValue, type Node, type ParsedDocument } from '../document';
 import { replaceWithList } from '../edits';
+import type { Severity } from '../finding';
 import { pipelinesOfPolicy, pipelineTargets, type PipelineTarget } from '../fixes/pipeline-targets';
 import { splitStatementFix, type SplitGroup } from '../fixes/split-statement';
 import type { ActionInfo, Catalog } from '../iam/catalog';
-import { actionEntries, starResources } from '../iam/statement';
+import { actionEntries } from '../iam/statement';
 import {
   arnFormat,
   placeholderArn,
@@ -11,8 +20,10 @@ import {
   templateTargets,
   type ResourceTypeKey,
 } from '../iam/targets';
-import type { DocumentModel, Statement } from '../model';
+import { stringItems, type DocumentModel, type Policy, type Template } from '../model';
+import { referencesRole, rolesOfPolicy } from '../pipeline/service-role';
 import type { Value } from '../render';
+import { listWords } from '../prose';
 import { defineRule, type Fix } from './rule';
 
 /** Beyond this many resource types a statement is too broad for one ARN list to be a sensible fix. */
@@ -63,26 +74,24 @@ export default defineRule({
       const pipeline = pipelineScope(model, policy);
       for (const statement of policy.statements) {
         if (statement.effect !== 'Allow' || statement.element('NotAction')) continue;
-        const stars = starResources(statement);
-        if (stars.length === 0) continue;
-        const scopable = scopableActions(catalog, statement);
-        // Listing on `*` is the norm (`ec2:Describe*`), so List actions alone are not reported.
-        if (!scopable.some((a) => a.accessLevel !== 'List')) continue;
-        const types = resourceTypesOf(catalog, scopable);
-        // A role the pipeline passes is no target for `sts:AssumeRole`, nor one it assumes for
-        // `iam:PassRole`.
-        const targets = pipeline.filter((t) => !t.action || grants(scopable, t.action));
-        for (const star of stars) {
+        const access = statementAccess(catalog, model, statement);
+        const owned = ownedElsewhere(catalog);
+        for (const resource of access.resources) {
+          if (!resource.star && !mayBeBroad(resource)) continue;
+          const reached = access.actions.filter(
+            (a) =>
+              !a.wildcardOnly &&
+              a.narrowedBy.length === 0 &&
+              !owned.has(a.action) &&
+              reachesEvery(resource, a),
+          );
+          const severity = severityOf(reached);
+          if (!severity) continue;
           report({
-            at: star.node,
-            message: `"Resource": "*" applies ${describe(scopable)} to every resource in the account; ${scopable.length === 1 ? 'it supports' : 'they support'} resource-level permissions, so name the resources.`,
-            fixes: () =>
-              types.size <= MAX_FIX_TYPES
-                ? [
-                    ...scopeFixes(document, catalog, star.node, types, resolver(model, targets)),
-                    ...split(document, catalog, statement, star.node, resolver(model, targets)),
-                  ]
-                : [],
+            at: resource.item.node,
+            severity,
+            message: message(resource, reached),
+            fixes: () => fixesFor(document, catalog, model, access, resource, pipeline),
           });
         }
       }
@@ -90,33 +99,205 @@ export default defineRule({
   },
 });
 
-/** Whether the actions include `action` (`iam:PassRole`), ignoring case. */
-function grants(actions: readonly ActionInfo[], action: string): boolean {
-  const wanted = action.toLowerCase();
-  return actions.some((a) => `${a.service.prefix}:${a.name}`.toLowerCase() === wanted);
+/**
+ * Actions a more specific rule reports on `*` (the precedence table in ARCHITECTURE.md): one risk,
+ * one finding.
+ */
+const OWNED_ELSEWHERE = ['iam:PassRole'];
+
+function ownedElsewhere(catalog: Catalog): ReadonlySet<ActionInfo> {
+  return new Set(OWNED_ELSEWHERE.flatMap((name) => catalog.action(name) ?? []));
 }
 
-/** The statement's actions that accept resource ARNs, without duplicates, in catalog order. */
-function scopableActions(catalog: Catalog, statement: Statement): readonly ActionInfo[] {
-  const lists = actionEntries(catalog, statement).map((entry) => catalog.scopable(entry.matches));
-  if (lists.length === 1) return lists[0] ?? [];
-  return [...new Set(lists.flat())];
+/** A resource other than the literal `*` can reach everything only through a wildcard. */
+function mayBeBroad(resource: ResourceAccess): boolean {
+  return resource.item.resolved.some((r) =>
+    r.segments.some((s) => s.kind === 'text' && s.text.includes('*')),
+  );
 }
 
-function describe(actions: readonly ActionInfo[]): string {
-  const names = actions.slice(0, 3).map((a) => `${a.service.prefix}:${a.name}`);
+/**
+ * Warning when the actions change, tag or hand out access, or read data (see `DATA_READS`); info
+ * when they only list or read metadata; nothing for List actions alone, where `*` is the norm.
+ */
+function severityOf(actions: readonly ActionAccess[]): Severity | undefined {
+  if (!actions.some((a) => a.action.accessLevel !== 'List')) return undefined;
+  const risky = actions.some(
+    (a) => a.action.accessLevel !== 'Read' && a.action.accessLevel !== 'List',
+  );
+  return risky || actions.some((a) => readsData(a.fullName)) ? 'warning' : 'info';
+}
+
+function message(resource: ResourceAccess, actions: readonly ActionAccess[]): string {
+  const they = actions.length === 1 ? 'it supports' : 'they support';
+  if (resource.star) {
+    return `"Resource": "*" applies ${describe(actions)} to every resource in the account; ${they} resource-level permissions, so name the resources.`;
+  }
+  const written = resource.item.value ?? 'This value';
+  return `\`${written}\` is "*" in effect: it applies ${describe(actions)} to every resource of ${actions.length === 1 ? 'its type' : 'their types'}; ${they} resource-level permissions, so name the resources.`;
+}
+
+function describe(actions: readonly ActionAccess[]): string {
+  const names = actions.slice(0, 3).map((a) => a.fullName);
   if (actions.length <= 3) return names.join(', ');
   return `${actions.length.toLocaleString('en-US')} actions (${names.join(', ')}, ...)`;
 }
 
 /**
+ * The fixes, each checked against the statement's access: after it, every action of the statement
+ * still has a resource of a type it acts on (an action that accepts only `*` keeps `*`), and none
+ * reaches more than before. Replacing the resource is offered only when one set of targets serves
+ * every action; otherwise the split gives each group of actions its own.
+ */
+function fixesFor(
+  document: ParsedDocument,
+  catalog: Catalog,
+  model: DocumentModel,
+  access: StatementAccess,
+  resource: ResourceAccess,
+  pipeline: readonly PipelineTarget[],
+): Fix[] {
+  if (access.partial) return [];
+  const types = resourceTypesOf(catalog, access.actions);
+  if (types.size > MAX_FIX_TYPES) return [];
+  const node = resource.item.node;
+  const targets = candidateTargets(model, access, types, pipeline);
+  const servesAll = (served: ReadonlySet<ResourceTypeKey>) =>
+    access.actions.every((a) => a.types.some((t) => served.has(t.key)));
+  const replace = (title: string, arns: readonly Value[]): Fix => ({
+    title,
+    // Scoping narrows the grant; whether the named resources are the right ones is the user's call.
+    safe: false,
+    edits: [replaceWithList(document, node, arns)],
+  });
+  const fixes: Fix[] = [];
+  const whole = targets.filter((t) => servesAll(t.types));
+  for (const target of whole) fixes.push(replace(target.title, target.arns));
+  if (whole.length === 0 && targets.length > 1) {
+    const union = new Set(targets.flatMap((t) => [...t.types]));
+    if (servesAll(union)) {
+      const labels = targets.map((t) => t.label).join(', ');
+      fixes.push(
+        replace(
+          `Scope to all of: ${labels}`,
+          targets.flatMap((t) => t.arns),
+        ),
+      );
+    }
+  }
+  if (fixes.length === 0 && targets.length === 0 && servesAll(types)) {
+    const arns = placeholders(catalog, types, model.template !== undefined);
+    // A format that is itself a wildcard ("every user") would leave the other actions on it too.
+    const exact = [...types].every((key) => !arnFormat(catalog, key)?.includes('*'));
+    if (arns.length === types.size && exact) {
+      fixes.push(
+        replace(`Replace with ARN ${arns.length === 1 ? 'format' : 'formats'} to fill in`, arns),
+      );
+    }
+  }
+  if (resource.star) fixes.push(...split(document, catalog, model, access, resource, pipeline));
+  return fixes;
+}
+
+/** A set of resources a fix can name, with the resource types they are. */
+interface Candidate {
+  readonly title: string;
+  readonly label: string;
+  readonly arns: readonly Value[];
+  readonly types: ReadonlySet<ResourceTypeKey>;
+}
+
+/**
+ * What `*` can become: in a pipeline's service role the pipeline's resources (each, and all of
+ * them), else the template's resources of the wanted types, leaving out resources created under a
+ * `Condition` (an unconditional policy naming them fails whenever the condition is false), the
+ * roles holding the policy, and for `sts:AssumeRole` roles whose trust does not name this role or
+ * its account.
+ */
+function candidateTargets(
+  model: DocumentModel,
+  access: StatementAccess,
+  types: ReadonlySet<ResourceTypeKey>,
+  pipeline: readonly PipelineTarget[],
+): Candidate[] {
+  const grantsAction = (name: string) =>
+    access.actions.some((a) => a.fullName.toLowerCase() === name);
+  const fromPipeline = pipeline
+    .filter((t) => !t.action || grantsAction(t.action.toLowerCase()))
+    .map((t) => {
+      const arns = t.arns.filter((a) => types.has(a.type));
+      return {
+        title: `Scope to the pipeline's ${t.label}`,
+        label: t.label,
+        arns: arns.map((a) => a.arn),
+        types: new Set(arns.map((a) => a.type)),
+      };
+    })
+    .filter((t) => t.arns.length > 0);
+  if (fromPipeline.length > 0) {
+    if (fromPipeline.length === 1) return fromPipeline;
+    const all = {
+      title: `Scope to all of: ${fromPipeline.map((t) => t.label).join(', ')}`,
+      label: fromPipeline.map((t) => t.label).join(', '),
+      arns: fromPipeline.flatMap((t) => t.arns),
+      types: new Set(fromPipeline.flatMap((t) => [...t.types])),
+    };
+    return [...fromPipeline, all];
+  }
+  const template = model.template;
+  if (!template) return [];
+  const policy = access.statement.policy;
+  const own = rolesOfPolicy(template, policy);
+  const holder = policy.resource && template.resources.get(policy.resource.name);
+  const policyCondition = stringValue(getValue(holder?.node, 'Condition'));
+  const assumes = grantsAction('sts:assumerole');
+  return templateTargets(template, types)
+    .filter((t) => t.condition === undefined || t.condition === policyCondition)
+    .filter((t) => !own.has(t.label))
+    .filter(
+      (t) => !assumes || !isRole(template, t.label) || trustsCaller(model.policies, t.label, own),
+    )
+    .map((t) => ({ title: `Scope to ${t.label}`, label: t.label, arns: t.arns, types: t.types }));
+}
+
+function isRole(template: Template, name: string): boolean {
+  return template.resources.get(name)?.type === 'AWS::IAM::Role';
+}
+
+/**
+ * Whether a template role's trust policy lets the roles holding this policy assume it: it names
+ * one of them, or an account (which then decides through its own policies). Unknown principals
+ * count in its favour; a trust that names only services does not.
+ */
+function trustsCaller(
+  policies: readonly Policy[],
+  role: string,
+  callers: ReadonlySet<string>,
+): boolean {
+  for (const policy of policies) {
+    if (policy.type !== 'trust' || policy.resource?.name !== role) continue;
+    for (const statement of policy.statements) {
+      if (statement.effect !== 'Allow') continue;
+      const aws = getValue(statement.element('Principal')?.value, 'AWS');
+      if (aws === undefined) continue;
+      if ([...callers].some((caller) => referencesRole(aws, caller))) return true;
+      const names = stringItems(aws).map((item) => item.value);
+      if (names.some((name) => name === undefined || ACCOUNT.test(name))) return true;
+    }
+  }
+  return false;
+}
+
+/** A principal that names a whole account (or everyone), whose own policies then decide. */
+const ACCOUNT = /^(\d{12}|\*|arn:[^:]+:iam::(\d{12}|\*):root)$/;
+/**
  * The resource types the actions act on: for each action its required types or, when none is
  * required, its most direct one (the ARN with the fewest parts to fill in: an S3 object rather
  * than an object reached through an access point).
  */
-function resourceTypesOf(catalog: Catalog, actions: readonly ActionInfo[]): Set<ResourceTypeKey> {
+function resourceTypesOf(catalog: Catalog, actions: readonly ActionAccess[]): Set<ResourceTypeKey> {
   const types = new Set<ResourceTypeKey>();
-  for (const action of actions) {
+  for (const { action } of actions) {
     const detail = catalog.actionDetail(action);
     if (!detail) continue;
     const required = detail.resourceTypes.filter((r) => r.required);
@@ -146,56 +327,6 @@ function pipelineScope(
   );
 }
 
-/** Where the scoped ARNs come from, most specific first. */
-interface Resolver {
-  readonly model: DocumentModel;
-  readonly pipeline: readonly PipelineTarget[];
-}
-
-function resolver(model: DocumentModel, pipeline: readonly PipelineTarget[]): Resolver {
-  return { model, pipeline };
-}
-
-/** A pipeline target's ARNs for the wanted types. */
-function pipelineArns(target: PipelineTarget, types: ReadonlySet<ResourceTypeKey>): Value[] {
-  return target.arns.filter((a) => types.has(a.type)).map((a) => a.arn);
-}
-
-function scopeFixes(
-  document: ParsedDocument,
-  catalog: Catalog,
-  node: Node,
-  types: ReadonlySet<ResourceTypeKey>,
-  { model, pipeline }: Resolver,
-): Fix[] {
-  const fix = (title: string, arns: readonly Value[]): Fix => ({
-    title,
-    // Scoping narrows the grant; whether the named resources are the right ones is the user's call.
-    safe: false,
-    edits: [replaceWithList(document, node, arns)],
-  });
-  // In a pipeline's service role, the pipeline's own resources come first, then all of them.
-  const fitting = pipeline.filter((t) => pipelineArns(t, types).length > 0);
-  if (fitting.length > 0) {
-    const fixes = fitting.map((t) =>
-      fix(`Scope to the pipeline's ${t.label}`, pipelineArns(t, types)),
-    );
-    if (fitting.length > 1) {
-      const all = fitting.flatMap((t) => pipelineArns(t, types));
-      fixes.push(fix(`Scope to all of: ${fitting.map((t) => t.label).join(', ')}`, all));
-    }
-    return fixes;
-  }
-  const template = model.template;
-  if (template) {
-    const targets = templateTargets(template, types);
-    if (targets.length > 0) return targets.map((t) => fix(`Scope to ${t.label}`, t.arns));
-  }
-  const arns = placeholders(catalog, types, template !== undefined);
-  if (arns.length === 0) return [];
-  return [fix(`Replace with ARN ${arns.length === 1 ? 'format' : 'formats'} to fill in`, arns)];
-}
-
 /** The ARN formats of the types with named placeholders (pseudo parameters in a template). */
 function placeholders(
   catalog: Catalog,
@@ -210,42 +341,90 @@ function placeholders(
 }
 
 /**
- * The split fix: the statement's action entries grouped by the resource types they act on; each
- * group gets the pipeline's resources of those types, else the template's one resource of them,
- * else ARN formats to fill in. Entries whose actions accept only `*` keep `*`.
+ * The split fix: the statement's `Action` entries grouped by the resource types they act on. Each
+ * group gets the pipeline's resources of those types, else the template's one resource that
+ * serves every action of the group, else ARN formats to fill in; entries whose actions accept only
+ * `*`, and `iam:PassRole` (scoped by passrole-unscoped's own fixes), keep `*` in a statement of
+ * their own.
  */
 function split(
   document: ParsedDocument,
   catalog: Catalog,
-  statement: Statement,
-  star: Node,
-  { model, pipeline }: Resolver,
+  model: DocumentModel,
+  access: StatementAccess,
+  resource: ResourceAccess,
+  pipeline: readonly PipelineTarget[],
 ): Fix[] {
-  const groups = new Map<string, { types: Set<ResourceTypeKey>; actions: Node[] }>();
-  for (const entry of actionEntries(catalog, statement)) {
-    // An unknown action cannot be placed in a group; leave the statement as it is.
-    if (entry.matches.length === 0) return [];
-    const types = resourceTypesOf(catalog, catalog.scopable(entry.matches));
+  const groups = new Map<
+    string,
+    { types: Set<ResourceTypeKey>; actions: ActionAccess[]; nodes: Node[] }
+  >();
+  for (const entry of actionEntries(catalog, access.statement)) {
+    const matched = new Set(entry.matches);
+    const actions = access.actions.filter((a) => matched.has(a.action));
+
+    const owned = ownedElsewhere(catalog);
+    const keepsStar = actions.every((a) => a.wildcardOnly || owned.has(a.action));
+    const types = keepsStar ? new Set<ResourceTypeKey>() : resourceTypesOf(catalog, actions);
     const key = [...types].sort().join(' ');
-    const group = groups.get(key) ?? { types, actions: [] };
-    group.actions.push(entry.node);
+    const group = groups.get(key) ?? { types, actions: [], nodes: [] };
+    group.actions.push(...actions);
+    group.nodes.push(entry.node);
     groups.set(key, group);
   }
   if (groups.size < 2 || groups.size > MAX_FIX_TYPES) return [];
-  const splitGroups: SplitGroup[] = [];
-  for (const { types, actions } of groups.values()) {
-    let arns: Value[] | undefined;
-    if (types.size > 0) {
-      arns = pipeline.flatMap((t) => pipelineArns(t, types));
-      const targets = model.template ? templateTargets(model.template, types) : [];
-      if (arns.length === 0 && targets.length === 1) arns = [...(targets[0]?.arns ?? [])];
-      if (arns.length === 0) arns = placeholders(catalog, types, model.template !== undefined);
-      if (arns.length === 0) return [];
-    }
-    splitGroups.push({ suffix: suffix(types), actions, arns });
+  const scoped: SplitGroup[] = [];
+  const kept: Node[] = [];
+  // Services whose actions stay on `*` because the template names none of their resources.
+  const unnamed = new Set<string>();
+  for (const { types, actions, nodes } of groups.values()) {
+    const arns =
+      types.size > 0 ? groupArns(catalog, model, access, types, actions, pipeline) : undefined;
+    if (arns === undefined && types.size > 0 && model.template === undefined) return [];
+    if (arns === undefined) {
+      kept.push(...nodes);
+      if (types.size > 0) for (const a of actions) unnamed.add(a.action.service.name);
+    } else scoped.push({ suffix: suffix(types), actions: nodes, arns });
   }
-  const fix = splitStatementFix(document, statement, star, splitGroups);
-  return fix ? [fix] : [];
+  if (scoped.length === 0) return [];
+  const splitGroups =
+    kept.length > 0
+      ? [...scoped, { suffix: 'AnyResource', actions: kept, arns: undefined }]
+      : scoped;
+  const fix = splitStatementFix(document, access.statement, resource.item.node, splitGroups);
+  if (!fix) return [];
+  if (unnamed.size === 0) return [fix];
+  const services = listWords([...unnamed].sort());
+  return [
+    {
+      ...fix,
+      title: `${fix.title} (${services} actions stay on "*": the template names none of their resources)`,
+    },
+  ];
+}
+
+/**
+ * The resources for one group of the split, each serving every action of the group: the pipeline's,
+ * else the template's one fitting resource, else (outside templates) ARN formats to fill in.
+ */
+function groupArns(
+  catalog: Catalog,
+  model: DocumentModel,
+  access: StatementAccess,
+  types: ReadonlySet<ResourceTypeKey>,
+  actions: readonly ActionAccess[],
+  pipeline: readonly PipelineTarget[],
+): readonly Value[] | undefined {
+  const serves = (served: ReadonlySet<ResourceTypeKey>) =>
+    actions.every((a) => a.wildcardOnly || a.types.some((t) => served.has(t.key)));
+  const fitting = candidateTargets(model, { ...access, actions }, types, pipeline).filter((t) =>
+    serves(t.types),
+  );
+  const all = fitting.find((t) => t.title.startsWith('Scope to all of')) ?? fitting[0];
+  if (all && (fitting.length === 1 || pipeline.length > 0)) return all.arns;
+  if (model.template !== undefined || !serves(types)) return undefined;
+  const formats = placeholders(catalog, types, false);
+  return formats.length === types.size ? formats : undefined;
 }
 
 /** `s3/object` becomes `S3Object`; several types are joined; `*` alone is `AnyResource`. */
