@@ -1,4 +1,7 @@
 import type { CatalogSource, ConditionKeyData, ServiceDetailData } from './data';
+import { compileGlob, hasWildcard } from './glob';
+
+export { hasWildcard } from './glob';
 
 export type AccessLevel = 'List' | 'Read' | 'Write' | 'Permissions management' | 'Tagging';
 
@@ -149,7 +152,9 @@ export class Catalog {
 
   /**
    * Every action a pattern such as `s3:Get*`, `iam:Pass?ole`, `*` or `*:*` grants, matched
-   * case-insensitively as IAM does. Unknown services and malformed patterns match nothing.
+   * case-insensitively as IAM does. Unknown services and malformed patterns match nothing. A
+   * literal service prefix reads only that service's actions; the answer is remembered per
+   * distinct lower-case pattern (a bounded cache), and matching never backtracks (see `Glob`).
    */
   match(pattern: string): readonly ActionInfo[] {
     const key = pattern.toLowerCase();
@@ -167,8 +172,9 @@ export class Catalog {
     if (colon < 0) return [];
     const servicePart = pattern.slice(0, colon);
     const actionPart = pattern.slice(colon + 1);
-    const services = hasWildcard(servicePart)
-      ? [...this.services.values()].filter((s) => globToRegExp(servicePart).test(s.prefix))
+    const serviceGlob = hasWildcard(servicePart) ? compileGlob(servicePart) : undefined;
+    const services = serviceGlob
+      ? [...this.services.values()].filter((s) => serviceGlob.test(s.prefix))
       : [this.services.get(servicePart)].filter((s): s is ServiceInfo => s !== undefined);
     if (!hasWildcard(actionPart)) {
       return services.flatMap((s) => {
@@ -177,8 +183,8 @@ export class Catalog {
       });
     }
     if (actionPart === '*') return services.flatMap((s) => s.actions);
-    const regex = globToRegExp(actionPart);
-    return services.flatMap((s) => s.actions.filter((a) => regex.test(a.name)));
+    const glob = compileGlob(actionPart);
+    return services.flatMap((s) => s.actions.filter((a) => glob.test(a.name)));
   }
 
   private everyAction(): readonly ActionInfo[] {
@@ -323,25 +329,3 @@ function findKey(keys: ConditionKeyIndex, used: string): ConditionKeyDetail | un
     keys.exact.get(used.toLowerCase()) ?? keys.templates.find((t) => t.pattern.test(used))?.detail
   );
 }
-
-export function hasWildcard(text: string): boolean {
-  return text.includes('*') || text.includes('?');
-}
-
-/** IAM globbing: `*` any run of characters, `?` one character; case-insensitive. */
-export function globToRegExp(glob: string): RegExp {
-  let regex = GLOB_CACHE.get(glob);
-  if (!regex) {
-    const source = glob
-      .split('')
-      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('');
-    regex = new RegExp(`^${source}$`, 'i');
-    // Rules test the same few patterns against many names: compile each once.
-    if (GLOB_CACHE.size >= MATCH_CACHE_LIMIT) GLOB_CACHE.clear();
-    GLOB_CACHE.set(glob, regex);
-  }
-  return regex;
-}
-
-const GLOB_CACHE = new Map<string, RegExp>();
