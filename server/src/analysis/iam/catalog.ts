@@ -77,7 +77,12 @@ export interface LevelCounts {
   readonly byLevel: ReadonlyMap<AccessLevel, number>;
 }
 
-const MATCH_CACHE_LIMIT = 2000;
+/**
+ * Distinct patterns remembered. AWS's ReadOnlyAccess alone names 2,912: a smaller cache would be
+ * emptied within every analysis of it and answer nothing.
+ */
+const MATCH_CACHE_LIMIT = 10_000;
+const MATCH_CACHEABLE_LENGTH = 4096;
 
 /**
  * The IAM action catalog: an eager index of every action plus per-service detail loaded on first
@@ -91,6 +96,7 @@ export class Catalog {
   private readonly services = new Map<string, ServiceInfo>();
   private readonly details = new Map<string, LoadedService | undefined>();
   private readonly matchCache = new Map<string, readonly ActionInfo[]>();
+  private readonly folded = new Map<ServiceInfo, readonly string[]>();
   private all: readonly ActionInfo[] | undefined;
   private readonly countCache = new WeakMap<readonly ActionInfo[], LevelCounts>();
   private readonly scopableCache = new WeakMap<readonly ActionInfo[], readonly ActionInfo[]>();
@@ -161,6 +167,8 @@ export class Catalog {
     const cached = this.matchCache.get(key);
     if (cached) return cached;
     const result = this.computeMatch(key);
+    // Very long patterns are not remembered: a document could otherwise park megabytes here.
+    if (key.length > MATCH_CACHEABLE_LENGTH) return result;
     if (this.matchCache.size >= MATCH_CACHE_LIMIT) this.matchCache.clear();
     this.matchCache.set(key, result);
     return result;
@@ -174,7 +182,7 @@ export class Catalog {
     const actionPart = pattern.slice(colon + 1);
     const serviceGlob = hasWildcard(servicePart) ? compileGlob(servicePart) : undefined;
     const services = serviceGlob
-      ? [...this.services.values()].filter((s) => serviceGlob.test(s.prefix))
+      ? [...this.services.values()].filter((s) => serviceGlob.testFolded(s.prefix))
       : [this.services.get(servicePart)].filter((s): s is ServiceInfo => s !== undefined);
     if (!hasWildcard(actionPart)) {
       return services.flatMap((s) => {
@@ -184,7 +192,20 @@ export class Catalog {
     }
     if (actionPart === '*') return services.flatMap((s) => s.actions);
     const glob = compileGlob(actionPart);
-    return services.flatMap((s) => s.actions.filter((a) => glob.test(a.name)));
+    return services.flatMap((s) => {
+      const names = this.foldedNames(s);
+      return s.actions.filter((_, i) => glob.testFolded(names[i] ?? ''));
+    });
+  }
+
+  /** A service's action names in lower case (they are ASCII), in the order of `actions`. */
+  private foldedNames(service: ServiceInfo): readonly string[] {
+    let names = this.folded.get(service);
+    if (!names) {
+      names = service.actions.map((a) => a.name.toLowerCase());
+      this.folded.set(service, names);
+    }
+    return names;
   }
 
   private everyAction(): readonly ActionInfo[] {
