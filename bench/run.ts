@@ -19,6 +19,7 @@ import {
   type CorpusSweep,
   type EngineCase,
 } from './engine';
+import { hostileRows, measureHostile } from './hostile';
 import { median } from './stats';
 import { measureKeystrokes, measureMemory, measureRequests, measureStartup } from './lsp';
 import {
@@ -322,6 +323,11 @@ async function main(): Promise<number> {
   } else log('- no corpus found (../shared/corpus): skipping the sweep and the CLI comparison');
   results['engine'] = { catalogMs, cases, sweep };
   rows.push(...engineRows(cases, sweep));
+
+  log('- engine: hostile wildcard patterns, each in a fresh process with a time limit');
+  const hostile = measureHostile(root);
+  results['hostile'] = hostile;
+  rows.push(...hostileRows(hostile));
 
   const lsp: Record<string, unknown> = {};
   const lspResult = await lspRows(lsp);

@@ -115,6 +115,21 @@ describe('pipeline completion', () => {
     ).toEqual([]);
   });
 
+  it('reads comment lines between the configuration and the cursor in linear time', () => {
+    // `# # # …` could be split every which way by the old `(\s|#[^\n]*)*`: 40 pairs never ended.
+    const comment = `                ${'# '.repeat(40)}`;
+    const kept = completeAt(
+      yaml('CodeBuild', `                ProjectName: app\n${comment}\n                |`),
+      't.yaml',
+    );
+    expect(kept.labels).toEqual(without('ProjectName'));
+    const after = completeAt(
+      `${yaml('CodeBuild', `                ProjectName: app\n${comment}`)}                |\n`,
+      't.yaml',
+    );
+    expect(after.labels).toEqual([]);
+  });
+
   it('offers the providers of the action category and owner', () => {
     const inJson = completeAt(
       json('{ "category": "Build", "owner": "AWS", "provider": "|", "version": "1" }', '{}'),

@@ -4,7 +4,7 @@ import {
   type Node as JsonNode,
   type ParseError,
 } from 'jsonc-parser';
-import { checkNesting } from './limits';
+import { checkJsonNesting } from './limits';
 import { addProperty, arrayNode, KeyTracker, objectNode, scalarNode, stringNode } from './nodes';
 import type { ArrayNode, Node, ObjectNode, ParseProblem, ParsedDocument } from './tree';
 
@@ -36,7 +36,7 @@ export interface JsonOptions {
 export function parseJson(text: string, options: JsonOptions = {}): ParsedDocument {
   // A byte-order mark is accepted silently: blank it out so offsets stay unchanged.
   const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
-  const tooDeep = checkNesting(source, 'json');
+  const tooDeep = checkJsonNesting(source);
   if (tooDeep) {
     // Keep what comes before the runaway nesting, so the document can still be classified.
     const prefix = parseJson(source.slice(0, tooDeep.start), options);

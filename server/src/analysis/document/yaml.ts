@@ -1,17 +1,18 @@
 import {
+  Composer,
   isAlias,
   isMap,
   isScalar,
   isSeq,
-  LineCounter,
-  parseDocument,
+  YAMLParseError,
   type Alias,
   type Document,
   type Node as YamlNode,
   type ScalarTag,
   type CollectionTag,
+  type CST,
 } from 'yaml';
-import { checkNesting, MAX_NESTING } from './limits';
+import { MAX_NESTING, parseYamlSyntax } from './limits';
 import { addProperty, arrayNode, KeyTracker, objectNode, scalarNode, stringNode } from './nodes';
 import type { ArrayNode, Node, ObjectNode, ParseProblem, ParsedDocument } from './tree';
 
@@ -61,11 +62,21 @@ const customTags: (ScalarTag | CollectionTag)[] = [...CFN_TAGS.keys()].flatMap((
 
 /** Parses YAML (first document only, as CloudFormation does) into the located tree. Never throws. */
 export function parseYaml(text: string): ParsedDocument {
-  const tooDeep = checkNesting(text, 'yaml');
-  if (tooDeep) {
-    // Keep what comes before the runaway nesting, so the document can still be classified.
-    const prefix = parseYaml(text.slice(0, tooDeep.start));
-    return { text, format: 'yaml', root: prefix.root, problems: [tooDeep] };
+  return parse(text, true);
+}
+
+function parse(text: string, keepPrefix: boolean): ParsedDocument {
+  let syntax: ReturnType<typeof parseYamlSyntax>;
+  try {
+    syntax = parseYamlSyntax(text);
+  } catch (error) {
+    return failed(text, [], error);
+  }
+  if (syntax.tooDeep) {
+    // Keep what comes before the runaway nesting, so the document can still be classified. The
+    // prefix nests no deeper (the parser reads it the same way), but it is not cut again.
+    const prefix = keepPrefix ? parse(text.slice(0, syntax.tooDeep.start), false) : undefined;
+    return { text, format: 'yaml', root: prefix?.root, problems: [syntax.tooDeep] };
   }
 
   const problems: ParseProblem[] = [];
@@ -79,24 +90,11 @@ export function parseYaml(text: string): ParsedDocument {
       end: control.index + 1,
     });
   }
-  let doc: Document.Parsed;
+  let doc: Document.Parsed | undefined;
   try {
-    doc = parseDocument(text, {
-      customTags,
-      uniqueKeys: false,
-      lineCounter: new LineCounter(),
-      strict: false,
-      prettyErrors: false,
-    });
+    doc = compose(syntax.tokens, text.length);
   } catch (error) {
-    // The parser is not expected to throw, but a document must never take the engine down.
-    problems.push({
-      code: 'parse-error',
-      message: `The YAML parser failed: ${error instanceof Error ? error.message : String(error)}`,
-      start: 0,
-      end: Math.min(1, text.length),
-    });
-    return { text, format: 'yaml', root: undefined, problems };
+    return failed(text, problems, error);
   }
   for (const error of doc.errors) {
     const start = Math.min(error.pos[0], text.length);
@@ -106,6 +104,38 @@ export function parseYaml(text: string): ParsedDocument {
   const converter = new Converter(text, problems);
   const root = doc.contents ? converter.convert(doc.contents, undefined, 0) : undefined;
   return { text, format: 'yaml', root, problems: problems.sort((a, b) => a.start - b.start) };
+}
+
+/** The first document of the syntax tree, as `parseDocument` composes it. */
+function compose(tokens: readonly CST.Token[], length: number): Document.Parsed {
+  const composer = new Composer({ customTags, uniqueKeys: false, strict: false });
+  let doc: Document.Parsed | undefined;
+  for (const next of composer.compose(tokens, true, length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(
+        new YAMLParseError(
+          [next.range[0], next.range[1]],
+          'MULTIPLE_DOCS',
+          'Source contains multiple documents; please use YAML.parseAllDocuments()',
+        ),
+      );
+      break;
+    }
+  }
+  // `compose` with `forceDoc` always yields a document.
+  return doc as Document.Parsed;
+}
+
+/** The parser is not expected to throw, but a document must never take the engine down. */
+function failed(text: string, problems: ParseProblem[], error: unknown): ParsedDocument {
+  problems.push({
+    code: 'parse-error',
+    message: `The YAML parser failed: ${error instanceof Error ? error.message : String(error)}`,
+    start: 0,
+    end: Math.min(1, text.length),
+  });
+  return { text, format: 'yaml', root: undefined, problems };
 }
 
 function firstLine(message: string): string {

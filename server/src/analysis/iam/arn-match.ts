@@ -44,7 +44,12 @@ export function literalTokens(text: string, wildcards: boolean): Token[] {
   return tokens;
 }
 
-/** Whether some string is matched by both token sequences. */
+/**
+ * Whether some string is matched by both token sequences: a search of the product automaton that
+ * visits each pair of positions (i in the pattern, j in the format) at most once, so it takes
+ * O(n · m) steps and bytes for sequences of n and m tokens, whatever their wildcards: nothing is
+ * ever backtracked into twice. Beyond {@link MAX_TOKENS} tokens the answer is "may match".
+ */
 export function tokensIntersect(pattern: readonly Token[], format: readonly Token[]): boolean {
   const n = pattern.length;
   const m = format.length;

@@ -9,13 +9,13 @@ import {
   ANY_RUN,
   formatTokens,
   knownNamespace,
-  literalTokens,
   namespaceResourceTypes,
   tokensIntersect,
   type ServiceResourceType,
   type Token,
 } from './arn-match';
 import type { Catalog } from './catalog';
+import { globMatches } from './glob';
 
 export type ArnPiece =
   | { readonly kind: 'text'; readonly text: string }
@@ -280,10 +280,6 @@ function checkAgainstFormats(
   const shown = sorted.slice(0, 3).map((t) => `\`${t.arn}\` (${t.name})`);
   const more = types.length > 3 ? `, and ${types.length - 3} more` : '';
   return `This ARN fits no \`${service}\` resource type: the formats are ${shown.join(', ')}${more}.`;
-}
-
-function globMatches(glob: string, text: string): boolean {
-  return tokensIntersect(literalTokens(glob, true), literalTokens(text, false));
 }
 
 /** The resource types of its namespace that an ARN (pattern) can match. */

@@ -1,4 +1,7 @@
 import type { CatalogSource, ConditionKeyData, ServiceDetailData } from './data';
+import { compileGlob, hasWildcard } from './glob';
+
+export { hasWildcard } from './glob';
 
 export type AccessLevel = 'List' | 'Read' | 'Write' | 'Permissions management' | 'Tagging';
 
@@ -74,7 +77,12 @@ export interface LevelCounts {
   readonly byLevel: ReadonlyMap<AccessLevel, number>;
 }
 
-const MATCH_CACHE_LIMIT = 2000;
+/**
+ * Distinct patterns remembered. AWS's ReadOnlyAccess alone names 2,912: a smaller cache would be
+ * emptied within every analysis of it and answer nothing.
+ */
+const MATCH_CACHE_LIMIT = 10_000;
+const MATCH_CACHEABLE_LENGTH = 4096;
 
 /**
  * The IAM action catalog: an eager index of every action plus per-service detail loaded on first
@@ -88,6 +96,7 @@ export class Catalog {
   private readonly services = new Map<string, ServiceInfo>();
   private readonly details = new Map<string, LoadedService | undefined>();
   private readonly matchCache = new Map<string, readonly ActionInfo[]>();
+  private readonly folded = new Map<ServiceInfo, readonly string[]>();
   private all: readonly ActionInfo[] | undefined;
   private readonly countCache = new WeakMap<readonly ActionInfo[], LevelCounts>();
   private readonly scopableCache = new WeakMap<readonly ActionInfo[], readonly ActionInfo[]>();
@@ -149,13 +158,17 @@ export class Catalog {
 
   /**
    * Every action a pattern such as `s3:Get*`, `iam:Pass?ole`, `*` or `*:*` grants, matched
-   * case-insensitively as IAM does. Unknown services and malformed patterns match nothing.
+   * case-insensitively as IAM does. Unknown services and malformed patterns match nothing. A
+   * literal service prefix reads only that service's actions; the answer is remembered per
+   * distinct lower-case pattern (a bounded cache), and matching never backtracks (see `Glob`).
    */
   match(pattern: string): readonly ActionInfo[] {
     const key = pattern.toLowerCase();
     const cached = this.matchCache.get(key);
     if (cached) return cached;
     const result = this.computeMatch(key);
+    // Very long patterns are not remembered: a document could otherwise park megabytes here.
+    if (key.length > MATCH_CACHEABLE_LENGTH) return result;
     if (this.matchCache.size >= MATCH_CACHE_LIMIT) this.matchCache.clear();
     this.matchCache.set(key, result);
     return result;
@@ -167,8 +180,9 @@ export class Catalog {
     if (colon < 0) return [];
     const servicePart = pattern.slice(0, colon);
     const actionPart = pattern.slice(colon + 1);
-    const services = hasWildcard(servicePart)
-      ? [...this.services.values()].filter((s) => globToRegExp(servicePart).test(s.prefix))
+    const serviceGlob = hasWildcard(servicePart) ? compileGlob(servicePart) : undefined;
+    const services = serviceGlob
+      ? [...this.services.values()].filter((s) => serviceGlob.testFolded(s.prefix))
       : [this.services.get(servicePart)].filter((s): s is ServiceInfo => s !== undefined);
     if (!hasWildcard(actionPart)) {
       return services.flatMap((s) => {
@@ -177,8 +191,21 @@ export class Catalog {
       });
     }
     if (actionPart === '*') return services.flatMap((s) => s.actions);
-    const regex = globToRegExp(actionPart);
-    return services.flatMap((s) => s.actions.filter((a) => regex.test(a.name)));
+    const glob = compileGlob(actionPart);
+    return services.flatMap((s) => {
+      const names = this.foldedNames(s);
+      return s.actions.filter((_, i) => glob.testFolded(names[i] ?? ''));
+    });
+  }
+
+  /** A service's action names in lower case (they are ASCII), in the order of `actions`. */
+  private foldedNames(service: ServiceInfo): readonly string[] {
+    let names = this.folded.get(service);
+    if (!names) {
+      names = service.actions.map((a) => a.name.toLowerCase());
+      this.folded.set(service, names);
+    }
+    return names;
   }
 
   private everyAction(): readonly ActionInfo[] {
@@ -323,25 +350,3 @@ function findKey(keys: ConditionKeyIndex, used: string): ConditionKeyDetail | un
     keys.exact.get(used.toLowerCase()) ?? keys.templates.find((t) => t.pattern.test(used))?.detail
   );
 }
-
-export function hasWildcard(text: string): boolean {
-  return text.includes('*') || text.includes('?');
-}
-
-/** IAM globbing: `*` any run of characters, `?` one character; case-insensitive. */
-export function globToRegExp(glob: string): RegExp {
-  let regex = GLOB_CACHE.get(glob);
-  if (!regex) {
-    const source = glob
-      .split('')
-      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('');
-    regex = new RegExp(`^${source}$`, 'i');
-    // Rules test the same few patterns against many names: compile each once.
-    if (GLOB_CACHE.size >= MATCH_CACHE_LIMIT) GLOB_CACHE.clear();
-    GLOB_CACHE.set(glob, regex);
-  }
-  return regex;
-}
-
-const GLOB_CACHE = new Map<string, RegExp>();

@@ -1,7 +1,8 @@
 import { getProperty } from '../document';
 import { patternText, resolvedItems, type Statement } from '../model';
 import type { LocatedValue, ResolvedValue } from '../model';
-import { globToRegExp, hasWildcard, type ActionInfo, type Catalog } from './catalog';
+import type { ActionInfo, Catalog } from './catalog';
+import { globMatches, hasWildcard } from './glob';
 
 export interface ActionEntry extends LocatedValue {
   readonly value: string;
@@ -30,7 +31,7 @@ export function actionEntries(catalog: Catalog, statement: Statement): ActionEnt
 /** Whether an action pattern (`*`, `iam:*`, `iam:Pass*`, `iam:PassRole`) covers a given action. */
 export function patternCovers(pattern: string, action: string): boolean {
   if (!hasWildcard(pattern)) return pattern.toLowerCase() === action.toLowerCase();
-  return globToRegExp(pattern).test(action);
+  return globMatches(pattern, action);
 }
 
 /** Whether the statement's condition tests a key (case-insensitive), under any operator. */

@@ -1,6 +1,6 @@
 import type { Node } from '../document';
-import { globToRegExp } from '../iam/catalog';
 import { ESCALATION_PATHS, type EscalationPath } from '../iam/escalation';
+import { compileGlob, globMatches } from '../iam/glob';
 import { conditionBranches, requiresMatch } from '../iam/principal-conditions';
 import { conditionHasKey, patternCovers } from '../iam/statement';
 import type { Policy, Statement } from '../model';
@@ -171,8 +171,8 @@ function unscoped(statement: Statement, path: EscalationPath): boolean {
 function coversEvery(arn: string, service: string, target: string): boolean {
   if (arn === '*') return true;
   const parts = arn.split(':');
-  if (parts.length < 6 || !globToRegExp(parts[2] ?? '').test(service)) return false;
-  const resource = globToRegExp(parts.slice(5).join(':'));
+  if (parts.length < 6 || !globMatches(parts[2] ?? '', service)) return false;
+  const resource = compileGlob(parts.slice(5).join(':'));
   const separator = target === 'function' ? ':' : '/';
   return [`${target}${separator}zq-any`, `${target}${separator}zq/path/zq-any`].every((name) =>
     resource.test(name),
@@ -193,7 +193,7 @@ function confined(statement: Statement, path: EscalationPath): boolean {
       return tests.some((t) => {
         if (t.key.value.toLowerCase() !== 'iam:passedtoservice') return false;
         if (t.values.some((v) => v.value === undefined)) return true;
-        const hits = t.values.some((v) => globToRegExp(v.value ?? '').test(service));
+        const hits = t.values.some((v) => globMatches(v.value ?? '', service));
         return t.base.startsWith('stringnot') ? hits : !hits;
       });
     }

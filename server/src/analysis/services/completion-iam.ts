@@ -3,7 +3,8 @@
  * actions, and the condition keys valid for them. The catalog holds some 22,000 actions, so lists
  * are filtered by what was typed and capped; a capped list is marked incomplete.
  */
-import { hasWildcard, globToRegExp, type ActionInfo, type Catalog } from '../iam/catalog';
+import type { ActionInfo, Catalog } from '../iam/catalog';
+import { compileGlob, hasWildcard } from '../iam/glob';
 import { actionEntries } from '../iam/statement';
 import type { Statement } from '../model';
 import { MAX_ITEMS, type CompletionItem } from './completion-item';
@@ -32,7 +33,7 @@ export function actionItems(catalog: Catalog, typed: string, iot = false): ItemL
   const lower = part.toLowerCase();
   let chosen: readonly ActionInfo[];
   if (hasWildcard(part)) {
-    const pattern = globToRegExp(`${part}*`);
+    const pattern = compileGlob(`${part}*`);
     chosen = service.actions.filter((a) => pattern.test(a.name));
   } else {
     const starts = service.actions.filter((a) => a.name.toLowerCase().startsWith(lower));

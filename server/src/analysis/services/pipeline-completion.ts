@@ -238,6 +238,13 @@ function slotOfNode(
 }
 
 /**
+ * Whitespace and whole comment lines only. A comment runs to the end of its line (`(?![^\n])`),
+ * so the two alternatives never share text: `(\s|#[^\n]*)*` could split `# # # …` every which
+ * way, and a comment line of 22 `# ` took five minutes to reject.
+ */
+const BLANK_OR_COMMENTS = /^(?:\s|#[^\n]*(?![^\n]))*$/;
+
+/**
  * YAML: a blank line where a configuration key goes. The mapping's range ends at its last
  * key, so the tree puts the cursor in the action (or nowhere); the indentation decides.
  */
@@ -251,7 +258,7 @@ function yamlBlankLineSlot(
   if (!/^[ \t]*$/.test(text.slice(lineStart, offset))) return undefined;
   const column = offset - lineStart;
   const columnOf = (at: number) => at - (text.lastIndexOf('\n', at - 1) + 1);
-  const onlyBlank = (from: number) => /^(\s|#[^\n]*)*$/.test(text.slice(from, lineStart));
+  const onlyBlank = (from: number) => BLANK_OR_COMMENTS.test(text.slice(from, lineStart));
   for (const pipeline of model.pipelines) {
     for (const stage of pipeline.stages) {
       for (const action of stage.actions) {
@@ -285,7 +292,7 @@ function yamlBlankLineSlot(
           if (
             after > 0 &&
             after <= lineStart &&
-            /^[ \t]*\r?\n(\s|#[^\n]*)*$/.test(text.slice(after, lineStart))
+            /^[ \t]*\r?\n(?:\s|#[^\n]*(?![^\n]))*$/.test(text.slice(after, lineStart))
           ) {
             return slot(new Set());
           }
