@@ -96,9 +96,10 @@ export function writeFileAtomically(fs: FileSystem, path: string, bytes: Uint8Ar
       `it has ${original.nlink} hard links, which replacing it would separate; fix it by hand`,
     );
   }
+  // At most 150 bytes of the name (3 per UTF-16 unit), so the whole stays under 255 bytes.
   const temporary = join(
     dirname(path),
-    `.${basename(path)}.${randomBytes(4).toString('hex')}.scopewise-tmp`,
+    `.${basename(path).slice(0, 50)}.${randomBytes(4).toString('hex')}.scopewise-tmp`,
   );
   // Only the owner may read the copy until it has the original's mode.
   const fd = attempt(() => fs.open(temporary, OPEN_FLAGS.createNew, 0o600));
