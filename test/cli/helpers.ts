@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { once } from 'node:events';
 import {
   cpSync,
   existsSync,
@@ -74,6 +75,67 @@ export function runCli(
     maxBuffer: 64 * 1024 * 1024,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A CLI process started without waiting, for tests that feed it while it runs. */
+export interface StartedCli {
+  readonly child: ChildProcess;
+  /** Resolves when the process has exited and its output is complete. */
+  readonly result: Promise<CliResult>;
+}
+
+/** Starts the built CLI; `stdio` defaults to no stdin and pipes for stdout and stderr. */
+export function startCli(
+  args: readonly string[],
+  options: { cwd: string; stdio?: StdioOptions },
+): StartedCli {
+  return startProcess(process.execPath, [CLI, ...args], options);
+}
+
+/** Starts a command (a shell running the CLI, say) with a clean colour environment. */
+export function startProcess(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; stdio?: StdioOptions },
+): StartedCli {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['FORCE_COLOR', 'NO_COLOR', 'CI']) delete env[name];
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env,
+    stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const result = once(child, 'close').then(([status]) => ({
+    status: status as number | null,
+    stdout,
+    stderr,
+  }));
+  return { child, result };
+}
+
+/**
+ * Writes `chunk` to `stream` again and again until the reader goes away (the write fails) or
+ * `until` settles: an endless input that only a reader stopping at its limit survives.
+ */
+export function pumpEndlessly(
+  stream: NodeJS.WritableStream,
+  chunk: string,
+  until: Promise<unknown>,
+): void {
+  let stopped = false;
+  void until.finally(() => (stopped = true));
+  stream.on('error', () => (stopped = true));
+  const pump = () => {
+    while (!stopped && stream.write(chunk)) {
+      /* keep writing until the pipe is full */
+    }
+  };
+  stream.on('drain', pump);
+  pump();
 }
 
 export function temporaryDirectory(): string {

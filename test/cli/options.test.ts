@@ -124,10 +124,31 @@ describe('exit codes', () => {
     write(dir, 'nested/policy.json', '{ "Version": "2012-10-17", "Statement": [] }');
     expect(runCli(['nested'], { cwd: dir })).toEqual({
       status: 2,
-      stdout: '',
+      stdout: 'No problems found in 0 files\n',
       stderr:
-        'scopewise: invalid config file .scopewise.json: "exclude" must be a list of strings\n',
+        'scopewise: invalid config file .scopewise.json: "exclude" must be a list of strings; the file it governs was not checked.\n',
     });
+  });
+
+  it('checks the files an invalid config does not govern, then reports it once and exits 2', () => {
+    const dir = join(work, 'bad-parent');
+    // In a parent folder of the one checked, and in a subfolder.
+    write(dir, '.scopewise.json', '{ "rules": { "wildcard-action": "loud" } }');
+    write(dir, 'repo/a/.scopewise.json', '{ "rules": { "wildcard-action": "error" } }');
+    write(dir, 'repo/b/sub/.scopewise.json', '{ "exclude": [1] }');
+    const admin = readFileSync(join(TREE, 'policies/admin.json'));
+    for (const path of ['a/admin.json', 'b/admin.json', 'b/sub/admin.json', 'b/sub/deeper/x.json'])
+      write(join(dir, 'repo'), path, admin);
+    const result = runCli(['--format', 'json', '.'], { cwd: join(dir, 'repo') });
+    expect(rules(json(result.stdout)).map(([path]) => path)).toEqual(['a/admin.json']);
+    expect(result.stderr).toBe(
+      [
+        `scopewise: invalid config file ${join(dir, '.scopewise.json')}: rule "wildcard-action" has severity "loud"; use off, info, warning or error; the file it governs was not checked.`,
+        'scopewise: invalid config file b/sub/.scopewise.json: "exclude" must be a list of strings; the 2 files it governs were not checked.',
+        '',
+      ].join('\n'),
+    );
+    expect(result.status).toBe(2);
   });
 });
 

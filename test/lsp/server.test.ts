@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CodeActionRequest,
@@ -12,7 +14,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { describe, expect, it } from 'vitest';
-import { clientPerTest, type Transport } from './harness';
+import { clientPerTest, SERVER, type Transport } from './harness';
 
 const DOCS = 'https://github.com/scopewise/scopewise/blob/main/docs/rules/';
 
@@ -314,5 +316,26 @@ describe('language server without a transport flag', () => {
     const result = await client.initialize();
     expect(result.serverInfo?.name).toBe('scopewise');
     expect(await client.shutdown()).toBe(0);
+  });
+});
+
+describe('language server on a stream it cannot read', () => {
+  it.each([
+    { transport: '--stdio', flags: ['--stdio'] },
+    { transport: 'no flag', flags: [] },
+  ])('exits with code 1 after a broken Content-Length header ($transport)', async ({ flags }) => {
+    const child = spawn(process.execPath, [SERVER, ...flags], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.resume();
+    const exited = once(child, 'exit');
+    // Stdin stays open: the broken header alone must end the server, so that the client restarts it.
+    child.stdin.write('Content-Length: abc\r\n\r\n{}');
+    const [code] = (await exited) as [number | null];
+    child.stdin.destroy();
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "scopewise-language-server: cannot read the client's messages (a broken header or body); exiting.\n",
+    );
   });
 });

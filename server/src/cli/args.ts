@@ -127,6 +127,8 @@ Lints IAM policies, CodePipeline pipelines and CloudFormation templates (JSON an
 Directories are walked (honouring .gitignore and the config's "exclude"; node_modules, .git and
 cdk.out are skipped) and only .json, .jsonc, .yaml, .yml and .template files of a known kind are
 reported. Files named explicitly are always analysed. No paths means ".", and "-" reads stdin.
+Walks read regular files only and skip symbolic links leading out of the folders given; --fix
+writes through a symbolic link only when it was named.
 
 Options:
   -f, --format <text|json|sarif>  Report format (default: text)
@@ -145,6 +147,6 @@ Options:
 With "-" and --fix, the fixed text is written to stdout and the report to stderr (or --output).
 
 Exit codes: 0 no errors; 1 errors found, or more warnings than --max-warnings;
-2 usage error, unreadable path or invalid config file.
+2 usage error, unreadable path, a file --fix could not write, or invalid config file.
 Colours are used on a terminal unless NO_COLOR is set; FORCE_COLOR forces them.
 `;

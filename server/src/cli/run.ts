@@ -1,10 +1,33 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
-import { analyze, fixAll, LineIndex, RULES, type Catalog, type SeveritySetting } from '../analysis';
+import { writeFileSync } from 'node:fs';
+import { basename, relative, resolve } from 'node:path';
+import {
+  analyze,
+  DEFAULT_MAX_SIZE,
+  fixAll,
+  LineIndex,
+  RULES,
+  type Catalog,
+  type SeveritySetting,
+} from '../analysis';
 import { loadCatalog } from '../node/catalog-files';
-import { ConfigError, ConfigResolver, loadConfigFile } from '../node/config';
+import {
+  CONFIG_FILE_NAME,
+  ConfigError,
+  ConfigResolver,
+  loadConfigFile,
+  type ScopewiseConfig,
+} from '../node/config';
 import { HELP, parseCommandLine, UsageError, type CliOptions } from './args';
 import { decode, encode } from '../node/decode';
+import {
+  describeFileError,
+  maxBytesFor,
+  readFileLimited,
+  writeFileAtomically,
+  WriteError,
+  type ReadResult,
+} from '../node/file-io';
+import { NODE_FILE_SYSTEM, type FileSystem } from '../node/file-system';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText, sanitize } from './format-text';
@@ -20,6 +43,8 @@ export interface CliIo {
   readonly stdin: AsyncIterable<Buffer | string>;
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** The files' reads and writes; the real file system by default. */
+  readonly fs?: FileSystem;
 }
 
 /** Exit codes of DESIGN.md section 3. */
@@ -85,33 +110,40 @@ function listRules(): string {
 }
 
 async function lint(options: CliOptions, io: CliIo): Promise<number> {
+  const fs = io.fs ?? NODE_FILE_SYSTEM;
+  // A config named with --config governs every file: when it is invalid there is nothing to check.
   const explicitConfig =
-    options.config === undefined ? undefined : loadConfigFile(resolve(io.cwd, options.config));
-  const resolver = new ConfigResolver(explicitConfig);
+    options.config === undefined
+      ? undefined
+      : loadConfigFile(resolve(io.cwd, options.config), { named: true });
+  const configs = new Configs(new ConfigResolver(explicitConfig));
   const catalog = loadCatalog();
+  const notes: string[] = [];
+  const failures: string[] = [];
   const paths = options.paths.filter((path) => path !== '-');
-  const targets = collectTargets(paths, io.cwd, (path) => resolver.forFile(path).isExcluded(path));
-  const readsStdin = options.paths.includes('-');
-  const stdinText = readsStdin ? await readStdin(io.stdin) : undefined;
+  const targets = collectTargets(
+    paths,
+    io.cwd,
+    (path) => configs.forPath(path)?.isExcluded(path) ?? false,
+    (link) =>
+      notes.push(
+        `skipped "${link.path}": a symbolic link leading out of the folders given (name it to check it).`,
+      ),
+    // Config files are settings, not documents: a walk does not check them.
+  ).filter((target) => target.explicit || basename(target.absolutePath) !== CONFIG_FILE_NAME);
 
   const progress = new Progress(io.stderr, targets.length, Progress.allowed(io.stderr, io.env));
   const files: FileReport[] = [];
-  const readErrors: string[] = [];
   let fixes = 0;
   let fixedFiles = 0;
   let fixedStdin: string | undefined;
 
-  const analyseTarget = (
-    target: Target,
-    text: string,
-    canFix: boolean,
-    fileName: string | undefined,
-    onDisk: boolean,
-  ) => {
-    const config = resolver.forFile(target.absolutePath);
-    let analysis = analyze(text, {
+  /** Analyses one text, fixing it with --fix when it can be saved; returns the text reported. */
+  const check = (source: Source): string => {
+    const { target, config } = source;
+    let analysis = analyze(source.text, {
       catalog,
-      fileName,
+      fileName: source.fileName,
       rules: new Map<string, SeveritySetting>([...config.rules, ...options.rules]),
       ignore: config.ignoredRules(target.absolutePath),
       allowActions: config.allowActions,
@@ -119,13 +151,15 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
       policyType: config.policyTypeFor(target.absolutePath),
       explicit: target.explicit,
     });
-    if (options.fix !== 'none' && canFix) {
+    if (options.fix !== 'none' && (source.save || source.notFixable)) {
       const result = fixAll(analysis, options.fix);
-      if (result.applied > 0) {
+      if (result.applied > 0 && source.notFixable) {
+        notes.push(`not fixed: "${target.path}" ${source.notFixable}.`);
+      } else if (result.applied > 0 && source.save?.(result.analysis.document.text)) {
         fixes += result.applied;
         fixedFiles++;
+        analysis = result.analysis;
       }
-      analysis = result.analysis;
     }
     const finalText = analysis.document.text;
     for (const problem of analysis.internalErrors) {
@@ -138,7 +172,7 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
     if (analysis.kind !== 'unknown' || findings.length > 0) {
       files.push({
         path: target.path,
-        absolutePath: onDisk ? target.absolutePath : undefined,
+        absolutePath: source.onDisk ? target.absolutePath : undefined,
         kind: analysis.kind,
         text: finalText,
         lines: new LineIndex(finalText),
@@ -148,33 +182,87 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
     return finalText;
   };
 
-  targets.forEach((target, index) => {
-    let bytes: Buffer;
+  const checkFile = (target: Target): void => {
+    const config = configs.forFile(target.absolutePath);
+    if (config === undefined) return;
+    const maxChars = config.maxFileSize ?? DEFAULT_MAX_SIZE;
+    let read: ReadResult;
     try {
-      bytes = readFileSync(target.absolutePath);
+      read = readFileLimited(fs, target.absolutePath, {
+        maxBytes: maxBytesFor(maxChars),
+        // A walk saw a regular file: anything else there now is neither read nor waited on.
+        regularOnly: !target.explicit,
+        noFollow: !target.viaLink,
+      });
     } catch (error) {
-      readErrors.push(
-        `Cannot read "${target.path}": ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
-      );
+      failures.push(`Cannot read "${target.path}": ${describeFileError(error)}.`);
       return;
     }
-    const decoded = decode(bytes);
-    const before = decoded.text;
-    const after = analyseTarget(target, before, decoded.exact, target.absolutePath, true);
-    if (after !== before) writeFileSync(target.absolutePath, encode(after, decoded.encoding));
+    if (!read.regular && !target.explicit) return;
+    const decoded = decode(read.bytes);
+    const save = (fixed: string): boolean => {
+      try {
+        // A link named on the command line is written through: the user chose that file.
+        const path = target.explicit ? fs.realpath(target.absolutePath) : target.absolutePath;
+        writeFileAtomically(fs, path, encode(fixed, decoded.encoding));
+        return true;
+      } catch (error) {
+        const problem = error instanceof WriteError ? error.problem : describeFileError(error);
+        const leftover =
+          error instanceof WriteError && error.leftover
+            ? ` Remove the temporary file "${error.leftover}".`
+            : '';
+        failures.push(
+          `Could not fix "${target.path}": ${problem}. The file is unchanged.${leftover}`,
+        );
+        return false;
+      }
+    };
+    check({
+      target,
+      config,
+      text: truncatedText(decoded.text, read.truncated, maxChars),
+      fileName: target.absolutePath,
+      onDisk: true,
+      // Undecodable bytes (a binary file) are never written back.
+      save: decoded.exact && !read.truncated ? save : undefined,
+      notFixable: !read.regular
+        ? 'is not a regular file'
+        : target.viaLink
+          ? 'is a symbolic link found in a folder; name it on the command line to fix it'
+          : undefined,
+    });
+  };
+
+  targets.forEach((target, index) => {
+    checkFile(target);
     progress.update(index + 1);
   });
   progress.clear();
 
-  if (stdinText !== undefined) {
+  if (options.paths.includes('-')) {
     const name = options.stdinFilename ?? STDIN_NAME;
     // Stdin's config and "ignore" entries are looked up as if it were a file of that name here.
     const target: Target = {
       path: name,
       absolutePath: resolve(io.cwd, options.stdinFilename ?? 'stdin'),
       explicit: true,
+      viaLink: false,
     };
-    fixedStdin = analyseTarget(target, stdinText, true, options.stdinFilename, false);
+    const config = configs.forFile(target.absolutePath);
+    if (config !== undefined) {
+      const maxChars = config.maxFileSize ?? DEFAULT_MAX_SIZE;
+      const read = await readStdin(io.stdin, maxBytesFor(maxChars));
+      fixedStdin = check({
+        target,
+        config,
+        text: truncatedText(decode(read.bytes).text, read.truncated, maxChars),
+        fileName: options.stdinFilename,
+        onDisk: false,
+        // The fixed text goes to stdout.
+        save: () => true,
+      });
+    }
   }
 
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -206,9 +294,77 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
     reportStream.write(output);
   }
 
-  for (const message of readErrors) io.stderr.write(`scopewise: ${sanitize(message)}\n`);
-  if (readErrors.length > 0) return EXIT_USAGE;
+  const configProblems = configs.problems(io.cwd);
+  for (const message of [...notes, ...failures, ...configProblems])
+    io.stderr.write(`scopewise: ${sanitize(message)}\n`);
+  if (failures.length > 0 || configProblems.length > 0) return EXIT_USAGE;
   return totals(files).errors > 0 || tooManyWarnings(report) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** One text to check, and how --fix may store it. */
+interface Source {
+  readonly target: Target;
+  readonly config: ScopewiseConfig;
+  readonly text: string;
+  readonly fileName: string | undefined;
+  /** A file, rather than stdin. */
+  readonly onDisk: boolean;
+  /** Stores the fixed text; false when it could not. Undefined: fixes are not applied. */
+  readonly save?: (fixed: string) => boolean;
+  /** Why --fix leaves this file as it is, said when it had fixes to apply. */
+  readonly notFixable?: string;
+}
+
+/** Over the limit, the engine only needs to see that the text is: it reports file-too-large. */
+function truncatedText(text: string, truncated: boolean, maxChars: number): string {
+  return truncated ? text.slice(0, maxChars + 1) : text;
+}
+
+/**
+ * The configs of the checked files. An invalid one does not stop the run: the files it governs are
+ * skipped, the others checked, and `problems` reports it once with the number of files skipped.
+ */
+class Configs {
+  private readonly invalid = new Map<string, { error: ConfigError; skipped: number }>();
+
+  constructor(private readonly resolver: ConfigResolver) {}
+
+  /** The config of a path the walk asks about, or undefined when it is invalid. */
+  forPath(path: string): ScopewiseConfig | undefined {
+    const config = this.lookup(path);
+    return 'skipped' in config ? undefined : config;
+  }
+
+  /** The config of a file to check, or undefined (and the file counted as skipped). */
+  forFile(path: string): ScopewiseConfig | undefined {
+    const config = this.lookup(path);
+    if (!('skipped' in config)) return config;
+    config.skipped++;
+    return undefined;
+  }
+
+  /** One message per invalid config, in the order they were met. */
+  problems(cwd: string): string[] {
+    return [...this.invalid.values()].map(({ error, skipped }) => {
+      const problem = `invalid config file ${shownPath(error.file, cwd)}: ${error.problem}`;
+      if (skipped === 0) return problem;
+      return `${problem}; ${skipped === 1 ? 'the file it governs was' : `the ${skipped} files it governs were`} not checked.`;
+    });
+  }
+
+  private lookup(path: string): ScopewiseConfig | { error: ConfigError; skipped: number } {
+    try {
+      return this.resolver.forFile(path);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      let entry = this.invalid.get(error.file);
+      if (!entry) {
+        entry = { error, skipped: 0 };
+        this.invalid.set(error.file, entry);
+      }
+      return entry;
+    }
+  }
 }
 
 function format(report: Report, options: CliOptions, io: CliIo, color: boolean): string {
@@ -230,11 +386,23 @@ export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): b
   return stream.isTTY === true;
 }
 
-async function readStdin(stdin: AsyncIterable<Buffer | string>): Promise<string> {
+/** Reads stdin up to `maxBytes` (and one byte more, to know it goes on); stops reading there. */
+async function readStdin(
+  stdin: AsyncIterable<Buffer | string>,
+  maxBytes: number,
+): Promise<{ bytes: Buffer; truncated: boolean }> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stdin)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return decode(Buffer.concat(chunks)).text;
+  let total = 0;
+  for await (const chunk of stdin) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    chunks.push(bytes);
+    total += bytes.length;
+    if (total > maxBytes) break;
+  }
+  const bytes = Buffer.concat(chunks, total);
+  return total > maxBytes
+    ? { bytes: bytes.subarray(0, maxBytes), truncated: true }
+    : { bytes, truncated: false };
 }
 
 function shownPath(file: string, cwd: string): string {

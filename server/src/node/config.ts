@@ -1,9 +1,27 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, parse, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { POLICY_TYPES, RULES_BY_ID, type PolicyType, type SeveritySetting } from '../analysis';
+import { describeFileError, readFileLimited } from './file-io';
+import { NODE_FILE_SYSTEM } from './file-system';
 
 export const CONFIG_FILE_NAME = '.scopewise.json';
+
+/**
+ * Limits on what a config file may hold. A repository can ship a hostile `.scopewise.json`, and a
+ * hundred thousand globs would exhaust the memory before a single file is checked.
+ */
+export const CONFIG_LIMITS = {
+  /** Bytes in the file: 1 MiB. */
+  fileBytes: 1024 * 1024,
+  /** Entries in each of `exclude`, `allowActions`, `ignore` and `policyTypes`. */
+  listEntries: 10_000,
+  /**
+   * The largest `maxFileSize`, in characters: 64 MiB, far above any policy (IAM allows 6,144
+   * characters) or template (CloudFormation 1 MB) and within what a JavaScript string can hold.
+   */
+  maxFileSize: 64 * 1024 * 1024,
+} as const;
 const SEVERITIES = new Set(['off', 'info', 'warning', 'error']);
 const KNOWN_KEYS = new Set([
   'rules',
@@ -128,6 +146,7 @@ function makeConfig(file: string | undefined, record: Record<string, unknown>): 
     throw new ConfigError(where, '"ignore" must be a list of { "path", "rule" }', {
       path: ['ignore'],
     });
+  checkCount(where, 'ignore', ignoreValue.length);
   const ignore = ignoreValue.map((entry: unknown, index: number) => {
     const item = entry as { path?: unknown; rule?: unknown };
     if (typeof entry !== 'object' || entry === null || typeof item.path !== 'string') {
@@ -147,6 +166,13 @@ function makeConfig(file: string | undefined, record: Record<string, unknown>): 
     throw new ConfigError(where, '"maxFileSize" must be a positive number of bytes', {
       path: ['maxFileSize'],
     });
+  }
+  if (typeof maxFileSize === 'number' && maxFileSize > CONFIG_LIMITS.maxFileSize) {
+    throw new ConfigError(
+      where,
+      `"maxFileSize" is ${maxFileSize}, over the largest allowed, ${CONFIG_LIMITS.maxFileSize} (64 MiB)`,
+      { path: ['maxFileSize'] },
+    );
   }
   const policyTypes = readPolicyTypes(where, record.policyTypes);
   const folder = file ? dirname(file) : undefined;
@@ -205,7 +231,9 @@ function readPolicyTypes(
       { path: ['policyTypes'] },
     );
   }
-  return Object.entries(value).map(([glob, type]) => {
+  const entries = Object.entries(value);
+  checkCount(where, 'policyTypes', entries.length);
+  return entries.map(([glob, type]) => {
     if (glob.trim() === '') {
       throw new ConfigError(where, '"policyTypes" has an empty glob', {
         path: ['policyTypes', glob],
@@ -238,7 +266,18 @@ function stringList(where: string, record: Record<string, unknown>, key: string)
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
     throw new ConfigError(where, `"${key}" must be a list of strings`, { path: [key] });
   }
+  checkCount(where, key, value.length);
   return value as string[];
+}
+
+function checkCount(where: string, key: string, count: number): void {
+  if (count > CONFIG_LIMITS.listEntries) {
+    throw new ConfigError(
+      where,
+      `"${key}" has ${count.toLocaleString('en-US')} entries, over the limit of ${CONFIG_LIMITS.listEntries.toLocaleString('en-US')}`,
+      { path: [key] },
+    );
+  }
 }
 
 /** The nearest `.scopewise.json` at or above `directory`, or undefined. */
@@ -255,10 +294,13 @@ export function findConfigFile(directory: string): string | undefined {
   }
 }
 
-/** Caches configs by file so a directory walk reads each one once. */
+/**
+ * Caches configs by file so a directory walk reads each one once; an invalid one is read once too,
+ * and the same ConfigError thrown for every file it governs.
+ */
 export class ConfigResolver {
   private readonly byDirectory = new Map<string, string | undefined>();
-  private readonly byFile = new Map<string, ScopewiseConfig>();
+  private readonly byFile = new Map<string, ScopewiseConfig | ConfigError>();
 
   constructor(private readonly explicit?: ScopewiseConfig) {}
 
@@ -274,22 +316,43 @@ export class ConfigResolver {
     if (!file) return DEFAULT_CONFIG;
     let config = this.byFile.get(file);
     if (!config) {
-      config = loadConfigFile(file);
+      try {
+        config = loadConfigFile(file);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        config = error;
+      }
       this.byFile.set(file, config);
     }
+    if (config instanceof ConfigError) throw config;
     return config;
   }
 }
 
-export function loadConfigFile(file: string): ScopewiseConfig {
-  let text: string;
+/**
+ * Reads and validates a config file; at most `CONFIG_LIMITS.fileBytes` are read. It must be a
+ * regular file (a FIFO found in a repository is refused, not waited on), unless the user `named`
+ * it (`--config <(...)` is a pipe). Throws ConfigError.
+ */
+export function loadConfigFile(file: string, options: { named?: boolean } = {}): ScopewiseConfig {
+  let read;
   try {
-    text = readFileSync(file, 'utf8');
+    read = readFileLimited(NODE_FILE_SYSTEM, file, {
+      maxBytes: CONFIG_LIMITS.fileBytes,
+      regularOnly: options.named !== true,
+    });
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(file, `cannot be read (${code ?? describeFileError(error)})`);
+  }
+  if (!read.regular && options.named !== true) {
+    throw new ConfigError(file, 'is not a regular file');
+  }
+  if (read.truncated) {
     throw new ConfigError(
       file,
-      `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      `is larger than ${CONFIG_LIMITS.fileBytes.toLocaleString('en-US')} bytes (1 MiB), the limit for a config file`,
     );
   }
-  return parseConfig(file, text);
+  return parseConfig(file, read.bytes.toString('utf8'));
 }

@@ -16,6 +16,17 @@ export interface Target {
   readonly absolutePath: string;
   /** Named on the command line, so analysed whatever its name and kind. */
   readonly explicit: boolean;
+  /**
+   * Found by a walk as a symbolic link (to a file inside the folders walked): read, but never
+   * written, since the user did not name it.
+   */
+  readonly viaLink: boolean;
+}
+
+/** A symbolic link a walk did not follow because it leads out of the folders given. */
+export interface SkippedLink {
+  /** As the walk shows paths: the folder as given, then `/` separated names. */
+  readonly path: string;
 }
 
 /** A path on the command line that does not exist or cannot be read: exit code 2. */
@@ -43,14 +54,19 @@ const IGNORE_CASE = process.platform === 'win32' || process.platform === 'darwin
 
 /**
  * Expands the command line's paths into the files to analyse, each once. Directories are walked
- * in name order. As in git and ripgrep, a walk reads symbolic links to files but does not enter
- * symbolic links to folders: that rules out loops, and `.gitignore` files keep their meaning.
- * Each real folder is still entered at most once, whatever the command line repeats.
+ * in name order, and only their regular files are read: FIFOs, devices and sockets are skipped.
+ * As in git and ripgrep, a walk reads symbolic links to files but does not enter symbolic links to
+ * folders: that rules out loops, and `.gitignore` files keep their meaning. A link whose real path
+ * is outside every folder given is not followed but handed to `onSkipped`, so a walk never reads
+ * (or `--fix` rewrites) a file outside what it was given. Each real folder is still entered at
+ * most once, whatever the command line repeats. Paths named on the command line are taken as they
+ * are, links and special files included.
  */
 export function collectTargets(
   paths: readonly string[],
   cwd: string,
   isExcluded: ExcludeCheck,
+  onSkipped: (link: SkippedLink) => void = () => {},
 ): Target[] {
   const targets = new Map<string, Target>();
   const walks: { absolute: string; prefix: string }[] = [];
@@ -67,13 +83,23 @@ export function collectTargets(
     } else {
       const key = realPath(absolute);
       if (!targets.has(key))
-        targets.set(key, { path: displayPath(given), absolutePath: absolute, explicit: true });
+        targets.set(key, {
+          path: displayPath(given),
+          absolutePath: absolute,
+          explicit: true,
+          viaLink: false,
+        });
     }
   }
   const visited = new Set<string>();
   const links: Target[] = [];
+  const roots = walks.map((walk) => realPath(walk.absolute));
+  const isInside = (real: string) => roots.some((root) => isWithin(real, root));
   for (const walk of walks) {
-    new Walker(targets, links, visited, isExcluded).run(walk.absolute, walk.prefix);
+    new Walker(targets, links, visited, isExcluded, isInside, onSkipped).run(
+      walk.absolute,
+      walk.prefix,
+    );
   }
   // A link to a file that is also reached directly is reported under the file's own name.
   for (const link of links) {
@@ -91,6 +117,8 @@ class Walker {
     private readonly links: Target[],
     private readonly visited: Set<string>,
     private readonly isExcluded: ExcludeCheck,
+    private readonly isInside: (realPath: string) => boolean,
+    private readonly onSkipped: (link: SkippedLink) => void,
   ) {}
 
   run(root: string, prefix: string): void {
@@ -147,34 +175,58 @@ class Walker {
     for (const entry of entries) {
       const path = join(absolute, entry.name);
       const shown = `${prefix}${entry.name}`;
-      const kind = entryKind(entry, path);
-      if (kind === undefined) continue;
+      const found = entryKind(entry, path);
+      if (found === undefined) continue;
+      const { kind, link } = found;
       if (kind === 'directory' && SKIPPED_DIRECTORIES.has(entry.name)) continue;
       if (kind === 'file' && !WALKED_EXTENSIONS.test(entry.name)) continue;
       if (isGitIgnored(layers, path, kind === 'directory') || this.isExcluded(path)) continue;
-      if (kind === 'directory') {
+      if (link !== undefined && !this.isInside(link)) {
+        this.onSkipped({ path: shown });
+      } else if (link !== undefined) {
+        // Links to folders inside are not entered: the folder is walked under its own name.
+        if (kind === 'file')
+          this.links.push({ path: shown, absolutePath: path, explicit: false, viaLink: true });
+      } else if (kind === 'directory') {
         this.directory(path, `${shown}/`, layers);
-      } else if (entry.isSymbolicLink()) {
-        this.links.push({ path: shown, absolutePath: path, explicit: false });
       } else {
         const key = realPath(path);
         if (!this.targets.has(key))
-          this.targets.set(key, { path: shown, absolutePath: path, explicit: false });
+          this.targets.set(key, {
+            path: shown,
+            absolutePath: path,
+            explicit: false,
+            viaLink: false,
+          });
       }
     }
   }
 }
 
-/** A directory, a file (or a link to one), or undefined for the rest (links to folders, sockets, broken links). */
-function entryKind(entry: Dirent, path: string): 'directory' | 'file' | undefined {
-  if (entry.isDirectory()) return 'directory';
-  if (entry.isFile()) return 'file';
+/**
+ * A directory or a regular file, with the real path when the entry is a symbolic link to one;
+ * undefined for the rest (FIFOs, devices, sockets, broken links).
+ */
+function entryKind(
+  entry: Dirent,
+  path: string,
+): { kind: 'directory' | 'file'; link?: string } | undefined {
+  if (entry.isDirectory()) return { kind: 'directory' };
+  if (entry.isFile()) return { kind: 'file' };
   if (!entry.isSymbolicLink()) return undefined;
   try {
-    return statSync(path).isFile() ? 'file' : undefined;
+    const stats = statSync(path);
+    const kind = stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : undefined;
+    return kind && { kind, link: realpathSync(path) };
   } catch {
     return undefined;
   }
+}
+
+/** True when `path` is `folder` or under it; both real paths. */
+function isWithin(path: string, folder: string): boolean {
+  if (path === folder) return true;
+  return path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
 }
 
 /** Git's rule: the deepest `.gitignore` with a matching pattern (negations included) decides. */
