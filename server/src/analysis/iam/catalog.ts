@@ -1,4 +1,5 @@
-import type { CatalogSource, ConditionKeyData, ServiceDetailData } from './data';
+import type { CatalogSource, ConditionKeyData, JsonValue, ServiceDetailData } from './data';
+import { ManagedPolicies } from './managed-policies';
 
 export type AccessLevel = 'List' | 'Read' | 'Write' | 'Permissions management' | 'Tagging';
 
@@ -85,6 +86,8 @@ export class Catalog {
   readonly updatedAt: string;
   readonly source: string;
   readonly actionCount: number;
+  /** The AWS managed policies, read on first use. */
+  readonly managedPolicies: ManagedPolicies;
   private readonly services = new Map<string, ServiceInfo>();
   private readonly details = new Map<string, LoadedService | undefined>();
   private readonly matchCache = new Map<string, readonly ActionInfo[]>();
@@ -118,6 +121,7 @@ export class Catalog {
       this.services.set(entry.prefix, service);
     }
     this.actionCount = count;
+    this.managedPolicies = new ManagedPolicies(dataSource);
     this.globalKeys = indexConditionKeys(index.globalConditionKeys ?? []);
     this.keyHosts = (index.conditionKeyHosts ?? []).map((host) => ({
       pattern: conditionKeyPattern(host.prefix),
@@ -128,6 +132,14 @@ export class Catalog {
   /** The catalog's date, `YYYY-MM-DD`. */
   get date(): string {
     return this.updatedAt.slice(0, 10);
+  }
+
+  /**
+   * The latest document of an AWS managed policy, by ARN (`arn:aws:iam::aws:policy/ReadOnlyAccess`,
+   * any partition) or by name, as parsed JSON; undefined when it is not one. Loaded on first use.
+   */
+  managedPolicy(arnOrName: string): JsonValue | undefined {
+    return this.managedPolicies.document(arnOrName);
   }
 
   service(prefix: string): ServiceInfo | undefined {
