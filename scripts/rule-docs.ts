@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Rule } from '../server/src/analysis';
+import { Catalog, describeFullAccess, type Rule } from '../server/src/analysis';
+import { fileCatalogSource } from '../server/src/node/catalog-files';
 import { stripMarkers } from '../test/support/markers';
 
 const FIXTURES_DIR = join(__dirname, '..', 'test', 'fixtures');
@@ -42,8 +43,15 @@ function readExample(folder: string, base: string): RuleExample | undefined {
   return { ...example, code: stripMarkers(readFileSync(join(folder, example.file), 'utf8')) };
 }
 
-/** The markdown page of one rule, generated from its `docs` field and its example fixtures. */
-export function ruleDocsPage(rule: Rule, examples: RuleExamples): string {
+/**
+ * The markdown page of one rule, generated from its `docs` field and its example fixtures, plus
+ * the sections some rules derive from the bundled data (see {@link ruleDataSections}).
+ */
+export function ruleDocsPage(
+  rule: Rule,
+  examples: RuleExamples,
+  dataSections = ruleDataSections(rule.id),
+): string {
   const { docs } = rule;
   const lines = [
     `# ${rule.id}`,
@@ -58,6 +66,7 @@ export function ruleDocsPage(rule: Rule, examples: RuleExamples): string {
     '',
     docs.why,
     '',
+    ...dataSections,
   ];
   const { bad, good } = examples;
   if (bad) lines.push('## Incorrect', '', '```' + bad.language, bad.code.trimEnd(), '```', '');
@@ -95,4 +104,35 @@ export function ruleIndexPage(rules: readonly Rule[]): string {
     ),
     '',
   ].join('\n');
+}
+
+const DATA_DIR = join(__dirname, '..', 'server', 'data');
+
+/**
+ * Sections of a rule's page generated from the bundled data, so that the page states what the
+ * rule's data-derived lists hold: `managed-policy-admin` lists the AWS managed policies that grant
+ * full or near-full access. Needs the generated data (`npm run build`).
+ */
+export function ruleDataSections(id: string, dataDir = DATA_DIR): string[] {
+  if (id !== 'managed-policy-admin') return [];
+  if (!existsSync(join(dataDir, 'managed-policies', 'index.json')))
+    throw new Error(`${dataDir} holds no managed policy data: run "npm run build" first`);
+  const catalog = new Catalog(fileCatalogSource(dataDir));
+  const managed = catalog.managedPolicies;
+  const data = managed.dataVersion;
+  const all = managed.all();
+  const listed = all.filter((p) => p.fullAccess);
+  return [
+    '## The policies it reports',
+    '',
+    `${listed.length} of the ${all.length.toLocaleString('en-US')} AWS managed policies in ${data?.source} ${data?.version} (policies as of ${data?.date}), judged against the IAM catalog ${catalog.source} ${catalog.version} (${catalog.date}):`,
+    '',
+    '| Policy | Version | Grants |',
+    '| --- | --- | --- |',
+    ...listed.map(
+      (p) =>
+        `| \`${p.arn}\` | ${p.version} (${p.updated}) | ${p.fullAccess ? describeFullAccess(p.fullAccess, Infinity) : ''} |`,
+    ),
+    '',
+  ];
 }

@@ -427,15 +427,20 @@ describe('input and output', () => {
 });
 
 describe('informational commands', () => {
-  it('--version names the product and the IAM catalog', () => {
-    const index = JSON.parse(readFileSync(join(ROOT, 'server/data/iam/index.json'), 'utf8')) as {
-      source: string;
-      version: string;
-      updatedAt: string;
-    };
+  it('--version names the product, the IAM catalog and the AWS managed policies', () => {
+    const read = (path: string) =>
+      JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as {
+        source: string;
+        version: string;
+        updatedAt: string;
+      };
+    const index = read('server/data/iam/index.json');
+    const managed = read('server/data/managed-policies/index.json');
     expect(runCli(['--version'], { cwd: work })).toEqual({
       status: 0,
-      stdout: `scopewise ${packageJson.version}\nIAM catalog: ${index.source} ${index.version} (${index.updatedAt.slice(0, 10)})\n`,
+      stdout:
+        `scopewise ${packageJson.version}\nIAM catalog: ${index.source} ${index.version} (${index.updatedAt.slice(0, 10)})\n` +
+        `AWS managed policies: ${managed.source} ${managed.version} (${managed.updatedAt.slice(0, 10)})\n`,
       stderr: '',
     });
   });

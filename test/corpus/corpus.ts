@@ -14,7 +14,7 @@ export interface ManifestRow {
 
 /** Categories of the corpus labels and the rules that answer for them (DESIGN section 9). */
 export const CATEGORIES: ReadonlyMap<string, readonly string[]> = new Map([
-  ['over-broad-action', ['wildcard-action', 'allow-not-action']],
+  ['over-broad-action', ['wildcard-action', 'allow-not-action', 'managed-policy-admin']],
   ['over-broad-resource', ['wildcard-resource', 'allow-not-resource']],
   ['passrole-unscoped', ['passrole-unscoped']],
   ['unknown-action', ['unknown-action']],

@@ -12,12 +12,24 @@ let catalog: Catalog | undefined;
 /** The catalog over the generated data, generating it first on a tree that was never built. */
 export function testCatalog(): Catalog {
   if (!catalog) {
-    if (!existsSync(join(DATA, 'iam', 'index.json'))) {
-      execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'gen-iam-data.mjs')], {
-        stdio: 'inherit',
-      });
-    }
+    generateData();
     catalog = new Catalog(fileCatalogSource(DATA));
   }
   return catalog;
+}
+
+/** Generates the IAM and managed policy data (in that order) where a tree was never built. */
+export function generateData(): void {
+  if (!existsSync(join(DATA, 'iam', 'index.json'))) {
+    execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'gen-iam-data.mjs')], {
+      stdio: 'inherit',
+    });
+  }
+  if (!existsSync(join(DATA, 'managed-policies', 'index.json'))) {
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'gen-managed-policies.ts')],
+      { stdio: 'inherit', cwd: REPO_ROOT },
+    );
+  }
 }

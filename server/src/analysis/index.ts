@@ -17,7 +17,22 @@ export {
 } from './fix-all';
 export { LineIndex, type Position, type Range } from './document';
 export { Catalog } from './iam/catalog';
-export type { CatalogSource, IamIndexData, ServiceDetailData } from './iam/data';
+export type {
+  CatalogSource,
+  FullAccessGrant,
+  IamIndexData,
+  JsonValue,
+  ManagedPolicyEntryData,
+  ManagedPolicyIndexData,
+  ServiceDetailData,
+} from './iam/data';
+export { describeFullAccess, fullAccessGrant } from './iam/full-access';
+export {
+  parseManagedPolicyArn,
+  type ManagedPolicies,
+  type ManagedPolicy,
+  type ManagedPolicyArn,
+} from './iam/managed-policies';
 export { POLICY_TYPES, type DocumentKind, type PolicyType } from './model';
 export { RULES, RULES_BY_ID } from './rules/registry';
 export { ruleDocsUrl } from './docs-url';

@@ -97,9 +97,15 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
-/** `scopewise --version`: the product and the IAM catalog it was built with. */
+/** `scopewise --version`: the product and the data it was built with. */
 export function versionText(catalog: Catalog): string {
-  return `scopewise ${packageJson.version}\nIAM catalog: ${catalog.source} ${catalog.version} (${catalog.date})\n`;
+  const managed = catalog.managedPolicies.dataVersion;
+  return (
+    `scopewise ${packageJson.version}\nIAM catalog: ${catalog.source} ${catalog.version} (${catalog.date})\n` +
+    (managed
+      ? `AWS managed policies: ${managed.source} ${managed.version} (${managed.date})\n`
+      : '')
+  );
 }
 
 function listRules(): string {

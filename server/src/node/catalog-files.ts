@@ -4,6 +4,8 @@ import {
   Catalog,
   type CatalogSource,
   type IamIndexData,
+  type JsonValue,
+  type ManagedPolicyIndexData,
   type ServiceDetailData,
 } from '../analysis';
 
@@ -20,7 +22,11 @@ export function dataDirectory(): string {
   );
 }
 
-/** Reads the generated catalog files synchronously: the index now, each service on first use. */
+/**
+ * Reads the generated catalog files synchronously: the IAM index now, each service on first use;
+ * the AWS managed policy index when the engine first asks, and each document file when one of its
+ * policies is asked for.
+ */
 export function fileCatalogSource(directory = dataDirectory()): CatalogSource {
   const iamDirectory = join(directory, 'iam');
   const index = JSON.parse(readFileSync(join(iamDirectory, 'index.json'), 'utf8')) as IamIndexData;
@@ -33,6 +39,43 @@ export function fileCatalogSource(directory = dataDirectory()): CatalogSource {
       return JSON.parse(
         readFileSync(join(iamDirectory, 'services', `${prefix}.json`), 'utf8'),
       ) as ServiceDetailData;
+    },
+    ...managedPolicyFiles(join(directory, 'managed-policies')),
+  };
+}
+
+/**
+ * The AWS managed policy files (scripts/gen-managed-policies.ts). A document file holds some 30
+ * policies; the last one read is kept, since the engine asks for each policy once and attached
+ * policies often share a file.
+ */
+function managedPolicyFiles(
+  folder: string,
+): Pick<CatalogSource, 'loadManagedPolicyIndex' | 'loadManagedPolicy'> {
+  let fileOf: Map<string, number> | undefined;
+  let last: { readonly file: number; readonly documents: Map<string, JsonValue> } | undefined;
+  const loadIndex = (): ManagedPolicyIndexData | undefined => {
+    if (!existsSync(join(folder, 'index.json'))) return undefined;
+    const data = JSON.parse(
+      readFileSync(join(folder, 'index.json'), 'utf8'),
+    ) as ManagedPolicyIndexData;
+    fileOf = new Map(data.policies.map((p) => [p.name, p.file]));
+    return data;
+  };
+  return {
+    loadManagedPolicyIndex: loadIndex,
+    loadManagedPolicy(name: string): JsonValue | undefined {
+      if (fileOf === undefined) loadIndex();
+      // Only files the index names are opened: the path is built from its number, never a name.
+      const file = fileOf?.get(name);
+      if (file === undefined || !Number.isSafeInteger(file) || file < 0) return undefined;
+      if (last?.file !== file) {
+        const entries = JSON.parse(
+          readFileSync(join(folder, 'documents', `${file}.json`), 'utf8'),
+        ) as [string, JsonValue][];
+        last = { file, documents: new Map(entries) };
+      }
+      return last.documents.get(name);
     },
   };
 }

@@ -1,5 +1,6 @@
-import type { CatalogSource, ConditionKeyData, ServiceDetailData } from './data';
+import type { CatalogSource, ConditionKeyData, JsonValue, ServiceDetailData } from './data';
 import { compileGlob, hasWildcard } from './glob';
+import { ManagedPolicies } from './managed-policies';
 
 export { hasWildcard } from './glob';
 
@@ -93,6 +94,8 @@ export class Catalog {
   readonly updatedAt: string;
   readonly source: string;
   readonly actionCount: number;
+  /** The AWS managed policies, read on first use. */
+  readonly managedPolicies: ManagedPolicies;
   private readonly services = new Map<string, ServiceInfo>();
   private readonly details = new Map<string, LoadedService | undefined>();
   private readonly matchCache = new Map<string, readonly ActionInfo[]>();
@@ -127,6 +130,7 @@ export class Catalog {
       this.services.set(entry.prefix, service);
     }
     this.actionCount = count;
+    this.managedPolicies = new ManagedPolicies(dataSource);
     this.globalKeys = indexConditionKeys(index.globalConditionKeys ?? []);
     this.keyHosts = (index.conditionKeyHosts ?? []).map((host) => ({
       pattern: conditionKeyPattern(host.prefix),
@@ -137,6 +141,14 @@ export class Catalog {
   /** The catalog's date, `YYYY-MM-DD`. */
   get date(): string {
     return this.updatedAt.slice(0, 10);
+  }
+
+  /**
+   * The latest document of an AWS managed policy, by ARN (`arn:aws:iam::aws:policy/ReadOnlyAccess`,
+   * any partition) or by name, as parsed JSON; undefined when it is not one. Loaded on first use.
+   */
+  managedPolicy(arnOrName: string): JsonValue | undefined {
+    return this.managedPolicies.document(arnOrName);
   }
 
   service(prefix: string): ServiceInfo | undefined {

@@ -56,6 +56,47 @@ export interface ServiceDetailData {
   readonly conditionKeys: readonly ConditionKeyData[];
 }
 
+/** A JSON value, as `JSON.parse` returns it: what an AWS managed policy document is. */
+export type JsonValue =
+  string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/**
+ * Why an AWS managed policy counts as full or near-full access, derived from its document at build
+ * time (see `iam/full-access.ts`): it grants every action, every action but those its `NotAction`
+ * lists (`except`), every IAM action, or every IAM Permissions management action, on `*`.
+ */
+export type FullAccessGrant =
+  | { readonly kind: 'all-actions' }
+  | { readonly kind: 'all-actions-except'; readonly except: readonly string[] }
+  | { readonly kind: 'iam' }
+  | { readonly kind: 'iam-permissions-management' };
+
+/** One AWS managed policy in the generated index (see scripts/gen-managed-policies.ts). */
+export interface ManagedPolicyEntryData {
+  /** The policy's name, the last part of its ARN (`AWSCodePipeline_FullAccess`). */
+  readonly name: string;
+  /** Its IAM path, `/` or such as `/service-role/`. */
+  readonly path: string;
+  /** The version id of its default (latest) version, `v3`. */
+  readonly version: string;
+  /** When that version was published, `YYYY-MM-DD`. */
+  readonly updated: string;
+  /** Which generated document file holds its latest document. */
+  readonly file: number;
+  /** Set when the policy grants full or near-full access. */
+  readonly fullAccess?: FullAccessGrant;
+}
+
+/** The index of the AWS managed policies: small, but loaded only when a managed policy is met. */
+export interface ManagedPolicyIndexData {
+  readonly source: string;
+  readonly version: string;
+  /** The most recent policy change the data records (ISO date and time). */
+  readonly updatedAt: string;
+  /** Sorted by name. */
+  readonly policies: readonly ManagedPolicyEntryData[];
+}
+
 /**
  * Supplies the generated data to the engine. The host (CLI, language server, tests) implements
  * it; `loadService` is only ever called with a prefix taken from the index.
@@ -63,4 +104,14 @@ export interface ServiceDetailData {
 export interface CatalogSource {
   readonly index: IamIndexData;
   loadService(prefix: string): ServiceDetailData | undefined;
+  /**
+   * The AWS managed policy index, read the first time a managed policy is looked up; a host
+   * without the data leaves it out, and no managed policy is then known.
+   */
+  loadManagedPolicyIndex?(): ManagedPolicyIndexData | undefined;
+  /**
+   * The latest document of an AWS managed policy. Only ever called with a name taken from the
+   * managed policy index, and at most once per name.
+   */
+  loadManagedPolicy?(name: string): JsonValue | undefined;
 }

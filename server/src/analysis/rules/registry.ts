@@ -17,6 +17,7 @@ import githubV1Source from './github-v1-source';
 import hardcodedCredential from './hardcoded-credential';
 import invalidArn from './invalid-arn';
 import kmsKeyRotation from './kms-key-rotation';
+import managedPolicyAdmin from './managed-policy-admin';
 import parameterNoecho from './parameter-noecho';
 import parseError from './parse-error';
 import passroleUnscoped from './passrole-unscoped';
@@ -54,6 +55,7 @@ export const RULES: readonly Rule[] = [
   hardcodedCredential,
   invalidArn,
   kmsKeyRotation,
+  managedPolicyAdmin,
   parameterNoecho,
   parseError,
   passroleUnscoped,
