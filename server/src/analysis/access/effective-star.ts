@@ -11,8 +11,12 @@
 import { literalTokens, tokensIntersect } from '../iam/arn-match';
 import type { Resolved } from '../model';
 
-/** Stands for a variable of a format: no literal character of an ARN equals it. */
-const VARIABLE = '\u0000'.repeat(32);
+/**
+ * Stand for a variable of a format: no literal character of an ARN equals them, so only a wildcard
+ * matches them. A pattern matches a run of `?` and `*` of some least length and, with a `*`, any
+ * longer one: it covers every name exactly when it matches both the shortest and a long one.
+ */
+const VARIABLES = ['\u0000', '\u0000'.repeat(64)];
 
 /** What this stack's pseudo parameters stand for: concrete values, not wildcards. */
 const PSEUDO: ReadonlyMap<string, string> = new Map([
@@ -21,6 +25,9 @@ const PSEUDO: ReadonlyMap<string, string> = new Map([
   ['AWS::AccountId', '123456789012'],
   ['AWS::URLSuffix', 'amazonaws.com'],
 ]);
+
+/** Longer ARNs are not judged (the token matcher stops at 1,024 tokens). */
+const MAX_PATTERN = 512;
 
 export function effectiveStar(resource: Resolved, format: string): boolean {
   let pattern = '';
@@ -31,10 +38,14 @@ export function effectiveStar(resource: Resolved, format: string): boolean {
     // A resource or parameter the stack fills in names something: unknown is not broad.
     else return false;
   }
-  if (!pattern.includes('*')) return false;
+  // Past the matcher's limit it answers "may match"; here that would report what it never read.
+  if (!pattern.includes('*') || pattern.length > MAX_PATTERN) return false;
   const partition = /^arn:([^:*?]+):/.exec(pattern)?.[1] ?? 'aws';
-  const written = format.replace(/\$\{([A-Za-z0-9]+)\}/g, (_, name: string) =>
-    name === 'Partition' ? partition : VARIABLE,
-  );
-  return tokensIntersect(literalTokens(pattern, true), literalTokens(written, false));
+  const tokens = literalTokens(pattern, true);
+  return VARIABLES.every((variable) => {
+    const written = format.replace(/\$\{([A-Za-z0-9]+)\}/g, (_, name: string) =>
+      name === 'Partition' ? partition : variable,
+    );
+    return tokensIntersect(tokens, literalTokens(written, false));
+  });
 }
