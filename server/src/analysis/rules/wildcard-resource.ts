@@ -37,30 +37,37 @@ export default defineRule({
   docs: {
     summary: `
       An Allow statement applies actions that support resource-level permissions to \`"Resource":
-      "*"\`.
+      "*"\`, or to an ARN that is \`*\` in effect.
     `,
     why: `
       With \`*\` the actions reach every bucket, key, project or role in the account, now and in
-      future, not only the ones the workload uses. Actions that accept only \`*\` (such as
-      \`s3:ListAllMyBuckets\` or \`codebuild:ListProjects\`) cannot be scoped and are never
-      reported, and neither are statements whose scopable actions are all List actions (such as
-      \`ec2:Describe*\`), where \`*\` is the norm. Only identity policies are checked: in a
-      resource-based policy (a bucket, key or queue policy) \`*\` can only mean the resource the
-      policy is attached to. Deny statements are never reported.
+      future, not only the ones the workload uses. An ARN whose every part that names a resource is
+      a wildcard (\`arn:aws:s3:::*\`, \`arn:*:cloudtrail:*:*:trail/*\`) is the same thing. The rule
+      judges each action of the statement: actions that accept only \`*\` (such as
+      \`s3:ListAllMyBuckets\`) cannot be scoped and are not counted; neither are actions a condition
+      key that applies to them already narrows (\`cloudwatch:namespace\` for
+      \`cloudwatch:PutMetricData\`, \`aws:ResourceTag/...\`, service keys such as \`s3:prefix\`),
+      nor \`iam:PassRole\`, which \`passrole-unscoped\` reports. It is a warning when the actions
+      write, tag, manage permissions or read data (objects, secrets, parameters, items, keys: the
+      table in \`access/data-reads.ts\`), information when they only read metadata, and silent
+      for List actions alone, where \`*\` is the norm. Only identity policies are checked: in a
+      resource-based policy \`*\` can only mean the resource the policy is attached to. Deny
+      statements are never reported.
     `,
     fix: `
-      Name the resources. In a template the quick-fixes offer each of the template's own resources
-      that the actions apply to (\`!GetAtt ArtifactBucket.Arn\`, \`!Sub
-      '\${ArtifactBucket.Arn}/*'\`, ...). In the service role of a CodePipeline pipeline of the
-      template (a role the pipeline names in \`RoleArn\`), they offer the pipeline's own resources
-      instead: its artifact bucket, the CodeBuild projects, CloudFormation stacks, source
-      repositories and functions its actions name, and the roles it passes or assumes, one fix for
-      each and one for all of them. Elsewhere they write the ARN formats of the actions' resource
-      types with named placeholders to fill in. When the statement's actions act on different
-      resource types (objects and buckets, queues and log groups), a fix splits it into one
-      statement per type, each naming only that type's resources, with the same \`Effect\` and
-      \`Condition\` and a suffixed \`Sid\`; actions that accept only \`*\` keep \`*\` in a statement
-      of their own.
+      Name the resources. The quick-fixes are checked against what the statement grants: after any
+      of them every action still has a resource of a type it acts on, and none reaches more than
+      before. In the service role of a CodePipeline pipeline of the template they offer the
+      pipeline's own resources (artifact bucket, CodeBuild projects, stacks, repositories,
+      functions, the roles it assumes), elsewhere the template's resources of the right types (not
+      one created under another \`Condition\`, not the role holding the policy, and for
+      \`sts:AssumeRole\` only roles whose trust policy names this role or its account); a target
+      is offered only when it serves every action. Outside templates they write the ARN formats
+      with named placeholders. When the actions act on different resource types, or some accept
+      only \`*\`, a fix splits the statement into one per type with the same \`Effect\` and
+      \`Condition\` and a suffixed \`Sid\`; actions that accept only \`*\`, \`iam:PassRole\`,
+      and in templates actions none of whose resources the template names, keep \`*\` in a
+      statement of their own (the fix's title says which).
     `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html',
