@@ -253,7 +253,8 @@ function checkAgainstFormats(
   const account = open > 4 ? fields[4]?.text : undefined;
   const formats = types.map((t) => t.arn.split(':'));
   const all = (test: (parts: string[]) => boolean) => formats.length > 0 && formats.every(test);
-  if (region !== undefined && region !== '') {
+  // `REGION` and `ACCOUNT_ID` are the placeholders fixes write: placeholder-value reports them.
+  if (region !== undefined && region !== '' && region !== 'REGION') {
     if (WILDCARD.test(region) ? !/^[a-z0-9*?-]+$/.test(region) : !REGION.test(region)) {
       if (!formats.some((f) => f[3] === region)) {
         return `\`${region}\` is not a Region code (such as \`us-east-1\`).`;
@@ -263,7 +264,7 @@ function checkAgainstFormats(
       return `\`${service}\` ARNs have no Region: leave that part empty (\`arn:…:${service}::…\`).`;
     }
   }
-  if (account !== undefined && account !== '') {
+  if (account !== undefined && account !== '' && account !== 'ACCOUNT_ID') {
     const valid = WILDCARD.test(account) ? /^[0-9a-z*?-]+$/.test(account) : ACCOUNT.test(account);
     if (!valid && !formats.some((f) => f[4] === account)) {
       return `\`${account}\` is not an account ID: use the 12-digit ID (or \`*\`).`;

@@ -199,9 +199,13 @@ const PLACEHOLDERS: ReadonlyMap<string, string> = new Map([
 export function placeholderArn(format: string): string {
   return format.replace(
     /\$\{([A-Za-z]+)\}/g,
-    (_, name: string) =>
-      PLACEHOLDERS.get(name) ?? name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase(),
+    (_, name: string) => PLACEHOLDERS.get(name) ?? snakePlaceholder(name),
   );
+}
+
+/** How fixes write an ARN variable they cannot fill in: `BucketName` is `BUCKET_NAME`. */
+export function snakePlaceholder(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
 /** The same format for a template, with pseudo parameters for partition, region and account. */
@@ -214,7 +218,7 @@ export function templatePlaceholderArn(format: string): Value {
           ? '${AWS::Region}'
           : name === 'Account'
             ? '${AWS::AccountId}'
-            : name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase(),
+            : snakePlaceholder(name),
     ),
   };
 }

@@ -24,6 +24,7 @@ import passroleUnscoped from './passrole-unscoped';
 import pipelineActionConfig from './pipeline-action-config';
 import pipelineArtifacts from './pipeline-artifacts';
 import pipelineStructure from './pipeline-structure';
+import placeholderValue from './placeholder-value';
 import plaintextSecretEnv from './plaintext-secret-env';
 import policyStructure from './policy-structure';
 import policyVersion from './policy-version';
@@ -62,6 +63,7 @@ export const RULES: readonly Rule[] = [
   pipelineActionConfig,
   pipelineArtifacts,
   pipelineStructure,
+  placeholderValue,
   plaintextSecretEnv,
   policyStructure,
   policyVersion,
