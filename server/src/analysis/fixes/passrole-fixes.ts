@@ -343,3 +343,84 @@ function within(inner: readonly string[], outer: readonly string[]): boolean {
   const lower = new Set(outer.map((s) => s.toLowerCase()));
   return inner.every((s) => lower.has(s.toLowerCase()));
 }
+
+/**
+ * Services that take a role from whoever calls these actions, by action prefix: what a statement's
+ * other actions say about where its roles go when the template names no role.
+ */
+const PASSED_BY_PREFIX: ReadonlyMap<string, string> = new Map([
+  ['codebuild', 'codebuild.amazonaws.com'],
+  ['cloudformation', 'cloudformation.amazonaws.com'],
+  ['codepipeline', 'codepipeline.amazonaws.com'],
+  ['lambda', 'lambda.amazonaws.com'],
+  ['states', 'states.amazonaws.com'],
+  ['ecs', 'ecs-tasks.amazonaws.com'],
+  ['ec2', 'ec2.amazonaws.com'],
+  ['glue', 'glue.amazonaws.com'],
+  ['sagemaker', 'sagemaker.amazonaws.com'],
+  ['events', 'events.amazonaws.com'],
+  ['scheduler', 'scheduler.amazonaws.com'],
+  ['batch', 'batch.amazonaws.com'],
+  ['codedeploy', 'codedeploy.amazonaws.com'],
+  ['elasticmapreduce', 'elasticmapreduce.amazonaws.com'],
+  ['datasync', 'datasync.amazonaws.com'],
+  ['apigateway', 'apigateway.amazonaws.com'],
+]);
+
+/**
+ * The way out when no role to pass is known (a standalone policy, a deploy role whose roles live
+ * elsewhere): `Resource` becomes a role ARN to fill in (`placeholder-value` reports it until then)
+ * and `iam:PassedToService` names the services the statement's other actions, or the policy's
+ * other statements, hand roles to. Without any such service, only the role placeholder.
+ */
+export function placeholderFixes(
+  document: ParsedDocument,
+  model: DocumentModel,
+  statement: Statement,
+  stars: readonly ResolvedValue[],
+): Fix[] {
+  const role: Value = model.template
+    ? { sub: 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/ROLE_NAME_WITH_PATH' }
+    : 'arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME_WITH_PATH';
+  const prefixes = (statements: readonly Statement[]) =>
+    statements.flatMap((s) =>
+      s.values('Action').flatMap((a) => {
+        const prefix = a.value?.split(':')[0]?.toLowerCase();
+        const service = prefix === undefined ? undefined : PASSED_BY_PREFIX.get(prefix);
+        return service ? [service] : [];
+      }),
+    );
+  let services = union([prefixes([statement])]);
+  if (services.length === 0) services = union([prefixes(statement.policy.statements)]);
+  const allowed = passedToServices(statement);
+  if (allowed) services = [];
+  const condition = services.length > 0 ? conditionEdit(document, statement, services) : undefined;
+  const passedTo = condition ? `, passed only to ${services.join(', ')}` : '';
+  const pass = statement.values('Action').filter((a) => a.value?.toLowerCase() === PASS_ROLE);
+  const rest = statement.values('Action').filter((a) => a.value?.toLowerCase() !== PASS_ROLE);
+  const [only] = pass;
+  const [star] = stars;
+  // `NotAction` grants far more than PassRole through this `*`: nothing to scope it to.
+  if (statement.element('NotAction') || pass.length === 0) return [];
+  if (rest.length === 0) {
+    const edits = starNodes(statement, stars).map((node) =>
+      replaceWithList(document, node, [role]),
+    );
+    if (condition) edits.push(condition);
+    return [{ title: `Scope to a role ARN to fill in${passedTo}`, safe: false, edits }];
+  }
+  if (pass.length !== 1 || !only || stars.length !== 1 || !star) return [];
+  if (rest.some((a) => a.value === undefined || patternCovers(a.value, PASS_ROLE))) return [];
+  const fix = splitStatementFix(document, statement, star.node, [
+    { suffix: '', actions: rest.map((a) => a.node), arns: undefined },
+    { suffix: 'PassRole', actions: [only.node], arns: [role], edits: condition ? [condition] : [] },
+  ]);
+  return fix
+    ? [
+        {
+          ...fix,
+          title: `Move iam:PassRole to its own statement scoped to a role ARN to fill in${passedTo}`,
+        },
+      ]
+    : [];
+}

@@ -1,4 +1,4 @@
-import { conditionFixes, scopeFixes, splitFixes } from '../fixes/passrole-fixes';
+import { conditionFixes, placeholderFixes, scopeFixes, splitFixes } from '../fixes/passrole-fixes';
 import { conditionHasKey, patternCovers, starResources } from '../iam/statement';
 import type { ResolvedValue, Statement } from '../model';
 import { defineRule } from './rule';
@@ -38,7 +38,12 @@ export default defineRule({
       services; otherwise the fix scopes that branch alone and says so. When \`iam:PassRole\` is
       listed among other actions on \`*\`, the fix moves it to a statement of its own (same \`Sid\`
       with \`PassRole\` appended, same \`Condition\` plus \`iam:PassedToService\`) and leaves the
-      other actions as they were. The fixes are unsafe: they take access away.
+      other actions as they were. When no role to pass is known (a standalone policy, a deploy role
+      whose roles live elsewhere), a fix still scopes the grant: to a role ARN to fill in
+      (\`placeholder-value\` reports it until then) with \`iam:PassedToService\` naming the services
+      the statement's other actions, or the policy's, hand roles to (\`codebuild.amazonaws.com\`
+      beside \`codebuild:StartBuild\`, \`cloudformation.amazonaws.com\` in a deploy role). The fixes
+      are unsafe: they take access away.
     `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html',
@@ -64,14 +69,16 @@ export default defineRule({
           report({
             at: grant.node,
             message: `${how} applies to ${notResource ? 'every role outside NotResource' : 'every role ("Resource": "*")'}: whoever holds this can hand any role, including administrator roles, to a service. ${limited ? 'Name the roles.' : 'Name the roles and limit them with iam:PassedToService.'}`,
-            fixes: () =>
-              notResource
-                ? []
-                : passRoleOnly(statement)
-                  ? scopeFixes(document, model, statement, stars)
-                  : stars.length === 1 && stars[0]
-                    ? splitFixes(document, model, statement, stars[0])
-                    : [],
+            fixes: () => {
+              if (notResource) return [];
+              const fixes = passRoleOnly(statement)
+                ? scopeFixes(document, model, statement, stars)
+                : stars.length === 1 && stars[0]
+                  ? splitFixes(document, model, statement, stars[0])
+                  : [];
+              // PassRole always has a way out, even when no role to pass is known.
+              return fixes.length > 0 ? fixes : placeholderFixes(document, model, statement, stars);
+            },
           });
         } else if (
           !conditionHasKey(statement, 'iam:PassedToService') &&
