@@ -170,6 +170,12 @@ describe('text formatter', () => {
     ]);
   });
 
+  it('cuts a long context line beside a short finding line', () => {
+    const text = `a: 1\nb: ${'x'.repeat(100_000)}\n`;
+    const frame = codeFrame(fileReport(text, []), finding(text, 'a', 'r'));
+    expect(frame).toEqual(['> 1 | a: 1', '    | ^', `  2 | b: ${'x'.repeat(157)}…`]);
+  });
+
   it('cuts long lines to a window around the finding', () => {
     const text = `{"a":"${'x'.repeat(300)}","Action":"*","b":"${'y'.repeat(300)}"}`;
     const [line, carets] = codeFrame(fileReport(text, []), finding(text, '"*"', 'r'));

@@ -140,8 +140,12 @@ interface LineWindow {
 function lineWindow(length: number, column: number): LineWindow {
   if (length <= MAX_LINE_WIDTH) {
     return {
-      cut: (text, lineStart, lineLength) => text.slice(lineStart, lineStart + lineLength),
-      map: (c) => c,
+      // A long line beside a short finding line is shown from its start, cut like the others.
+      cut: (text, lineStart, lineLength) =>
+        lineLength <= MAX_LINE_WIDTH
+          ? text.slice(lineStart, lineStart + lineLength)
+          : `${text.slice(lineStart, lineStart + MAX_LINE_WIDTH)}…`,
+      map: (c) => Math.min(c, MAX_LINE_WIDTH),
     };
   }
   const start = Math.max(0, Math.min(column - WINDOW_LEAD, length - MAX_LINE_WIDTH));
