@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { LineIndex, type Finding } from '../../server/src/analysis';
+import { analyze, LineIndex, SecretMasker, type Finding } from '../../server/src/analysis';
 import { codeFrame, formatText } from '../../server/src/cli/format-text';
 import { Progress } from '../../server/src/cli/progress';
 import type { FileReport } from '../../server/src/cli/report';
+import { testCatalog } from '../support/catalog';
 
-function fileReport(text: string, findings: Finding[]): FileReport {
+function fileReport(
+  text: string,
+  findings: Finding[],
+  secrets = new SecretMasker(text, []),
+): FileReport {
   return {
     path: 'dir/file.yaml',
     absolutePath: undefined,
@@ -12,7 +17,14 @@ function fileReport(text: string, findings: Finding[]): FileReport {
     text,
     lines: new LineIndex(text),
     findings,
+    secrets,
   };
+}
+
+/** The report of a real analysis: its findings and its secrets. */
+function analysed(text: string, fileName = 'file.yaml'): FileReport {
+  const analysis = analyze(text, { catalog: testCatalog(), fileName });
+  return { ...fileReport(text, [...analysis.findings], analysis.secrets), path: fileName };
 }
 
 function finding(
@@ -25,12 +37,16 @@ function finding(
   return { rule, severity, message: 'A message.', start, end: start + covered.length, fixes: [] };
 }
 
+const SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9Xk2Lm8R';
+
 const TEMPLATE = [
   'Resources:',
   '  Fn:',
+  '    Type: AWS::Lambda::Function',
   '    Properties:',
   '      Environment:',
-  '        AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  '        Variables:',
+  `          AWS_SECRET_ACCESS_KEY: ${SECRET_KEY}`,
   '      Handler: index.handler',
   '',
 ].join('\n');
@@ -38,16 +54,15 @@ const TEMPLATE = [
 describe('text formatter', () => {
   it('prints location, severity, message, rule, a code frame and a summary', () => {
     const found = finding(TEMPLATE, 'index.handler', 'some-rule', 'warning');
+    const file = { ...analysed(TEMPLATE), path: 'dir/file.yaml', findings: [found] };
     expect(
-      formatText(
-        { files: [fileReport(TEMPLATE, [found])], fixed: undefined, maxWarnings: undefined },
-        { color: false },
-      ),
+      formatText({ files: [file], fixed: undefined, maxWarnings: undefined }, { color: false }),
     ).toBe(
       [
-        'dir/file.yaml:6:16  warning  A message.  some-rule',
-        '  5 |         AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-        '> 6 |       Handler: index.handler',
+        'dir/file.yaml:8:16  warning  A message.  some-rule',
+        // The context line above holds a secret: it is masked like the finding's own lines.
+        '  7 |           AWS_SECRET_ACCESS_KEY: wJal****',
+        '> 8 |       Handler: index.handler',
         '    |                ^^^^^^^^^^^^^',
         '',
         '✖ 1 problem (0 errors, 1 warning, 0 info) in 1 file',
@@ -56,39 +71,82 @@ describe('text formatter', () => {
     );
   });
 
-  it('masks the covered text of secret rules to its first 4 characters', () => {
-    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-    const frame = codeFrame(
-      fileReport(TEMPLATE, []),
-      finding(TEMPLATE, secret, 'hardcoded-credential'),
-    );
-    expect(frame).toEqual([
-      '  4 |       Environment:',
-      '> 5 |         AWS_SECRET_ACCESS_KEY: wJal****',
-      '    |                                ^^^^^^^^',
-      '  6 |       Handler: index.handler',
+  it('masks every secret of the document in every frame, whichever rule reported', () => {
+    const file = analysed(TEMPLATE);
+    expect(file.findings.map((f) => f.rule)).toEqual(['hardcoded-credential']);
+    const [credential] = file.findings;
+    if (!credential) throw new Error('no finding');
+    expect(codeFrame(file, credential)).toEqual([
+      '  6 |         Variables:',
+      '> 7 |           AWS_SECRET_ACCESS_KEY: wJal****',
+      '    |                                  ^^^^^^^^',
+      '  8 |       Handler: index.handler',
     ]);
-    expect(frame.join('\n')).not.toContain('rXUt');
+    // Any other finding on the secret's line shows it masked too.
+    const other = finding(TEMPLATE, 'AWS_SECRET_ACCESS_KEY', 'some-rule');
+    expect(codeFrame(file, other)[1]).toBe('> 7 |           AWS_SECRET_ACCESS_KEY: wJal****');
+    expect(
+      formatText({ files: [file], fixed: undefined, maxWarnings: undefined }, { color: false }),
+    ).not.toContain('rXUt');
   });
 
-  it('masks a secret spanning lines and never shows its later lines', () => {
-    const text = 'Key: |\n  AKIAABCDEFGH\n  SECRETLINE2\nNext: 1\n';
-    const start = text.indexOf('AKIA');
-    const end = text.indexOf('\nNext');
-    const frame = codeFrame(fileReport(text, []), {
-      rule: 'hardcoded-credential',
-      severity: 'error',
-      message: 'm',
-      start,
-      end,
-      fixes: [],
-    });
-    expect(frame).toEqual([
-      '  1 | Key: |',
-      '> 2 |   AKIA****',
-      '    |   ^^^^^^^^',
-      '  3 | Next: 1',
+  it('masks the secret in the plaintext-secret-env frame under the hardcoded-credential one', () => {
+    const text = [
+      'Resources:',
+      '  Build:',
+      '    Type: AWS::CodeBuild::Project',
+      '    Properties:',
+      '      Environment:',
+      '        EnvironmentVariables:',
+      '          - Name: GITHUB_TOKEN',
+      '            Value: ghp_4mQxZ8Rt2LkP9wVbN3sYcD7fHjK1qXeA6uT0',
+      '          - Name: DB_PASSWORD',
+      '            Value: s3cr3t-Passw0rd',
+      '',
+    ].join('\n');
+    const file = analysed(text);
+    const report = formatText(
+      { files: [file], fixed: undefined, maxWarnings: undefined },
+      { color: false },
+    );
+    expect(file.findings.map((f) => f.rule)).toEqual([
+      'hardcoded-credential',
+      'plaintext-secret-env',
+      'plaintext-secret-env',
     ]);
+    expect(report).toContain(
+      [
+        'file.yaml:8:20  warning  CodeBuild environment variable "GITHUB_TOKEN" has no Type (so it is PLAINTEXT) but its value looks like a GitHub token ("ghp_****"): anyone who can read the build definition sees it. Keep it in Secrets Manager or Parameter Store and set Type to SECRETS_MANAGER or PARAMETER_STORE.  plaintext-secret-env',
+        '  7 |           - Name: GITHUB_TOKEN',
+        '> 8 |             Value: ghp_****',
+        '    |                    ^^^^^^^^',
+        '  9 |           - Name: DB_PASSWORD',
+      ].join('\n'),
+    );
+    expect(report).toContain('> 10 |             Value: s3cr****');
+    expect(report).not.toContain('4mQx');
+    expect(report).not.toContain('s3cr3t');
+  });
+
+  it('masks a secret spanning lines and keeps the true line numbers', () => {
+    const key = `-----BEGIN RSA PRIVATE KEY-----\n${'MIIEowIBAAKCAQEA7bq3Zk9Qw2Lm8Rt'.repeat(2)}\n-----END RSA PRIVATE KEY-----`;
+    const text = [
+      'Resources:',
+      '  Key:',
+      '    Type: AWS::SecretsManager::Secret',
+      '    Properties:',
+      '      SecretString: |',
+      ...key.split('\n').map((line) => `        ${line}`),
+      '      Name: k',
+      '',
+    ].join('\n');
+    const file = analysed(text);
+    const frames = file.findings.map((f) => codeFrame(file, f).join('\n')).join('\n');
+    expect(file.findings.map((f) => f.rule)).toContain('hardcoded-credential');
+    expect(frames).not.toContain('MIIE');
+    expect(frames).not.toContain('BEGIN RSA');
+    const other = finding(text, 'Name: k', 'some-rule');
+    expect(codeFrame(file, other)).toEqual(['  8 |', '> 9 |       Name: k', '    |       ^^^^^^^']);
   });
 
   it('underlines each line of a multi-line range', () => {
@@ -110,6 +168,12 @@ describe('text formatter', () => {
       '    |     ^^',
       '  4 | c: 3',
     ]);
+  });
+
+  it('cuts a long context line beside a short finding line', () => {
+    const text = `a: 1\nb: ${'x'.repeat(100_000)}\n`;
+    const frame = codeFrame(fileReport(text, []), finding(text, 'a', 'r'));
+    expect(frame).toEqual(['> 1 | a: 1', '    | ^', `  2 | b: ${'x'.repeat(157)}…`]);
   });
 
   it('cuts long lines to a window around the finding', () => {

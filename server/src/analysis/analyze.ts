@@ -10,6 +10,7 @@ import {
 import fileTooLarge from './rules/file-too-large';
 import { RULES, RULES_BY_ID } from './rules/registry';
 import type { Finding, Fix, SeveritySetting } from './finding';
+import { documentSecrets, SecretMasker, type DocumentSecret } from './masking';
 import type { ResolvedOptions } from './rules/rule';
 import { suppressions } from './suppress';
 
@@ -53,6 +54,11 @@ export interface Analysis {
   readonly findings: readonly Finding[];
   /** Rules that failed on this document (a bug in Scopewise, never in the document). */
   readonly internalErrors: readonly string[];
+  /**
+   * The document's secrets, and the masking every output applies: messages, fix titles and
+   * internal errors come masked; front ends mask code frames, hovers and log lines with it.
+   */
+  readonly secrets: SecretMasker;
 }
 
 const emptyModel = (): DocumentModel => ({
@@ -79,21 +85,24 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     model = emptyModel();
   }
   const kind = model.kind;
-  if (kind === 'unknown') {
-    const findings = options.explicit
-      ? runRules(['parse-error'], document, model, options, internalErrors)
-      : [];
-    return { options, kind, document, model, findings, internalErrors };
-  }
-  const ids = RULES.filter((rule) => rule.appliesTo.includes(kind)).map((rule) => rule.id);
-  const findings = runRules(ids, document, model, options, internalErrors);
+  const ids =
+    kind !== 'unknown'
+      ? RULES.filter((rule) => rule.appliesTo.includes(kind)).map((rule) => rule.id)
+      : options.explicit
+        ? ['parse-error']
+        : [];
+  const found = runRules(ids, document, model, options, internalErrors);
+  const secrets = documentSecrets(text, found.secrets);
+  const findings = found.reports.map((report) => report(secrets));
+  maskInPlace(internalErrors, secrets);
   return {
     options,
     kind,
     document,
     model,
-    findings: suppressions(document, model).filter(findings),
+    findings: kind === 'unknown' ? findings : suppressions(document, model).filter(findings),
     internalErrors,
+    secrets,
   };
 }
 
@@ -103,14 +112,22 @@ function settingFor(options: AnalyzeOptions, rule: string): SeveritySetting | un
   return options.rules?.get(rule);
 }
 
+/** A finding as reported, made final once the document's secrets are all known. */
+type Reported = (secrets: SecretMasker) => Finding;
+
+/**
+ * Runs the rules; their findings are made (messages and fix titles masked) once every rule has
+ * said which secrets it recognised. Rules that find secrets run even when off, for their secrets.
+ */
 function runRules(
   ids: readonly string[],
   document: ParsedDocument,
   model: DocumentModel,
   options: AnalyzeOptions,
   internalErrors: string[],
-): Finding[] {
-  const findings: Finding[] = [];
+): { reports: Reported[]; secrets: DocumentSecret[] } {
+  const reports: { start: number; end: number; rule: string; make: Reported }[] = [];
+  const secrets: DocumentSecret[] = [];
   const resolved: ResolvedOptions = {
     allowActions: new Set((options.allowActions ?? []).map((a) => a.toLowerCase())),
   };
@@ -118,30 +135,55 @@ function runRules(
     const rule = RULES_BY_ID.get(id);
     if (!rule) continue;
     const setting = settingFor(options, id);
-    if (setting === 'off') continue;
+    if (setting === 'off' && !rule.findsSecrets) continue;
     try {
       rule.check({
         document,
         model,
         catalog: options.catalog,
         options: resolved,
-        report: ({ at, message, severity, fixes }) => {
+        report: ({ at, message, severity, fixes, secrets: recognised }) => {
+          if (recognised) secrets.push(...recognised);
+          if (setting === 'off') return;
           const range = rangeOf(at, document.text.length);
-          const finding = {
-            rule: id,
-            severity: setting ?? severity ?? rule.defaultSeverity,
-            message,
-            start: range.start,
-            end: range.end,
-          };
-          findings.push(withFixes(finding, fixes, (error) => internalErrors.push(error)));
+          const make: Reported = (masker) =>
+            withFixes(
+              {
+                rule: id,
+                severity: setting ?? severity ?? rule.defaultSeverity,
+                message: masker.mask(message),
+                start: range.start,
+                end: range.end,
+              },
+              maskTitles(fixes, masker),
+              (error) => internalErrors.push(masker.mask(error)),
+            );
+          reports.push({ ...range, rule: id, make });
         },
       });
     } catch (error) {
       internalErrors.push(`${id}: ${describe(error)}`);
     }
   }
-  return sortFindings(findings);
+  return { reports: sortFindings(reports).map((r) => r.make), secrets };
+}
+
+/** Fix titles are output: they are masked like messages; the edits keep the document's text. */
+function maskTitles(
+  fixes: readonly Fix[] | (() => readonly Fix[]) | undefined,
+  masker: SecretMasker,
+): readonly Fix[] | (() => readonly Fix[]) | undefined {
+  const masked = (list: readonly Fix[]) =>
+    list.map((fix) => {
+      const title = masker.mask(fix.title);
+      return title === fix.title ? fix : { ...fix, title };
+    });
+  if (fixes === undefined) return undefined;
+  return typeof fixes === 'function' ? () => masked(fixes()) : masked(fixes);
+}
+
+function maskInPlace(list: string[], masker: SecretMasker): void {
+  for (let i = 0; i < list.length; i++) list[i] = masker.mask(list[i] ?? '');
 }
 
 /**
@@ -179,7 +221,7 @@ function rangeOf(at: Node | Range, length: number): Range {
   return start < length ? { start, end: start + 1 } : { start: start - 1, end: start };
 }
 
-export function sortFindings<T extends Finding>(findings: T[]): T[] {
+export function sortFindings<T extends Range & { readonly rule: string }>(findings: T[]): T[] {
   return findings.sort(
     (a, b) =>
       a.start - b.start || a.end - b.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
@@ -203,7 +245,15 @@ function tooLarge(text: string, options: AnalyzeOptions, maxSize: number): Analy
           },
         ]
       : [];
-  return { options, kind: 'unknown', document, model: emptyModel(), findings, internalErrors: [] };
+  return {
+    options,
+    kind: 'unknown',
+    document,
+    model: emptyModel(),
+    findings,
+    internalErrors: [],
+    secrets: new SecretMasker(text, []),
+  };
 }
 
 function describe(error: unknown): string {

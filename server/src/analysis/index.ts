@@ -7,6 +7,7 @@ export {
   type AnalyzeOptions,
 } from './analyze';
 export { applyEdits } from './edits';
+export { SecretMasker, type DocumentSecret, type MaskedText } from './masking';
 export {
   fixAll,
   selectFixes,

@@ -265,6 +265,8 @@ export interface UrlCredentials {
   /** Offsets of `user:password` within the string. */
   readonly from: number;
   readonly to: number;
+  /** Where the password starts; it runs to `to`. */
+  readonly passwordFrom: number;
   /** The URL with user and password masked, for messages: `https://****:****@github.com`. */
   readonly display: string;
 }
@@ -284,6 +286,7 @@ export function findUrlCredentials(text: string): UrlCredentials[] {
     found.push({
       from,
       to: from + user.length + 1 + password.length,
+      passwordFrom: from + user.length + 1,
       display: `${scheme}://****:****@${host}`,
     });
   }

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RULES, ruleDocsUrl, type Finding, type Rule, type Severity } from '../analysis';
-import { SECRET_RULES, shownText, type FileReport, type Report } from './report';
+import { shownText, WITHHELD, withheld, type FileReport, type Report } from './report';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/scopewise/scopewise';
@@ -26,9 +26,11 @@ export function formatSarif(report: Report, options: SarifOptions): string {
   const ruleIndex = new Map(RULES.map((rule, index) => [rule.id, index]));
   const results = report.files.flatMap((file) => {
     const location = artifactLocation(file, options.cwd);
-    const occurrences = new Map<string, number>();
+    const fingerprints = new Fingerprints(file, location.uri);
     return file.findings.map((finding) => {
       const index = ruleIndex.get(finding.rule);
+      const held = finding.fixes.filter((fix) => withheld(file, fix));
+      const fixes = finding.fixes.filter((fix) => !held.includes(fix));
       return {
         ruleId: finding.rule,
         ...(index === undefined ? {} : { ruleIndex: index }),
@@ -43,11 +45,11 @@ export function formatSarif(report: Report, options: SarifOptions): string {
           },
         ],
         partialFingerprints: {
-          [FINGERPRINT_KEY]: fingerprint(file, finding, location.uri, occurrences),
+          [FINGERPRINT_KEY]: fingerprints.next(finding),
         },
-        ...(finding.fixes.length > 0
+        ...(fixes.length > 0
           ? {
-              fixes: finding.fixes.map((fix) => ({
+              fixes: fixes.map((fix) => ({
                 description: { text: fix.title },
                 artifactChanges: [
                   {
@@ -60,6 +62,18 @@ export function formatSarif(report: Report, options: SarifOptions): string {
                 ],
                 properties: { safe: fix.safe },
               })),
+            }
+          : {}),
+        // A SARIF fix must carry its changes: one that would copy a secret is named here instead.
+        ...(held.length > 0
+          ? {
+              properties: {
+                withheldFixes: held.map((fix) => ({
+                  description: { text: fix.title },
+                  safe: fix.safe,
+                  withheld: WITHHELD,
+                })),
+              },
             }
           : {}),
       };
@@ -136,28 +150,42 @@ function region(file: FileReport, start: number, end: number) {
 }
 
 /**
- * Hash of the rule, the file, the finding's line (trimmed, secrets masked) and how many equal
- * findings came before it in the file, so a finding keeps its fingerprint when lines above it move.
+ * Fingerprints: a hash of the rule, the file, the finding's line (trimmed, secrets masked) and how
+ * many equal findings came before it in the file, so a finding keeps its fingerprint when lines
+ * above it move. Each line's text is read and hashed once, whatever the number of findings on it
+ * (a minified document is one long line).
  */
-function fingerprint(
-  file: FileReport,
-  finding: Finding,
-  uri: string,
-  occurrences: Map<string, number>,
-): string {
-  const line = file.lines.positionAt(finding.start).line;
-  let lineText = file.lines.lineText(line);
-  if (SECRET_RULES.has(finding.rule)) {
-    const lineStart = file.lines.lineStart(line);
-    const covered = file.text.slice(finding.start, finding.end);
-    lineText =
-      lineText.slice(0, finding.start - lineStart) +
-      shownText(finding, covered) +
-      lineText.slice(Math.min(lineText.length, finding.end - lineStart));
+class Fingerprints {
+  /** Each line's trimmed masked text, as an id shared by equal lines. */
+  private readonly lineIds = new Map<number, number>();
+  private readonly textIds = new Map<string, number>();
+  /** The hash of `rule, uri, line text` per rule and line id, and how many findings used it. */
+  private readonly prefixes = new Map<string, { hash: Hash; count: number }>();
+
+  constructor(
+    private readonly file: FileReport,
+    private readonly uri: string,
+  ) {}
+
+  next(finding: Finding): string {
+    const line = this.file.lines.positionAt(finding.start).line;
+    let id = this.lineIds.get(line);
+    let lineText: string | undefined;
+    if (id === undefined) {
+      lineText = shownText(this.file).lines.lineText(line).trim();
+      id = this.textIds.get(lineText);
+      if (id === undefined) this.textIds.set(lineText, (id = this.textIds.size));
+      this.lineIds.set(line, id);
+    }
+    const key = `${finding.rule}\u0000${id}`;
+    let prefix = this.prefixes.get(key);
+    if (prefix === undefined) {
+      lineText ??= shownText(this.file).lines.lineText(line).trim();
+      const hash = createHash('sha256').update(`${finding.rule}\u0000${this.uri}\u0000${lineText}`);
+      this.prefixes.set(key, (prefix = { hash, count: 0 }));
+    }
+    const occurrence = prefix.count++;
+    const digest = prefix.hash.copy().update(`\u0000${occurrence}`).digest('hex').slice(0, 32);
+    return `${digest}:${occurrence + 1}`;
   }
-  const key = `${finding.rule}\u0000${uri}\u0000${lineText.trim()}`;
-  const occurrence = occurrences.get(key) ?? 0;
-  occurrences.set(key, occurrence + 1);
-  const hash = createHash('sha256').update(`${key}\u0000${occurrence}`).digest('hex').slice(0, 32);
-  return `${hash}:${occurrence + 1}`;
 }

@@ -1,12 +1,5 @@
-import { LineIndex, type Finding, type Severity } from '../analysis';
-import {
-  SECRET_RULES,
-  shownText,
-  totals,
-  tooManyWarnings,
-  type FileReport,
-  type Report,
-} from './report';
+import type { Finding, Severity } from '../analysis';
+import { shownText, totals, tooManyWarnings, type FileReport, type Report } from './report';
 
 export interface TextOptions {
   /** ANSI colours, for a terminal. */
@@ -85,56 +78,47 @@ function plural(count: number, noun: string): string {
 }
 
 /**
- * The finding's lines with a caret underline and a line of context either side. The covered
- * text of a secret rule is masked before anything is printed.
+ * The finding's lines with a caret underline and a line of context either side, cut to a window
+ * around the finding on long lines. Every line is printed from the file's masked text, so no
+ * secret of the document shows, on the finding's lines or beside them.
  */
 export function codeFrame(file: FileReport, finding: Finding, style: Style = PLAIN): string[] {
-  const { lines, text } = file;
-  const startLine = lines.positionAt(finding.start).line;
-  let endLine = lines.positionAt(finding.end).line;
+  const { text, lines, map } = shownText(file);
+  const start = map(finding.start, 'start');
+  const end = Math.max(start, map(finding.end, 'end'));
+  const startLine = lines.positionAt(start).line;
+  let endLine = lines.positionAt(end).line;
   // A range ending right after a line break does not underline the next line.
-  if (endLine > startLine && lines.lineStart(endLine) === finding.end) endLine--;
+  if (endLine > startLine && lines.lineStart(endLine) === end) endLine--;
   const first = Math.max(0, startLine - CONTEXT_LINES);
   let last =
     endLine - startLine < MAX_RANGE_LINES
       ? Math.min(lines.lineCount - 1, endLine + CONTEXT_LINES)
       : startLine + MAX_RANGE_LINES - 1;
   // The empty "line" after a final line break is not worth showing as context.
-  if (last > endLine && last === lines.lineCount - 1 && lines.lineText(last) === '') last--;
-  const regionStart = lines.lineStart(first);
-  const regionEnd = lines.lineEnd(last);
-  let region = text.slice(regionStart, regionEnd);
-  let coveredStart = finding.start - regionStart;
-  let coveredEnd = Math.min(finding.end, regionEnd) - regionStart;
-  if (SECRET_RULES.has(finding.rule)) {
-    const mask = shownText(finding, text.slice(finding.start, finding.end)).replace(/[\r\n]/g, ' ');
-    region =
-      region.slice(0, coveredStart) +
-      mask +
-      text.slice(finding.end, Math.max(finding.end, regionEnd));
-    coveredEnd = coveredStart + mask.length;
-  }
-  coveredStart = Math.max(0, coveredStart);
-  const shown = new LineIndex(region);
-  const gutterWidth = String(first + shown.lineCount).length;
-  const firstRangeLine = shown.positionAt(coveredStart).line;
-  const lastRangeLine = shown.positionAt(Math.max(coveredStart, coveredEnd - 1)).line;
+  if (last > endLine && last === lines.lineCount - 1 && lines.lineStart(last) === text.length)
+    last--;
+  const coveredEnd = Math.min(end, lines.lineEnd(last));
+  const lastRangeLine = lines.positionAt(Math.max(start, coveredEnd - 1)).line;
+  const gutterWidth = String(last + 1).length;
   const window = lineWindow(
-    shown.lineText(firstRangeLine),
-    coveredStart - shown.lineStart(firstRangeLine),
+    lines.lineEnd(startLine) - lines.lineStart(startLine),
+    start - lines.lineStart(startLine),
   );
   const out: string[] = [];
-  for (let i = 0; i < shown.lineCount; i++) {
-    const lineStart = shown.lineStart(i);
-    const lineText = shown.lineText(i);
-    const isRangeLine = i >= firstRangeLine && i <= lastRangeLine;
-    const number = String(first + i + 1).padStart(gutterWidth);
+  for (let i = first; i <= last; i++) {
+    const lineStart = lines.lineStart(i);
+    const length = lines.lineEnd(i) - lineStart;
+    // Only the window of a line is ever sliced: a minified document is one very long line.
+    const shown = window.cut(text, lineStart, length);
+    const isRangeLine = i >= startLine && i <= lastRangeLine;
+    const number = String(i + 1).padStart(gutterWidth);
     const gutter = `${isRangeLine ? '>' : ' '} ${style.dim(`${number} |`)}`;
-    out.push(`${gutter} ${window.cut(sanitize(lineText))}`.trimEnd());
+    out.push(`${gutter} ${sanitize(shown)}`.trimEnd());
     if (isRangeLine) {
-      const from = i === firstRangeLine ? coveredStart - lineStart : lineText.search(/\S|$/);
-      const to = Math.max(Math.min(coveredEnd - lineStart, lineText.length), from + 1);
-      const caretLine = underline(window.cut(lineText), window.map(from), window.map(to));
+      const from = i === startLine ? start - lineStart : indentation(text, lineStart, length);
+      const to = Math.max(Math.min(coveredEnd - lineStart, length), from + 1);
+      const caretLine = underline(shown, window.map(from), window.map(to));
       out.push(
         `  ${style.dim(`${' '.repeat(gutterWidth)} |`)} ${style.severity(finding.severity, caretLine)}`,
       );
@@ -144,22 +128,43 @@ export function codeFrame(file: FileReport, finding: Finding, style: Style = PLA
 }
 
 interface LineWindow {
-  cut(line: string): string;
+  /** The window of the line of `length` characters starting at `lineStart` in `text`. */
+  cut(text: string, lineStart: number, length: number): string;
   map(column: number): number;
 }
 
-/** Keeps long lines readable: a window of MAX_LINE_WIDTH columns around the finding's start. */
-function lineWindow(line: string, column: number): LineWindow {
-  if (line.length <= MAX_LINE_WIDTH) return { cut: (l) => l, map: (c) => c };
-  const start = Math.max(0, Math.min(column - WINDOW_LEAD, line.length - MAX_LINE_WIDTH));
+/**
+ * Keeps long lines readable: a window of MAX_LINE_WIDTH columns around the finding's start, chosen
+ * on the finding's first line and applied to every line of the frame.
+ */
+function lineWindow(length: number, column: number): LineWindow {
+  if (length <= MAX_LINE_WIDTH) {
+    return {
+      // A long line beside a short finding line is shown from its start, cut like the others.
+      cut: (text, lineStart, lineLength) =>
+        lineLength <= MAX_LINE_WIDTH
+          ? text.slice(lineStart, lineStart + lineLength)
+          : `${text.slice(lineStart, lineStart + MAX_LINE_WIDTH)}…`,
+      map: (c) => Math.min(c, MAX_LINE_WIDTH),
+    };
+  }
+  const start = Math.max(0, Math.min(column - WINDOW_LEAD, length - MAX_LINE_WIDTH));
   const lead = start > 0 ? 1 : 0;
   return {
-    cut: (l) => {
-      const inner = l.slice(start, start + MAX_LINE_WIDTH);
-      return (lead ? '…' : '') + inner + (l.length > start + MAX_LINE_WIDTH ? '…' : '');
+    cut: (text, lineStart, lineLength) => {
+      const from = lineStart + Math.min(start, lineLength);
+      const inner = text.slice(from, lineStart + Math.min(start + MAX_LINE_WIDTH, lineLength));
+      return (lead ? '…' : '') + inner + (lineLength > start + MAX_LINE_WIDTH ? '…' : '');
     },
     map: (c) => Math.max(0, Math.min(c - start, MAX_LINE_WIDTH)) + lead,
   };
+}
+
+/** The column of a line's first non-blank character (its length when it is blank). */
+function indentation(text: string, lineStart: number, length: number): number {
+  let column = 0;
+  while (column < length && /\s/.test(text[lineStart + column] ?? '')) column++;
+  return column;
 }
 
 /** Spaces (tabs kept, so the carets line up) up to `from`, then carets up to `to`. */

@@ -1,4 +1,10 @@
-import type { DocumentKind, Finding, LineIndex } from '../analysis';
+import {
+  LineIndex,
+  type DocumentKind,
+  type Finding,
+  type Fix,
+  type SecretMasker,
+} from '../analysis';
 
 /** One analysed file as the formatters see it: the text after any fixes, and what remains. */
 export interface FileReport {
@@ -11,6 +17,8 @@ export interface FileReport {
   readonly lines: LineIndex;
   /** Sorted by position, then rule id. */
   readonly findings: readonly Finding[];
+  /** The secrets of `text` (its analysis's `secrets`): nothing printed may show them. */
+  readonly secrets: SecretMasker;
 }
 
 /** Everything a formatter prints. */
@@ -51,14 +59,37 @@ export function tooManyWarnings(report: Report): boolean {
   return report.maxWarnings !== undefined && totals(report.files).warnings > report.maxWarnings;
 }
 
-/** Rules whose range covers a secret: anything that echoes the covered text must mask it. */
-export const SECRET_RULES: ReadonlySet<string> = new Set(['hardcoded-credential']);
+/** A file's text as it may be printed: every secret masked, line numbers unchanged. */
+export interface ShownText {
+  readonly text: string;
+  /** Lines of `text`: the same lines as the file's, some of them shorter or longer. */
+  readonly lines: LineIndex;
+  /** An offset of the file's text in `text` (see `MaskedText.map`). */
+  map(offset: number, side: 'start' | 'end'): number;
+}
 
-/** How many leading characters of a secret may be shown. */
-const VISIBLE_SECRET_PREFIX = 4;
+const shownTexts = new WeakMap<FileReport, ShownText>();
 
-/** The covered text of a finding as it may be shown: secrets keep only their first 4 characters. */
-export function shownText(finding: Finding, covered: string): string {
-  if (!SECRET_RULES.has(finding.rule)) return covered;
-  return `${Array.from(covered).slice(0, VISIBLE_SECRET_PREFIX).join('')}****`;
+/** The file's text with its secrets masked, computed once per file for every frame and line. */
+export function shownText(file: FileReport): ShownText {
+  let shown = shownTexts.get(file);
+  if (shown === undefined) {
+    const masked = file.secrets.maskDocument();
+    const lines = masked.text === file.text ? file.lines : new LineIndex(masked.text);
+    shown = { text: masked.text, lines, map: (offset, side) => masked.map(offset, side) };
+    shownTexts.set(file, shown);
+  }
+  return shown;
+}
+
+/** Why a fix is listed without its edits in JSON and SARIF output. */
+export const WITHHELD =
+  'The edits are left out because they contain a secret found in the document; apply the fix in the editor or with --fix.';
+
+/**
+ * Whether a fix's edits would copy a secret of the document into a report. Applied to the
+ * document (`--fix`, the editor) they are harmless: the secret is already there.
+ */
+export function withheld(file: FileReport, fix: Fix): boolean {
+  return fix.edits.some((edit) => file.secrets.contains(edit.newText));
 }

@@ -183,6 +183,7 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
         text: finalText,
         lines: new LineIndex(finalText),
         findings,
+        secrets: analysis.secrets,
       });
     }
     return finalText;

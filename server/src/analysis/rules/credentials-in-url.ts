@@ -1,5 +1,6 @@
 import { type Node, type StringNode } from '../document';
 import { replaceString } from '../edits';
+import { secretIn } from '../masking';
 import { findUrlCredentials } from '../secrets';
 import { defineRule } from './rule';
 
@@ -8,6 +9,7 @@ export default defineRule({
   defaultSeverity: 'error',
   appliesTo: ['iam-policy', 'codepipeline', 'cloudformation'],
   fixable: true,
+  findsSecrets: true,
   docs: {
     summary: `
       A URL with a user name and password written into it (\`https://user:password@host\`), such as
@@ -51,6 +53,7 @@ export default defineRule({
       report({
         at: node,
         message: `"${found.map((c) => c.display).join('", "')}" embeds a user name and password in the URL, readable by anyone who can read the file or the logs that print it. Remove them and authenticate with source credentials, a connection or Secrets Manager.`,
+        secrets: found.map((c) => secretIn(document.text, node, c.passwordFrom, c.to)),
         fixes: oneLine
           ? [
               {

@@ -13,6 +13,7 @@ import {
   type DocumentModel,
   type Template,
 } from '../model';
+import { secretIn } from '../masking';
 import { renderInline } from '../render';
 import {
   findSecrets,
@@ -33,6 +34,7 @@ export default defineRule({
   defaultSeverity: 'error',
   appliesTo: ['iam-policy', 'codepipeline', 'cloudformation'],
   fixable: true,
+  findsSecrets: true,
   docs: {
     summary: `
       A literal secret in a template, pipeline or policy: an AWS access key id or secret access key,
@@ -92,6 +94,7 @@ function checkString(context: RuleContext, node: StringNode): void {
       at: node,
       message: `This value contains ${kinds.join(' and ')}: anyone who can read the file can use it. Revoke it and keep it in Secrets Manager.`,
       fixes: whole ? templateFixes(document, model, node) : [],
+      secrets: secrets.map((s) => secretIn(document.text, node, s.from, s.to)),
     });
     return;
   }
@@ -102,6 +105,7 @@ function checkString(context: RuleContext, node: StringNode): void {
       at: node,
       message: `"${name}" holds an AWS secret access key ("${mask(node.value)}"): anyone who can read the file can use it. Deactivate the key and use a role or Secrets Manager instead.`,
       fixes: templateFixes(document, model, node),
+      secrets: [secretIn(document.text, node)],
     });
     return;
   }
@@ -115,6 +119,7 @@ function checkString(context: RuleContext, node: StringNode): void {
         : 'Keep it in Secrets Manager and supply it when the definition is deployed.'
     }`,
     fixes: templateFixes(document, model, node),
+    secrets: [secretIn(document.text, node)],
   });
 }
 
@@ -203,6 +208,7 @@ function checkParameterDefaults(
           context.report({
             at: fallback,
             message: `Parameter "${ref}" has a literal Default that "${property.key.value}" uses as a secret, so the secret is stored in the template. Remove the Default and supply the value at deploy time, or use a Secrets Manager dynamic reference.`,
+            secrets: [secretIn(context.document.text, fallback)],
           });
         }
       }

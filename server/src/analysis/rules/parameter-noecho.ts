@@ -1,5 +1,6 @@
 import { getValue, type Node, type ObjectNode, type ParsedDocument } from '../document';
 import { insertProperty, replace } from '../edits';
+import { secretIn } from '../masking';
 import { alternatives, intrinsicName, refTarget, type Template } from '../model';
 import { credentialKind, findSecrets, isPlaceholderValue, isSecretName, mask } from '../secrets';
 import { defineRule, type Fix } from './rule';
@@ -9,6 +10,7 @@ export default defineRule({
   defaultSeverity: 'warning',
   appliesTo: ['cloudformation'],
   fixable: true,
+  findsSecrets: true,
   docs: {
     summary: `
       A template parameter that holds a secret, by its name (\`DBPassword\`, \`GitHubToken\`) or
@@ -59,6 +61,11 @@ export default defineRule({
           ? 'by its name'
           : `its Default looks like ${defaultKind ?? 'a credential'}`;
       const key = parameter.property?.key ?? parameter;
+      // The default of a parameter that holds a secret is the secret.
+      const secrets =
+        defaultValue?.kind === 'string' && !isPlaceholderValue(defaultValue.value)
+          ? [secretIn(document.text, defaultValue)]
+          : [];
       const noEcho = getValue(parameter, 'NoEcho');
       if (!isTrue(noEcho)) {
         const fix: Fix | undefined = noEchoFix(document, parameter, noEcho);
@@ -66,6 +73,7 @@ export default defineRule({
           at: key,
           message: `Parameter "${name}" holds a secret (${why}) but is not NoEcho: CloudFormation shows its value in the console, in describe-stacks and in stack events. Add "NoEcho: true".`,
           fixes: fix ? [fix] : [],
+          secrets,
         });
       }
       // hardcoded-credential already reports a Default that is a credential, or that a credential
@@ -81,6 +89,7 @@ export default defineRule({
         report({
           at: defaultValue,
           message: `Parameter "${name}" holds a secret (${why}) but has a Default ("${mask(defaultValue.value)}"), which writes the secret into the template. Remove the Default and pass the value at deploy time, or use a Secrets Manager dynamic reference.`,
+          secrets,
         });
       }
     }

@@ -9,6 +9,7 @@ import {
   type StringNode,
 } from '../document';
 import { insertProperty, replaceString } from '../edits';
+import { secretIn, type DocumentSecret } from '../masking';
 import { alternatives, intrinsicName } from '../model';
 import { credentialKind, isPlaceholderValue, isSecretName, mask } from '../secrets';
 import { defineRule, type Fix } from './rule';
@@ -31,6 +32,7 @@ export default defineRule({
   defaultSeverity: 'warning',
   appliesTo: ['cloudformation', 'codepipeline'],
   fixable: true,
+  findsSecrets: true,
   docs: {
     summary: `
       A CodeBuild environment variable of type \`PLAINTEXT\` (or with no type, which means
@@ -80,10 +82,17 @@ export default defineRule({
         at: variable.at,
         message: `CodeBuild environment variable "${variable.name}" ${type} but ${reason}: anyone who can read the build definition sees it. Keep it in Secrets Manager or Parameter Store and set Type to SECRETS_MANAGER or PARAMETER_STORE.`,
         fixes: fixes(document, variable),
+        secrets: [secretOf(document, variable)],
       });
     }
   },
 });
+
+/** The variable's value, located: the string node, or the value inside a configuration string. */
+function secretOf(document: ParsedDocument, variable: EnvVar): DocumentSecret {
+  if (variable.valueNode) return secretIn(document.text, variable.valueNode);
+  return { value: variable.value, start: variable.at.start, end: variable.at.end };
+}
 
 function fixes(document: ParsedDocument, variable: EnvVar): Fix[] {
   const { object, valueNode } = variable;

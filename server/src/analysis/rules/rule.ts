@@ -1,6 +1,7 @@
 import type { Node, ParsedDocument, Range } from '../document';
 import type { Fix, Severity } from '../finding';
 import type { Catalog } from '../iam/catalog';
+import type { DocumentSecret } from '../masking';
 import type { DocumentKind, DocumentModel } from '../model';
 
 export type { Finding, Fix, Severity, SeveritySetting, TextEdit } from '../finding';
@@ -37,6 +38,8 @@ export interface RuleContext {
     message: string;
     severity?: Severity;
     fixes?: readonly Fix[] | (() => readonly Fix[]);
+    /** The secrets the finding is about: every output of the document masks them. */
+    secrets?: readonly DocumentSecret[];
   }): void;
 }
 
@@ -53,6 +56,11 @@ export interface Rule {
   readonly docs: RuleDocs;
   /** Whether `check` may attach fixes. */
   readonly fixable: boolean;
+  /**
+   * The rule recognises secrets (`report({ secrets })`): it runs even when turned off or ignored,
+   * its findings dropped, so that the document's secrets are masked whatever the settings.
+   */
+  readonly findsSecrets?: boolean;
   check(context: RuleContext): void;
 }
 

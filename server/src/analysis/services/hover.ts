@@ -13,7 +13,7 @@ export interface HoverResult extends Range {
 
 /**
  * Hover at an offset: an IAM action or wildcard pattern, a condition key, an ARN, plus the
- * findings under the cursor.
+ * findings under the cursor. The document's secrets are masked in it, as in every output.
  */
 export function hover(
   analysis: Analysis,
@@ -27,7 +27,9 @@ export function hover(
     (node && pipelineHover(analysis.model, node)) ??
     (node?.kind === 'string' ? valueHover(analysis, catalog, node) : undefined);
   if (node && text) {
-    parts.push(text);
+    // What the hover says about a value may quote it (an ARN's parts): mask the document's
+    // secrets. The rules' docs below are fixed text, left as written.
+    parts.push(analysis.secrets.mask(text));
     range = node;
   }
   for (const finding of analysis.findings) {
