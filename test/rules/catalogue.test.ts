@@ -17,6 +17,11 @@ const FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures');
  * size, stands in for it.
  */
 const SIZE_LIMITED = new Set(['file-too-large']);
+/**
+ * Reported by `analyze` when the engine fails, which no document is meant to make it do: no
+ * docs-bad example and no marker fixtures; test/unit/engine.test.ts makes it fail on purpose.
+ */
+const ENGINE_FAILURES = new Set(['internal-error']);
 
 describe('rule catalogue', () => {
   it('the registry is sorted and lists every rule file', () => {
@@ -62,7 +67,8 @@ describe('rule catalogue', () => {
         );
       });
 
-      it.runIf(!SIZE_LIMITED.has(rule.id))('has fixtures with at least one finding', () => {
+      const unmarked = SIZE_LIMITED.has(rule.id) || ENGINE_FAILURES.has(rule.id);
+      it.runIf(!unmarked)('has fixtures with at least one finding', () => {
         const folder = join(FIXTURES_DIR, rule.id);
         expect(existsSync(folder)).toBe(true);
         const marked = readdirSync(folder).some((f) =>
@@ -84,6 +90,10 @@ describe('rule catalogue', () => {
         if (SIZE_LIMITED.has(rule.id)) {
           expect(bad, `${fixtures} cannot have a docs-bad example`).toBeUndefined();
           expect(ids(good, good.code.length - 1)).toContain(rule.id);
+          return;
+        }
+        if (ENGINE_FAILURES.has(rule.id)) {
+          expect(bad, `${fixtures} cannot have a docs-bad example`).toBeUndefined();
           return;
         }
         if (!bad) expect.fail(`${fixtures}/docs-bad.(json|yaml) is missing`);

@@ -267,3 +267,27 @@ describe('robustness: the engine returns for any input', () => {
     expect(analysis.findings.length).toBe(40000);
   });
 });
+
+describe('engine failures', () => {
+  it('turn into one internal-error finding instead of escaping analyze', () => {
+    const broken = {
+      catalog: testCatalog(),
+      fileName: 'p.json',
+      get rules(): ReadonlyMap<string, 'off'> {
+        throw new Error('settings exploded\n    at somewhere');
+      },
+    } as AnalyzeOptions;
+    const analysis = analyze(PASSROLE, broken);
+    expect(analysis.kind).toBe('unknown');
+    expect(analysis.findings.map((f) => [f.rule, f.severity, f.start, f.end, f.message])).toEqual([
+      [
+        'internal-error',
+        'error',
+        0,
+        1,
+        'Scopewise could not analyse this document: an internal error (Error: settings exploded). Please report it; the other documents are analysed as usual.',
+      ],
+    ]);
+    expect(analysis.internalErrors[0]).toMatch(/^analyze: Error: settings exploded/);
+  });
+});

@@ -8,6 +8,7 @@ import {
   type PolicyType,
 } from './model';
 import fileTooLarge from './rules/file-too-large';
+import internalError from './rules/internal-error';
 import { RULES, RULES_BY_ID } from './rules/registry';
 import type { Finding, Fix, SeveritySetting } from './finding';
 import { documentSecrets, SecretMasker, type DocumentSecret } from './masking';
@@ -70,8 +71,20 @@ const emptyModel = (): DocumentModel => ({
 });
 const KIND_HINT = /"?(Statement|AWSTemplateFormatVersion|Resources|pipeline|stages)"?\s*:/;
 
-/** Analyses one document. Never throws: bad input yields findings, engine bugs yield internalErrors. */
+/**
+ * Analyses one document. Never throws: bad input yields findings, a failing rule yields
+ * `internalErrors`, and anything else that goes wrong yields one `internal-error` finding, so the
+ * other documents of a run are reported as usual.
+ */
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
+  try {
+    return analyzeOrThrow(text, options);
+  } catch (error) {
+    return failed(text, options, error);
+  }
+}
+
+function analyzeOrThrow(text: string, options: AnalyzeOptions): Analysis {
   const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
   if (text.length > maxSize) return tooLarge(text, options, maxSize);
 
@@ -258,4 +271,48 @@ function tooLarge(text: string, options: AnalyzeOptions, maxSize: number): Analy
 
 function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/** The analysis of a document the engine could not handle: one `internal-error` finding. */
+function failed(text: string, options: AnalyzeOptions, error: unknown): Analysis {
+  const document: ParsedDocument = { text, format: 'json', root: undefined, problems: [] };
+  let secrets: SecretMasker;
+  try {
+    secrets = documentSecrets(text, []);
+  } catch {
+    secrets = documentSecrets('', []);
+  }
+  const detail = secrets.mask(firstLine(describe(error)));
+  let setting: SeveritySetting | undefined;
+  try {
+    setting = settingFor(options, internalError.id);
+  } catch {
+    setting = undefined;
+  }
+  const findings: Finding[] =
+    setting === 'off'
+      ? []
+      : [
+          {
+            rule: internalError.id,
+            severity: setting ?? internalError.defaultSeverity,
+            message: `Scopewise could not analyse this document: an internal error (${detail}). Please report it; the other documents are analysed as usual.`,
+            start: 0,
+            end: Math.min(1, text.length),
+            fixes: [],
+          },
+        ];
+  return {
+    options,
+    kind: 'unknown',
+    document,
+    model: emptyModel(),
+    findings,
+    internalErrors: [`analyze: ${secrets.mask(describe(error))}`],
+    secrets,
+  };
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? text).slice(0, 200);
 }

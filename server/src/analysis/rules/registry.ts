@@ -15,6 +15,7 @@ import duplicateKey from './duplicate-key';
 import fileTooLarge from './file-too-large';
 import githubV1Source from './github-v1-source';
 import hardcodedCredential from './hardcoded-credential';
+import internalError from './internal-error';
 import invalidArn from './invalid-arn';
 import kmsKeyRotation from './kms-key-rotation';
 import managedPolicyAdmin from './managed-policy-admin';
@@ -54,6 +55,7 @@ export const RULES: readonly Rule[] = [
   fileTooLarge,
   githubV1Source,
   hardcodedCredential,
+  internalError,
   invalidArn,
   kmsKeyRotation,
   managedPolicyAdmin,
