@@ -271,23 +271,46 @@ export interface UrlCredentials {
   readonly display: string;
 }
 
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*):\/\/([^\s/:@?#'"]+):([^\s/@?#'"]+)@([^\s/?#:'"]+)/gi;
+/** What follows `scheme://` in a URL with credentials: user, password, host (sticky). */
+const URL_CREDENTIALS_REST = /([^\s/:@?#'"]+):([^\s/@?#'"]+)@([^\s/?#:'"]+)/y;
+const SCHEME_CHAR = /[a-z0-9+.-]/i;
+const WORD_CHAR = /\w/;
 
-/** User-and-password URLs in a string, skipping placeholders, masks and substitutions. */
+/**
+ * User-and-password URLs in a string, skipping placeholders, masks and substitutions. Read from
+ * each `://`: the scheme is the run of scheme characters before it (from its first letter at a
+ * word boundary), the rest one linear match after it. One regular expression over the whole text
+ * would retry from every position of a long run of scheme characters, in quadratic time.
+ */
 export function findUrlCredentials(text: string): UrlCredentials[] {
   const found: UrlCredentials[] = [];
   if (!text.includes('@')) return found;
-  for (const match of text.matchAll(URL_CREDENTIALS)) {
-    const [, scheme = '', user = '', password = '', host = ''] = match;
+  let end = 0;
+  for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 1)) {
+    if (at < end) continue;
+    let start = at;
+    while (start > end && SCHEME_CHAR.test(text.charAt(start - 1))) start--;
+    // The scheme starts with a letter where a word starts, as `\b[a-z]` would find it.
+    while (
+      start < at &&
+      !(/[a-z]/i.test(text.charAt(start)) && !WORD_CHAR.test(text.charAt(start - 1)))
+    )
+      start++;
+    if (start === at) continue;
+    URL_CREDENTIALS_REST.lastIndex = at + 3;
+    const match = URL_CREDENTIALS_REST.exec(text);
+    if (!match) continue;
+    const [, user = '', password = '', host = ''] = match;
+    end = at + 3 + match[0].length;
     // A substitution or reference fills the password at deploy time: unknown, not bad.
     if (/\$\{|\$\(|\{\{|^\$/.test(password) || isPlaceholderValue(password)) continue;
     if (/\$\{|\{\{/.test(user)) continue;
-    const from = match.index + scheme.length + 3;
+    const from = at + 3;
     found.push({
       from,
       to: from + user.length + 1 + password.length,
       passwordFrom: from + user.length + 1,
-      display: `${scheme}://****:****@${host}`,
+      display: `${text.slice(start, at)}://****:****@${host}`,
     });
   }
   return found;

@@ -47,11 +47,14 @@ async function applyFix(
   assert.ok(await vscode.workspace.applyEdit(fix.edit), `"${title}" applies`);
 }
 
-/** policy.json: the hover on iam:PassRole, then "Replace with ARN format to fill in". */
+/**
+ * policy.json: the hover on iam:PassRole, then "Replace with ARN format to fill in" on the other
+ * statement's "*" (iam:PassRole on "*" is passrole-unscoped's alone).
+ */
 async function policyTests(uri: vscode.Uri): Promise<void> {
   const policy = await open(uri);
   await revert(policy);
-  assert.equal(policy.lineAt(5).text, '      "Resource": "*"', 'policy.json as written');
+  assert.equal(policy.lineAt(10).text, '      "Resource": "*"', 'policy.json as written');
   const before = await waitFor(
     'wildcard-resource and passrole-unscoped on policy.json',
     changed,
@@ -60,10 +63,10 @@ async function policyTests(uri: vscode.Uri): Promise<void> {
   const wildcard = only(before, 'wildcard-resource');
   assert.equal(wildcard.severity, vscode.DiagnosticSeverity.Warning);
   assert.equal(policy.getText(wildcard.range), '"*"');
-  assert.equal(wildcard.range.start.line, 5);
+  assert.equal(wildcard.range.start.line, 10);
   assert.equal(
     wildcard.message,
-    '"Resource": "*" applies iam:PassRole to every resource in the account; it supports ' +
+    '"Resource": "*" applies s3:PutObject to every resource in the account; it supports ' +
       'resource-level permissions, so name the resources.',
   );
 
@@ -83,25 +86,17 @@ async function policyTests(uri: vscode.Uri): Promise<void> {
   );
   log('policy.json hover on iam:PassRole:', hover.split('\n')[0]);
 
-  // The scoped-ARN fix: the role's ARN format with placeholders to fill in.
+  // The scoped-ARN fix: the object ARN format with placeholders to fill in.
   await applyFix(uri, wildcard, 'Replace with ARN format to fill in');
-  assert.equal(
-    policy.lineAt(5).text,
-    '      "Resource": "arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME_WITH_PATH"',
-  );
-  // The placeholder is not an account ID yet: invalid-arn says so until the user fills it in, and
-  // passrole-unscoped drops to the warning for named roles without iam:PassedToService.
+  assert.equal(policy.lineAt(10).text, '      "Resource": "arn:aws:s3:::BUCKET_NAME/OBJECT_NAME"');
+  // The placeholders stay findings (placeholder-value) until the user fills them in.
   const after = await waitFor(
-    'wildcard-resource to go away and invalid-arn to flag the placeholder',
+    'wildcard-resource to go away and placeholder-value to flag the placeholders',
     changed,
-    diagnosticsWith(uri, ['invalid-arn', 'passrole-unscoped'], ['wildcard-resource']),
+    diagnosticsWith(uri, ['placeholder-value', 'passrole-unscoped'], ['wildcard-resource']),
   );
-  const placeholder = only(after, 'invalid-arn');
-  assert.equal(
-    policy.getText(placeholder.range),
-    '"arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME_WITH_PATH"',
-  );
-  assert.equal(only(after, 'passrole-unscoped').severity, vscode.DiagnosticSeverity.Warning);
+  const placeholder = only(after, 'placeholder-value');
+  assert.equal(policy.getText(placeholder.range), '"arn:aws:s3:::BUCKET_NAME/OBJECT_NAME"');
   log('policy.json after the scoped-ARN fix:', codeLines(after));
   await revert(policy);
 }

@@ -259,9 +259,28 @@ export function rawText(document: ParsedDocument, node: Node): string | undefine
 
 /** A short name for titles: the role name an ARN ends with, else the parameter, else the text. */
 function labelOf(text: string, node: Node, raw: string): string {
-  const role = /:role\/(?:[^${}]*\/)?([^/]+)$/.exec(text)?.[1];
+  const role = roleNameOf(text);
   if (role !== undefined) return role;
   const ref = refTarget(node);
   if (ref !== undefined) return ref;
   return raw.length > 40 ? `${raw.slice(0, 37)}...` : raw;
+}
+
+/**
+ * The last path segment of a role ARN: after a `:role/` whose path up to that segment holds no
+ * substitution (`${...}`). Found from the last `/` and each `:role/` once, in linear time.
+ */
+export function roleNameOf(text: string): string | undefined {
+  const lastSlash = text.lastIndexOf('/');
+  const name = text.slice(lastSlash + 1);
+  if (lastSlash < 0 || name === '') return undefined;
+  let lastBad = -1;
+  for (let i = lastSlash - 1; i >= 0 && lastBad < 0; i--) {
+    const c = text.charAt(i);
+    if (c === '$' || c === '{' || c === '}') lastBad = i;
+  }
+  for (let at = text.indexOf(':role/'); at >= 0; at = text.indexOf(':role/', at + 1)) {
+    if (at + 6 > lastBad) return name;
+  }
+  return undefined;
 }

@@ -4,7 +4,29 @@ import { credentialKind, isPlaceholderValue, mask } from '../secrets';
 import { defineRule } from './rule';
 
 /** An e-mail address; the domain needs a dot and a letters-only top-level domain. */
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/;
+const LOCAL_PART = /[A-Za-z0-9._%+-]/;
+/** The domain after an `@`, read from there only (sticky). */
+const EMAIL_DOMAIN = /[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/y;
+/** The longest domain name DNS allows. */
+const MAX_DOMAIN = 255;
+
+/**
+ * The first e-mail address in a value. Tried only at each `@`, on at most a domain's length after
+ * it: one regular expression over the whole value would try every start position and take time
+ * quadratic in a long run of address characters.
+ */
+function firstEmail(text: string): string | undefined {
+  for (let at = text.indexOf('@'); at > 0; at = text.indexOf('@', at + 1)) {
+    if (!LOCAL_PART.test(text.charAt(at - 1))) continue;
+    EMAIL_DOMAIN.lastIndex = 0;
+    const domain = EMAIL_DOMAIN.exec(text.slice(at + 1, at + 1 + MAX_DOMAIN));
+    if (!domain) continue;
+    let start = at - 1;
+    while (start > 0 && LOCAL_PART.test(text.charAt(start - 1))) start--;
+    return `${text.slice(start, at)}@${domain[0]}`;
+  }
+  return undefined;
+}
 /** Reserved example domains (RFC 2606) are placeholders, not anybody's address. */
 const EXAMPLE_DOMAIN =
   /@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|[\w-]+\.(?:example|invalid|test|localhost))$/i;
@@ -105,6 +127,6 @@ function sensitive(node: StringNode): string | undefined {
   if (isPlaceholderValue(value)) return undefined;
   const kind = credentialKind(value);
   if (kind) return kind;
-  const email = EMAIL.exec(value);
-  return email && !EXAMPLE_DOMAIN.test(email[0]) ? 'an e-mail address' : undefined;
+  const email = firstEmail(value);
+  return email && !EXAMPLE_DOMAIN.test(email) ? 'an e-mail address' : undefined;
 }
