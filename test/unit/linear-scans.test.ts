@@ -83,3 +83,33 @@ describe('hostile values in the rules that scan strings', () => {
     expect(rules(`${'a@'.repeat(20_000)}`)).toEqual([]);
   });
 });
+
+describe('long intrinsic values', () => {
+  it('resolves an Fn::Sub of 100,000 substitutions part by part, without copying the prefix', () => {
+    const sub = '${AWS::Region}-'.repeat(100_000);
+    const template = JSON.stringify({
+      Resources: {
+        Policy: {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: {
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Sub': sub } },
+              ],
+            },
+          },
+        },
+      },
+    });
+    const analysis = analyze(template, { catalog: testCatalog(), fileName: 't.json' });
+    expect(analysis.findings).toEqual([]);
+    const [resource] = analysis.model.policies[0]?.statements[0]?.values('Resource') ?? [];
+    const [resolved] = resource?.resolved ?? [];
+    expect(resolved?.segments.length).toBe(200_000);
+    expect(resolved?.segments.slice(0, 2)).toEqual([
+      { kind: 'hole', label: '${AWS::Region}', source: { kind: 'pseudo', name: 'AWS::Region' } },
+      { kind: 'text', text: '-' },
+    ]);
+  });
+});

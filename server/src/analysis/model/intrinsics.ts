@@ -417,7 +417,9 @@ function concatenate(parts: readonly Alternative[][], delimiter: string): Altern
     const next: Alternative[] = [];
     for (const prefix of result) {
       for (const alternative of alternatives) {
-        const segments = [...prefix.segments];
+        // One way on: extend the prefix in place (each prefix's list is its own); copying it for
+        // every part would make a long `Fn::Sub` or `Fn::Join` quadratic in its parts.
+        const segments = alternatives.length === 1 ? prefix.segments : [...prefix.segments];
         if (i > 0 && delimiter !== '') push(segments, { kind: 'text', text: delimiter });
         for (const segment of alternative.segments) push(segments, segment);
         next.push({ segments, fromDefault: prefix.fromDefault || alternative.fromDefault });
