@@ -5,6 +5,28 @@ import { hasWildcard } from '../iam/catalog';
 import { actionEntries, delegatesToAccounts } from '../iam/statement';
 import { defineRule, type Fix } from './rule';
 
+/** A family pattern (`kms:ReEncrypt*`) names at most this many actions; see {@link isFamily}. */
+const MAX_FAMILY = 6;
+
+/**
+ * A pattern that names one family of actions, the way AWS's own documents write them
+ * (`kms:ReEncrypt*`, `kms:GenerateDataKey*` in the default key policy): a literal name before its
+ * first wildcard, at most {@link MAX_FAMILY} matches, all of one access level other than
+ * Permissions management. Reported as info: it is broader than a list, but only by variants of
+ * one operation.
+ */
+function isFamily(actionPart: string, matches: readonly ActionInfo[]): boolean {
+  const literal = /^[^*?]*/.exec(actionPart)?.[0] ?? '';
+  const [first] = matches;
+  return (
+    literal.length > 0 &&
+    first !== undefined &&
+    matches.length <= MAX_FAMILY &&
+    first.accessLevel !== 'Permissions management' &&
+    matches.every((a) => a.accessLevel === first.accessLevel)
+  );
+}
+
 /** Wildcards are expanded into a list by a quick-fix only up to this many actions. */
 const MAX_EXPANSION = 40;
 
@@ -27,7 +49,10 @@ export default defineRule({
       grow silently as AWS adds actions. Scopewise reports \`*\` (and patterns equal to it, such as
       \`*:*\`) as errors and \`service:*\` as warnings; narrower patterns are reported only when
       they reach Write or Permissions management actions, because read-only patterns such as
-      \`ec2:Describe*\` are the usual least-privilege idiom. Deny statements are never reported: a
+      \`ec2:Describe*\` are the usual least-privilege idiom. A pattern that names one family of
+      actions the way AWS's own documents do (\`kms:ReEncrypt*\`, \`kms:GenerateDataKey*\`: a
+      name before the first wildcard, at most ${MAX_FAMILY} matches, all of one access level other
+      than Permissions management) is information, not a warning. Deny statements are never reported: a
       broad Deny only takes permissions away. Neither are resource-policy statements whose only
       principals are whole accounts (\`arn:aws:iam::111122223333:root\`), such as the default KMS
       key policy: they hand the decision to the IAM policies of that account.
@@ -80,6 +105,7 @@ export default defineRule({
           const [only] = entry.matches;
           report({
             at: entry.node,
+            severity: !whole && isFamily(actionPart ?? '', entry.matches) ? 'info' : undefined,
             message: !whole
               ? `"${entry.value}" grants ${counts}.`
               : entry.matches.length === 1 && only
