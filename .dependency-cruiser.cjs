@@ -3,6 +3,12 @@
  * invariant it keeps; a violation fails the build.
  * @type {import('dependency-cruiser').IConfiguration}
  */
+/** The LSP libraries, which only lsp/ may use. */
+const LSP_MODULES =
+  '^(vscode-languageserver|vscode-languageserver-protocol|vscode-languageserver-textdocument|vscode-jsonrpc)($|/)';
+/** VS Code's API and its language client, which only client/ may use. */
+const VSCODE_MODULES = '^(vscode|vscode-languageclient)($|/)';
+
 module.exports = {
   forbidden: [
     {
@@ -23,7 +29,8 @@ module.exports = {
         path: [
           '^server/src/(lsp|cli|node)/',
           '^client/',
-          '^(vscode|vscode-languageserver|vscode-languageserver-protocol|vscode-languageserver-textdocument|vscode-languageclient|vscode-jsonrpc)($|/)',
+          LSP_MODULES,
+          VSCODE_MODULES,
           '^(node:)?(fs|fs/promises|path|process|child_process|net|http|https|http2|tls|dgram|dns|os|worker_threads|cluster|readline|url|module|vm|inspector)$',
         ],
       },
@@ -31,7 +38,7 @@ module.exports = {
     {
       name: 'engine-through-its-entry',
       comment:
-        'Front ends (lsp/, cli/, node/) and scripts enter the engine through analysis/index.ts only.',
+        'Front ends (lsp/, cli/, node/) and the client enter the engine through analysis/index.ts only.',
       severity: 'error',
       from: { path: '^(server/src/(lsp|cli|node)|client/src)/' },
       to: { path: '^server/src/analysis/', pathNot: '^server/src/analysis/index\\.ts$' },
@@ -49,10 +56,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^server/src/(cli|node)/' },
       to: {
-        path: [
-          '^server/src/lsp/',
-          '^(vscode-languageserver|vscode-languageserver-protocol|vscode-languageserver-textdocument|vscode-jsonrpc)($|/)',
-        ],
+        path: ['^server/src/lsp/', LSP_MODULES],
       },
     },
     {
@@ -60,7 +64,7 @@ module.exports = {
       comment: 'Only client/ imports vscode and the language client.',
       severity: 'error',
       from: { pathNot: '^client/' },
-      to: { path: '^(vscode|vscode-languageclient)($|/)' },
+      to: { path: VSCODE_MODULES },
     },
     {
       name: 'client-knows-no-server',

@@ -12,7 +12,7 @@ import internalError from './rules/internal-error';
 import { RULES, RULES_BY_ID } from './rules/registry';
 import type { Finding, Fix, SeveritySetting } from './finding';
 import { documentSecrets, SecretMasker, type DocumentSecret } from './masking';
-import type { ResolvedOptions } from './rules/rule';
+import type { ResolvedOptions, Rule } from './rules/rule';
 import { suppressions } from './suppress';
 
 export const DEFAULT_MAX_SIZE = 10 * 1024 * 1024;
@@ -242,30 +242,57 @@ export function sortFindings<T extends Range & { readonly rule: string }>(findin
 }
 
 function tooLarge(text: string, options: AnalyzeOptions, maxSize: number): Analysis {
-  const document: ParsedDocument = { text, format: 'json', root: undefined, problems: [] };
   const looksOurs = options.explicit || KIND_HINT.test(text.slice(0, 65536));
-  const setting = settingFor(options, fileTooLarge.id);
+  const message = `The file has ${text.length.toLocaleString('en-US')} characters, over the limit of ${maxSize.toLocaleString('en-US')}, so it was not analysed. Raise "maxFileSize" in .scopewise.json to analyse it.`;
+  return unanalysed(text, options, {
+    finding: looksOurs ? { rule: fileTooLarge, message } : undefined,
+    setting: settingFor(options, fileTooLarge.id),
+    secrets: new SecretMasker(text, []),
+    internalErrors: [],
+  });
+}
+
+/**
+ * The analysis of a document that was not analysed (too large, or the engine failed on it): no
+ * tree, and at most one finding at its start, unless the user turned that rule off.
+ */
+function unanalysed(
+  text: string,
+  options: AnalyzeOptions,
+  {
+    finding,
+    setting,
+    secrets,
+    internalErrors,
+  }: {
+    finding: { rule: Rule; message: string } | undefined;
+    setting: SeveritySetting | undefined;
+    secrets: SecretMasker;
+    internalErrors: string[];
+  },
+): Analysis {
   const findings: Finding[] =
-    looksOurs && setting !== 'off'
+    finding && setting !== 'off'
       ? [
           {
-            rule: fileTooLarge.id,
-            severity: setting ?? fileTooLarge.defaultSeverity,
-            message: `The file has ${text.length.toLocaleString('en-US')} characters, over the limit of ${maxSize.toLocaleString('en-US')}, so it was not analysed. Raise "maxFileSize" in .scopewise.json to analyse it.`,
+            rule: finding.rule.id,
+            severity: setting ?? finding.rule.defaultSeverity,
+            message: finding.message,
             start: 0,
             end: Math.min(1, text.length),
-            fixes: [] as Fix[],
+            fixes: [],
           },
         ]
       : [];
+  const document: ParsedDocument = { text, format: 'json', root: undefined, problems: [] };
   return {
     options,
     kind: 'unknown',
     document,
     model: emptyModel(),
     findings,
-    internalErrors: [],
-    secrets: new SecretMasker(text, []),
+    internalErrors,
+    secrets,
   };
 }
 
@@ -275,7 +302,6 @@ function describe(error: unknown): string {
 
 /** The analysis of a document the engine could not handle: one `internal-error` finding. */
 function failed(text: string, options: AnalyzeOptions, error: unknown): Analysis {
-  const document: ParsedDocument = { text, format: 'json', root: undefined, problems: [] };
   let secrets: SecretMasker;
   try {
     secrets = documentSecrets(text, []);
@@ -287,30 +313,18 @@ function failed(text: string, options: AnalyzeOptions, error: unknown): Analysis
   try {
     setting = settingFor(options, internalError.id);
   } catch {
+    // The options themselves may be what failed.
     setting = undefined;
   }
-  const findings: Finding[] =
-    setting === 'off'
-      ? []
-      : [
-          {
-            rule: internalError.id,
-            severity: setting ?? internalError.defaultSeverity,
-            message: `Scopewise could not analyse this document: an internal error (${detail}). Please report it; the other documents are analysed as usual.`,
-            start: 0,
-            end: Math.min(1, text.length),
-            fixes: [],
-          },
-        ];
-  return {
-    options,
-    kind: 'unknown',
-    document,
-    model: emptyModel(),
-    findings,
-    internalErrors: [`analyze: ${secrets.mask(describe(error))}`],
+  return unanalysed(text, options, {
+    setting,
+    finding: {
+      rule: internalError,
+      message: `Scopewise could not analyse this document: an internal error (${detail}). Please report it; the other documents are analysed as usual.`,
+    },
     secrets,
-  };
+    internalErrors: [`analyze: ${secrets.mask(describe(error))}`],
+  });
 }
 
 function firstLine(text: string): string {

@@ -8,6 +8,7 @@ import { insertProperty, replaceWithList } from '../edits';
 import { conditionBranches } from '../iam/principal-conditions';
 import { rolesOfPolicy } from '../pipeline/service-role';
 import { patternCovers } from '../iam/statement';
+import { placeholderArn, templatePlaceholderArn } from '../iam/targets';
 import {
   intrinsicName,
   type DocumentModel,
@@ -95,12 +96,8 @@ export function splitFixes(
   statement: Statement,
   star: ResolvedValue,
 ): Fix[] {
-  const actions = statement.values('Action');
-  const pass = actions.filter((a) => a.value?.toLowerCase() === PASS_ROLE);
-  const rest = actions.filter((a) => a.value?.toLowerCase() !== PASS_ROLE);
-  const [only] = pass;
-  if (pass.length !== 1 || !only || rest.length === 0) return [];
-  if (rest.some((a) => a.value === undefined || patternCovers(a.value, PASS_ROLE))) return [];
+  const movable = movablePassRole(statement);
+  if (!movable) return [];
   const known = knowledge(document, model, statement);
   if (!known) return [];
   const allowed = passedToServices(statement);
@@ -109,15 +106,8 @@ export function splitFixes(
     const services = union(choice.targets.map((t) => t.services));
     const condition = allowed ? undefined : conditionEdit(document, statement, services);
     if (!allowed && !condition) continue;
-    const fix = splitStatementFix(document, statement, star.node, [
-      { suffix: '', actions: rest.map((a) => a.node), arns: undefined },
-      {
-        suffix: 'PassRole',
-        actions: [only.node],
-        arns: choice.targets.map((t) => t.value),
-        edits: condition ? [condition] : [],
-      },
-    ]);
+    const targets = choice.targets.map((t) => t.value);
+    const fix = movePassRole(document, statement, star, movable, targets, condition);
     const passedTo = allowed ? services.filter((s) => allowed.has(s.toLowerCase())) : services;
     if (fix) {
       fixes.push({
@@ -379,9 +369,7 @@ export function placeholderFixes(
   statement: Statement,
   stars: readonly ResolvedValue[],
 ): Fix[] {
-  const role: Value = model.template
-    ? { sub: 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/ROLE_NAME_WITH_PATH' }
-    : 'arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME_WITH_PATH';
+  const role = model.template ? templatePlaceholderArn(ROLE_FORMAT) : placeholderArn(ROLE_FORMAT);
   const prefixes = (statements: readonly Statement[]) =>
     statements.flatMap((s) =>
       s.values('Action').flatMap((a) => {
@@ -396,25 +384,20 @@ export function placeholderFixes(
   if (allowed) services = [];
   const condition = services.length > 0 ? conditionEdit(document, statement, services) : undefined;
   const passedTo = condition ? `, passed only to ${services.join(', ')}` : '';
-  const pass = statement.values('Action').filter((a) => a.value?.toLowerCase() === PASS_ROLE);
-  const rest = statement.values('Action').filter((a) => a.value?.toLowerCase() !== PASS_ROLE);
-  const [only] = pass;
+  const actions = statement.values('Action');
   const [star] = stars;
   // `NotAction` grants far more than PassRole through this `*`: nothing to scope it to.
-  if (statement.element('NotAction') || pass.length === 0) return [];
-  if (rest.length === 0) {
+  if (statement.element('NotAction') || !actions.some(isPassRole)) return [];
+  if (actions.every(isPassRole)) {
     const edits = starNodes(statement, stars).map((node) =>
       replaceWithList(document, node, [role]),
     );
     if (condition) edits.push(condition);
     return [{ title: `Scope to a role ARN to fill in${passedTo}`, safe: false, edits }];
   }
-  if (pass.length !== 1 || !only || stars.length !== 1 || !star) return [];
-  if (rest.some((a) => a.value === undefined || patternCovers(a.value, PASS_ROLE))) return [];
-  const fix = splitStatementFix(document, statement, star.node, [
-    { suffix: '', actions: rest.map((a) => a.node), arns: undefined },
-    { suffix: 'PassRole', actions: [only.node], arns: [role], edits: condition ? [condition] : [] },
-  ]);
+  const movable = movablePassRole(statement);
+  if (!movable || stars.length !== 1 || !star) return [];
+  const fix = movePassRole(document, statement, star, movable, [role], condition);
   return fix
     ? [
         {
@@ -423,4 +406,41 @@ export function placeholderFixes(
         },
       ]
     : [];
+}
+
+/** The catalog's ARN format of an IAM role. */
+const ROLE_FORMAT = 'arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}';
+
+const isPassRole = (action: { readonly value: string | undefined }) =>
+  action.value?.toLowerCase() === PASS_ROLE;
+
+/**
+ * The statement's one `iam:PassRole` entry and its other entries, when PassRole can move to a
+ * statement of its own: it is listed once, beside other actions, none of which is unknown or also
+ * grants it (`iam:*`, `iam:Pass*`).
+ */
+function movablePassRole(statement: Statement) {
+  const actions = statement.values('Action');
+  const pass = actions.filter(isPassRole);
+  const rest = actions.filter((a) => !isPassRole(a));
+  const [only] = pass;
+  if (pass.length !== 1 || !only || rest.length === 0) return undefined;
+  if (rest.some((a) => a.value === undefined || patternCovers(a.value, PASS_ROLE)))
+    return undefined;
+  return { only, rest };
+}
+
+/** Splits the statement: the other actions keep `*`, `iam:PassRole` names `roles`. */
+function movePassRole(
+  document: ParsedDocument,
+  statement: Statement,
+  star: ResolvedValue,
+  { only, rest }: NonNullable<ReturnType<typeof movablePassRole>>,
+  roles: readonly Value[],
+  condition: TextEdit | undefined,
+): Fix | undefined {
+  return splitStatementFix(document, statement, star.node, [
+    { suffix: '', actions: rest.map((a) => a.node), arns: undefined },
+    { suffix: 'PassRole', actions: [only.node], arns: roles, edits: condition ? [condition] : [] },
+  ]);
 }

@@ -79,10 +79,10 @@ export default defineRule({
     for (const policy of model.policies) {
       if (policy.type !== 'identity' && policy.type !== 'iot') continue;
       const pipeline = pipelineScope(model, policy);
+      const owned = ownedElsewhere(catalog);
       for (const statement of policy.statements) {
         if (statement.effect !== 'Allow' || statement.element('NotAction')) continue;
         const access = statementAccess(catalog, model, statement);
-        const owned = ownedElsewhere(catalog);
         for (const resource of access.resources) {
           if (!resource.star && !mayBeBroad(resource)) continue;
           const reached = access.actions.filter(
@@ -366,11 +366,11 @@ function split(
     string,
     { types: Set<ResourceTypeKey>; actions: ActionAccess[]; nodes: Node[] }
   >();
+  const owned = ownedElsewhere(catalog);
   for (const entry of actionEntries(catalog, access.statement)) {
     const matched = new Set(entry.matches);
     const actions = access.actions.filter((a) => matched.has(a.action));
 
-    const owned = ownedElsewhere(catalog);
     const keepsStar = actions.every((a) => a.wildcardOnly || owned.has(a.action));
     const types = keepsStar ? new Set<ResourceTypeKey>() : resourceTypesOf(catalog, actions);
     const key = [...types].sort().join(' ');
