@@ -173,7 +173,6 @@ describe('severity options', () => {
         'policy-version',
         'wildcard-action',
         'passrole-unscoped',
-        'privilege-escalation',
         'wildcard-resource',
         'wildcard-action',
       ],

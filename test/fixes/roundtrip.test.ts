@@ -2,8 +2,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  addedAccess,
   analyze,
   disableRuleFix,
+  documentGrants,
+  type Analysis,
   type Finding,
   type Fix,
   type TextEdit,
@@ -44,7 +47,7 @@ const ALLOWED: readonly {
   {
     rule: 'wildcard-resource',
     title: /^(Replace with ARN formats? to fill in|Split the statement per resource type)$/,
-    check: 'errors',
+    check: 'new',
     detail: /^new error: invalid-arn: `[A-Z][A-Z0-9_]*` is not (a Region code|an account ID)/,
     why:
       'outside templates the ARN formats carry placeholders such as REGION and ACCOUNT_ID for the ' +
@@ -73,7 +76,34 @@ const ALLOWED: readonly {
   },
 ];
 
-type Check = 'edits' | 'outside' | 'parses' | 'gone' | 'errors';
+/**
+ * Rules whose fixes may grant more, each with the reason; for all others a fix must grant nothing
+ * the document did not grant before.
+ */
+const GRANTS_MORE: ReadonlyMap<string, string> = new Map([
+  [
+    'service-role-missing-permission',
+    'adds what the pipeline needs to run: more access on purpose',
+  ],
+  ['unknown-action', 'a misspelt action grants nothing; the corrected one grants what was meant'],
+  [
+    'unknown-condition-key',
+    'a key no request carries never matches, so its statement granted (or denied) nothing',
+  ],
+  [
+    'condition-operator-mismatch',
+    'an operator of the wrong type never matches, so its statement granted (or denied) nothing',
+  ],
+  ['policy-structure', 'a statement IAM rejects (an Effect of "allow") grants nothing as written'],
+]);
+
+/**
+ * Rules whose fixes repair a policy that does not work as written: findings that appear after the
+ * fix are about access the author meant to give, which the broken text hid.
+ */
+const REPAIRS = new Set([...GRANTS_MORE.keys()].filter((rule) => !rule.startsWith('service-role')));
+
+type Check = 'edits' | 'outside' | 'parses' | 'gone' | 'new' | 'grants';
 
 interface Failure {
   readonly file: string;
@@ -190,7 +220,7 @@ function roundTripOnce(file: string, text: string, disableAll: boolean): Failure
       if (!counted) documents++;
       counted = true;
       applied++;
-      for (const [check, detail] of checkFix(file, text, before.findings, finding, fix)) {
+      for (const [check, detail] of checkFix(file, text, before, finding, fix)) {
         const allowed = ALLOWED.find(
           (a) =>
             a.rule === finding.rule &&
@@ -210,11 +240,12 @@ function roundTripOnce(file: string, text: string, disableAll: boolean): Failure
 function checkFix(
   file: string,
   text: string,
-  findings: readonly Finding[],
+  before: Analysis,
   finding: Finding,
   fix: Fix,
 ): [Check, string][] {
   const failed: [Check, string][] = [];
+  const findings = before.findings;
   const edits = [...fix.edits].sort((a, b) => a.start - b.start || a.end - b.end);
   if (edits.length === 0) return [['edits', 'the fix has no edits']];
   const fixed = apply(text, edits);
@@ -243,16 +274,38 @@ function checkFix(
   );
   if (again) failed.push(['gone', `still reported: ${again.message}`]);
 
-  // An error is new when no error of the same rule was there before at an overlapping (mapped)
-  // range: messages may change (a count of actions), positions move.
+  // A finding is new when no finding of the same rule was there before at an overlapping (mapped)
+  // range (messages may change, a count of actions; positions move), and the rule reports more
+  // findings than before (a finding anchored at the first statement that opens a path, or at a
+  // bucket's policy rather than the bucket, moves when a fix changes what comes first). A
+  // placeholder the fix wrote is meant to be reported until it is filled in; a fix that grants
+  // more on purpose may bring findings about what it grants.
+  const count = (list: readonly Finding[], rule: string) =>
+    list.filter((f) => f.rule === rule).length;
   for (const f of after.findings) {
-    if (f.severity !== 'error' || broken(f)) continue;
+    if (broken(f) || f.rule === 'placeholder-value' || REPAIRS.has(finding.rule)) continue;
     const known = findings.some((b) => {
-      if (b.severity !== 'error' || b.rule !== f.rule) return false;
+      if (b.rule !== f.rule) return false;
       const m = mapRange(b, edits);
       return m.start <= f.end && f.start <= m.end;
     });
-    if (!known) failed.push(['errors', `new error: ${f.rule}: ${f.message}`]);
+    if (!known && count(after.findings, f.rule) > count(findings, f.rule))
+      failed.push(['new', `new ${f.severity}: ${f.rule}: ${f.message}`]);
+  }
+
+  // The fix grants nothing the document did not grant before, and drops no denial; unless adding
+  // access is what the rule is for.
+  if (!GRANTS_MORE.has(finding.rule)) {
+    for (const added of addedAccess(
+      testCatalog(),
+      documentGrants(testCatalog(), before.model),
+      documentGrants(testCatalog(), after.model),
+    )) {
+      failed.push([
+        'grants',
+        `${added.kind === 'grant' ? 'grants' : 'no longer denies'} ${added.action} on ${added.resource}`,
+      ]);
+    }
   }
   return failed;
 }

@@ -84,7 +84,7 @@ describe('fixAll', () => {
     const text = stripMarkers(readFileSync(path, 'utf8'));
     const result = fixAll(analyze(text, options({ fileName: 'pipeline.json' })), 'unsafe');
     expect(result.passes).toBe(4);
-    expect(result.applied).toBe(10);
+    expect(result.applied).toBe(9);
     expect(result.edits).toHaveLength(1);
     expect(applyEdits(text, result.edits).text).toBe(result.text);
     expect(selectFixes(result.analysis.findings, 'unsafe').fixes).toEqual([]);

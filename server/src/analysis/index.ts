@@ -6,6 +6,7 @@ export {
   type Analysis,
   type AnalyzeOptions,
 } from './analyze';
+export { addedAccess, documentGrants, type AddedAccess, type Grant } from './access/grants';
 export { applyEdits } from './edits';
 export { SecretMasker, type DocumentSecret, type MaskedText } from './masking';
 export {

@@ -9,6 +9,10 @@
 import { factKind, type DocumentModel, type ResolvedValue, type Statement } from '../model';
 import { conditionKeyPattern, type ActionInfo, type Catalog } from '../iam/catalog';
 import { actionEntries, type ActionEntry } from '../iam/statement';
+import { checkResourceArn, piecesTokens } from '../iam/arn';
+import { formatTokens, literalTokens, tokensIntersect, type Token } from '../iam/arn-match';
+import { globMatches } from '../iam/glob';
+import { arnAlternatives } from '../iam/arn-values';
 import type { ResourceTypeKey } from '../iam/targets';
 import { effectiveStar } from './effective-star';
 
@@ -88,6 +92,13 @@ export interface ResourceAccess {
   readonly star: boolean;
   /** {@link reachesEvery}'s answers per ARN format: many actions share a format. */
   readonly reaches: Map<string, boolean>;
+  /**
+   * Whether the resource may name a resource of one of the action's types (`*`, an ARN of one of
+   * its types, or a value that cannot be known: unknown is never bad).
+   */
+  fits(action: ActionAccess): boolean;
+  /** Whether the resource may name a resource of this ARN format (unknown values may). */
+  fitsFormat(format: string): boolean;
 }
 
 export interface StatementAccess {
@@ -111,15 +122,19 @@ const NARROWING_GLOBAL_KEYS =
 /** The statement's access, computed on first use and remembered in the document's facts. */
 export function statementAccess(
   catalog: Catalog,
-  model: Pick<DocumentModel, 'facts'>,
+  model: Pick<DocumentModel, 'facts' | 'template'>,
   statement: Statement,
 ): StatementAccess {
-  return model.facts.get(STATEMENT_ACCESS, statement, () => readAccess(catalog, statement));
+  return model.facts.get(STATEMENT_ACCESS, statement, () => readAccess(catalog, model, statement));
 }
 
 const STATEMENT_ACCESS = factKind<Statement, StatementAccess>('statement access');
 
-function readAccess(catalog: Catalog, statement: Statement): StatementAccess {
+function readAccess(
+  catalog: Catalog,
+  model: Pick<DocumentModel, 'facts' | 'template'>,
+  statement: Statement,
+): StatementAccess {
   const conditionKeys = statementConditionKeys(statement);
   const actions: ActionAccess[] = [];
   const seen = new Set<ActionInfo>();
@@ -141,8 +156,75 @@ function readAccess(catalog: Catalog, statement: Statement): StatementAccess {
   }
   const resources = statement
     .values('Resource')
-    .map((item) => ({ item, star: item.value === '*', reaches: new Map<string, boolean>() }));
+    .map((item) => resourceAccess(catalog, model, item));
   return { statement, actions, partial, resources, conditionKeys };
+}
+
+function resourceAccess(
+  catalog: Catalog,
+  model: Pick<DocumentModel, 'facts' | 'template'>,
+  item: ResolvedValue,
+): ResourceAccess {
+  const star = item.value === '*';
+  let patterns: readonly Token[][] | undefined | null = null;
+  const byFormat = new Map<string, boolean>();
+  const fitsFormat = (format: string) => {
+    if (star) return true;
+    // The ARN shapes the value may take; none known (a parameter, an import) is unknown.
+    if (patterns === null) {
+      const alternatives = arnAlternatives(catalog, model, item.node);
+      patterns =
+        alternatives.length === 0 ||
+        alternatives.some((p) => p.length === 0 || checkResourceArn(catalog, p) !== undefined)
+          ? undefined
+          : alternatives.map((p) => piecesTokens(p));
+    }
+    const known = patterns;
+    if (known === undefined) return true;
+    let fits = byFormat.get(format);
+    if (fits === undefined) {
+      const literal = item.value !== undefined ? fieldsFit(item.value, format) : undefined;
+      const tokens = formatTokens(format);
+      fits = literal !== false && known.some((p) => tokensIntersect(p, tokens));
+      byFormat.set(format, fits);
+    }
+    return fits;
+  };
+  return {
+    item,
+    star,
+    reaches: new Map(),
+    fitsFormat,
+    fits(action) {
+      if (star || action.wildcardOnly) return star;
+      if (action.types.length === 0) return true;
+      return action.types.some((type) => type.arn === undefined || fitsFormat(type.arn));
+    },
+  };
+}
+
+/**
+ * Whether an ARN written out (wildcards allowed) may be one of the format's, field by field: a
+ * wildcard in the Region does not reach into the resource part, so `arn:aws:ec2:*:*:instance/*`
+ * names no network interface. Undefined when the text is not an ARN with all six parts.
+ */
+function fieldsFit(written: string, format: string): boolean | undefined {
+  const w = arnFields(written);
+  const f = arnFields(format);
+  if (!w || !f) return undefined;
+  for (let i = 1; i < 5; i++) {
+    const wanted = f[i] ?? '';
+    if (wanted.includes('${')) continue;
+    if (!globMatches(w[i] ?? '', wanted, false)) return false;
+  }
+  return tokensIntersect(literalTokens(w[5] ?? '', true), formatTokens(f[5] ?? ''));
+}
+
+/** The six parts of an ARN (the resource part keeps its colons). */
+function arnFields(arn: string): string[] | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
+  return [...parts.slice(0, 5), parts.slice(5).join(':')];
 }
 
 /** Whether a catalog key (`s3:ExistingObjectTag/<key>`, `aws:ResourceTag/${TagKey}`) is the one used. */
@@ -174,12 +256,16 @@ export function reachesEvery(resource: ResourceAccess, action: ActionAccess): bo
   // AllUsers type): an ARN written that way names that type, as documented, not everything.
   const specific = formats.filter((f) => !f.includes('*'));
   if (specific.length === 0 || specific.length < formats.length) return false;
-  return specific.some((format) => {
-    let reaches = resource.reaches.get(format);
-    if (reaches === undefined) {
-      reaches = resource.item.resolved.some((alternative) => effectiveStar(alternative, format));
-      resource.reaches.set(format, reaches);
-    }
-    return reaches;
-  });
+  return specific.some((format) => reachesEveryOf(resource, format));
+}
+
+/** Whether the resource reaches every resource of one ARN format (`arn:aws:s3:::*` for buckets). */
+export function reachesEveryOf(resource: ResourceAccess, format: string): boolean {
+  if (resource.star) return true;
+  let reaches = resource.reaches.get(format);
+  if (reaches === undefined) {
+    reaches = resource.item.resolved.some((alternative) => effectiveStar(alternative, format));
+    resource.reaches.set(format, reaches);
+  }
+  return reaches;
 }

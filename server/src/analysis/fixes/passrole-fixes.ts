@@ -4,7 +4,7 @@
  * grants other actions on `*`, and add `iam:PassedToService` with the services that receive them.
  */
 import { getValue, type Node, type ParsedDocument } from '../document';
-import { insertProperty, replaceWithList } from '../edits';
+import { replaceWithList } from '../edits';
 import { conditionBranches } from '../iam/principal-conditions';
 import { rolesOfPolicy } from '../pipeline/service-role';
 import { patternCovers } from '../iam/statement';
@@ -18,6 +18,7 @@ import {
   type Template,
 } from '../model';
 import type { Value } from '../render';
+import { stringEqualsEdit } from './condition-edit';
 import type { Fix, TextEdit } from '../finding';
 import {
   pipelinePassTargets,
@@ -279,26 +280,14 @@ function servicesValue(services: readonly string[]): Value {
   return services.length === 1 && services[0] !== undefined ? services[0] : services;
 }
 
-/**
- * Adds `iam:PassedToService` (with `StringEquals`) to the statement: a new `Condition`, or into
- * the `Condition` (and its `StringEquals`) already there. Undefined when the condition is not a
- * plain object.
- */
+/** Adds `iam:PassedToService` with the services (see {@link stringEqualsEdit}). */
 function conditionEdit(
   document: ParsedDocument,
   statement: Statement,
   services: readonly string[],
 ): TextEdit | undefined {
   if (services.length === 0) return undefined;
-  const test: Value = { map: [['iam:PassedToService', servicesValue(services)]] };
-  const condition = statement.element('Condition')?.value;
-  if (!condition)
-    return insertProperty(document, statement.node, 'Condition', { map: [['StringEquals', test]] });
-  if (condition.kind !== 'object' || intrinsicName(condition) !== undefined) return undefined;
-  const equals = condition.properties.find((p) => p.key.value === 'StringEquals')?.value;
-  if (equals?.kind === 'object' && intrinsicName(equals) === undefined)
-    return insertProperty(document, equals, 'iam:PassedToService', servicesValue(services));
-  return insertProperty(document, condition, 'StringEquals', test);
+  return stringEqualsEdit(document, statement, 'iam:PassedToService', servicesValue(services));
 }
 
 /** The services an `iam:PassedToService` condition names (lower-case), if it names any. */

@@ -1,7 +1,7 @@
 import { getValue } from '../document';
 import type { Template } from '../model';
 import type { Value } from '../render';
-import type { Catalog } from './catalog';
+import type { ActionInfo, Catalog } from './catalog';
 
 /**
  * How a template resource names itself in an ARN, for each IAM resource type it is. Used to
@@ -225,6 +225,38 @@ export function templatePlaceholderArn(format: string): Value {
 
 /** The ARN format of a `service/type` key, from the catalog. */
 export function arnFormat(catalog: Catalog, key: ResourceTypeKey): string | undefined {
-  const [service = '', type = ''] = key.split('/');
+  // Type names may hold slashes themselves (`loadbalancer/app/`): the service ends at the first.
+  const slash = key.indexOf('/');
+  const service = key.slice(0, slash);
+  const type = key.slice(slash + 1);
   return catalog.resourceType(service, type)?.arn;
+}
+
+/**
+ * The resource types the actions act on: for each action its required types or, when none is
+ * required, its most direct one (the ARN with the fewest parts to fill in: an S3 object rather
+ * than an object reached through an access point). Stops once there are more than `limit`.
+ */
+export function resourceTypesOf(
+  catalog: Catalog,
+  actions: readonly ActionInfo[],
+  limit = Infinity,
+): Set<ResourceTypeKey> {
+  const types = new Set<ResourceTypeKey>();
+  for (const action of actions) {
+    const detail = catalog.actionDetail(action);
+    if (!detail) continue;
+    const required = detail.resourceTypes.filter((r) => r.required);
+    for (const type of required.length > 0 ? required : mostDirect(detail.resourceTypes)) {
+      types.add(`${action.service.prefix}/${type.name.toLowerCase()}`);
+    }
+    if (types.size > limit) break;
+  }
+  return types;
+}
+
+function mostDirect<T extends { detail: { arn: string } | undefined }>(types: readonly T[]): T[] {
+  const parts = (t: T) => (t.detail?.arn.match(/\$\{/g) ?? []).length;
+  const fewest = Math.min(...types.map(parts));
+  return types.filter((t) => parts(t) === fewest).slice(0, 1);
 }

@@ -9,7 +9,9 @@ import {
   alternatives,
   getAttTarget,
   intrinsicName,
+  patternText,
   refTarget,
+  resolveValue,
   type Action,
   type Pipeline,
   type Template,
@@ -110,7 +112,7 @@ export function requirements(
           'action',
           action.roleArn,
           ['sts:AssumeRole'],
-          [roleValue(action.roleArn)],
+          [roleValue(action.roleArn, template)],
         );
         continue;
       }
@@ -139,7 +141,9 @@ export function requirements(
         `${provider} action`,
         action.provider.node,
         needs,
-        providerResources(SCOPES.get(provider), action.configuration, template),
+        owner === 'AWS' && NAMED_BY.has(provider)
+          ? (NAMED_BY.get(provider)?.(action.configuration, template) ?? ['*'])
+          : providerResources(SCOPES.get(provider), action.configuration, template),
         spellings,
       );
     }
@@ -313,12 +317,77 @@ function providerResources(
   return [{ sub: scope.arn(name) }];
 }
 
+/**
+ * A configuration value that names a resource, as a `Fn::Sub` fragment: a literal name, a
+ * parameter, or the `Ref` of a template resource of one of `types` (whose `Ref` is its name).
+ */
+function configName(
+  configuration: Node | undefined,
+  key: string,
+  template: Template,
+  types: readonly string[],
+): string | undefined {
+  const value = getValue(configuration, key);
+  if (value?.kind === 'string') return /[${}*?]/.test(value.value) ? undefined : value.value;
+  const target = refTarget(value);
+  if (target === undefined) return undefined;
+  const type = template.resources.get(target)?.type;
+  return template.parameters.has(target) || (type !== undefined && types.includes(type))
+    ? `\${${target}}`
+    : undefined;
+}
+
+/**
+ * Providers whose configuration names the resources of more than one type: the S3 source's and
+ * deployment's bucket and objects, the ECS deployment's service with its tasks and container
+ * instances. Undefined when the configuration does not name them all.
+ */
+const NAMED_BY: ReadonlyMap<
+  string,
+  (configuration: Node | undefined, template: Template) => Value[] | undefined
+> = new Map([
+  [
+    'S3',
+    (configuration, template) => {
+      const bucket =
+        configName(configuration, 'S3Bucket', template, ['AWS::S3::Bucket']) ??
+        configName(configuration, 'BucketName', template, ['AWS::S3::Bucket']);
+      if (bucket === undefined) return undefined;
+      const key = configName(configuration, 'S3ObjectKey', template, []);
+      const arn = `arn:\${AWS::Partition}:s3:::${bucket}`;
+      return [{ sub: arn }, { sub: `${arn}/${key ?? '*'}` }];
+    },
+  ],
+  [
+    'ECS',
+    (configuration, template) => {
+      const cluster = configName(configuration, 'ClusterName', template, ['AWS::ECS::Cluster']);
+      const service = configName(configuration, 'ServiceName', template, []);
+      if (cluster === undefined || service === undefined) return undefined;
+      const ecs = regional('ecs', (name) => name);
+      return [
+        { sub: ecs(`service/${cluster}/${service}`) },
+        { sub: ecs(`task/${cluster}/*`) },
+        { sub: ecs(`container-instance/${cluster}/*`) },
+      ];
+    },
+  ],
+]);
+
 /** An action role ARN as a value for the fix's `Resource`. */
-function roleValue(node: Node): Value {
+function roleValue(node: Node, template: Template): Value {
   const target = getAttTarget(node);
   if (target !== undefined) return { getAtt: [target, 'Arn'] };
   if (node.kind === 'string') return node.value;
   const sub = intrinsicName(node) === 'Fn::Sub' ? getValue(node, 'Fn::Sub') : undefined;
   if (sub?.kind === 'string') return { sub: sub.value };
+  // `Fn::Join` and the like: the same text as a `Fn::Sub`, when every part can be written there.
+  const [only, ...others] = resolveValue(node, { template, defaults: false });
+  if (
+    only &&
+    others.length === 0 &&
+    only.segments.every((p) => p.kind === 'text' || p.source.kind !== 'unknown')
+  )
+    return { sub: patternText(only) };
   return '*';
 }

@@ -3,6 +3,7 @@ import { namespaceResourceTypes } from '../iam/arn-match';
 import type { Catalog } from '../iam/catalog';
 import { snakePlaceholder } from '../iam/targets';
 import { stringItems, type Resolved } from '../model';
+import { CONDITION_PLACEHOLDERS } from '../access/unnameable';
 import { defineRule } from './rule';
 
 /** Written by fixes in a condition value (`aws:PrincipalAccount`, `aws:PrincipalOrgID`). */
@@ -25,7 +26,7 @@ export default defineRule({
       does not exist: the workload is denied what it needs, or a Deny protects nothing. The list of
       placeholders is closed: \`ACCOUNT_ID\` in an ARN's account field, as a principal or as a
       condition value; \`REGION\` in an ARN's Region field; \`o-ORGANIZATION_ID\` as a condition
-      value; and in an ARN's resource part the name of one of the service's ARN variables written
+      value; \`NAMESPACE\` as the value of \`cloudwatch:namespace\`; and in an ARN's resource part the name of one of the service's ARN variables written
       in capitals with underscores (\`BUCKET_NAME\`, \`OBJECT_NAME\`, \`PROJECT_NAME\`,
       \`ROLE_NAME_WITH_PATH\`, ...). A \`\${ACCOUNT_ID}\` inside \`Fn::Sub\` is your own variable,
       never a placeholder.
@@ -70,7 +71,11 @@ export default defineRule({
           if (operator.value?.kind !== 'object') continue;
           for (const key of operator.value.properties) {
             for (const item of stringItems(key.value)) {
-              if (item.value !== undefined && CONDITION_TOKENS.has(item.value))
+              if (
+                item.value !== undefined &&
+                (CONDITION_TOKENS.has(item.value) ||
+                  CONDITION_PLACEHOLDERS.get(key.key.value.toLowerCase()) === item.value)
+              )
                 found(item.node, [item.value]);
             }
           }

@@ -2,7 +2,7 @@ import type { Node } from '../document';
 import { ESCALATION_PATHS, type EscalationPath } from '../iam/escalation';
 import { compileGlob, globMatches } from '../iam/glob';
 import { conditionBranches, requiresMatch } from '../iam/principal-conditions';
-import { conditionHasKey, patternCovers } from '../iam/statement';
+import { conditionHasKey, patternCovers, starResources } from '../iam/statement';
 import type { Policy, Statement } from '../model';
 import { defineRule } from './rule';
 
@@ -35,7 +35,9 @@ export default defineRule({
       path (\`role/service-role/*\`) or a name prefix (\`role/build-*\`) is scoped and not reported.
       For the PassRole paths that action is \`iam:PassRole\`, and an \`iam:PassedToService\`
       condition that excludes the service closes the path; the companion actions only need to be
-      granted.
+      granted. \`iam:PassRole\` on \`"Resource": "*"\` or through \`NotResource\` is already an error of
+      \`passrole-unscoped\` at the same place, with the same remedy, so this rule reports the PassRole
+      paths only when a role pattern (\`arn:aws:iam::*:role/*\`) opens them: one risk, one finding.
 
       The paths: \`iam:CreatePolicyVersion\`, \`iam:SetDefaultPolicyVersion\` (on policies);
       \`iam:AttachUserPolicy\`, \`iam:PutUserPolicy\`, \`iam:CreateAccessKey\`,
@@ -89,7 +91,10 @@ export default defineRule({
           .map((s) => ({ statement: s, grant: grantOf(s, path.primary) }))
           .find(
             ({ statement, grant }) =>
-              grant && unscoped(statement, path) && !confined(statement, path),
+              grant &&
+              unscoped(statement, path) &&
+              !confined(statement, path) &&
+              !passRoleOwned(statement, path),
           );
         if (!opening?.grant) continue;
         const name = [path.primary, ...companions].join(' + ');
@@ -153,6 +158,17 @@ function companionsOf(
   if (!path.withAny) return [...(path.with ?? [])];
   const any = path.withAny.find(granted);
   return any ? [...(path.with ?? []), any] : undefined;
+}
+
+/**
+ * PassRole on `*` or through `NotResource` is passrole-unscoped's finding, at the same node and
+ * with the same remedy (the precedence table in ARCHITECTURE.md): one risk, one finding.
+ */
+function passRoleOwned(statement: Statement, path: EscalationPath): boolean {
+  return (
+    path.primary === 'iam:PassRole' &&
+    (statement.element('NotResource') !== undefined || starResources(statement).length > 0)
+  );
 }
 
 /** Whether the statement applies to every resource of the path's target kind. */

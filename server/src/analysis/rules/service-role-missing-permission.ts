@@ -1,6 +1,8 @@
 import { getValue, type ObjectNode, type ParsedDocument } from '../document';
 import { insertProperty } from '../edits';
-import type { Catalog } from '../iam/catalog';
+import { formatTokens, literalTokens, tokensIntersect } from '../iam/arn-match';
+import type { ActionInfo, Catalog } from '../iam/catalog';
+import { arnFormat, resourceTypesOf, templatePlaceholderArn } from '../iam/targets';
 import { resolveRole, roleMayAllow, serviceRole, type ServiceRole } from '../pipeline/service-role';
 import { requirements, type Requirement } from '../pipeline/service-role-needs';
 import { listWords } from '../prose';
@@ -68,33 +70,74 @@ export default defineRule({
         report({
           at: need.at,
           message: `The pipeline's service role "${resource.name}" does not allow ${listWords(missing)}, which ${need.subject(missing)}; add ${missing.length === 1 ? 'it' : 'them'} to the role's policy.`,
-          fixes: () => addFix(document, role, missing, resourcesFor(catalog, need, missing)),
+          fixes: () => addFix(document, role, missing, grantsFor(catalog, need, missing)),
         });
       }
     }
   },
 });
 
+/** A statement the fix adds: some of the missing actions and their resources. */
+interface Grant {
+  readonly actions: readonly string[];
+  readonly resources: readonly Value[];
+}
+
 /**
- * The fix's `Resource`: the provider's resources when every missing action accepts that
- * resource type (the catalog says so), else `*`.
+ * The statements the fix adds: the missing actions on the resources the pipeline names, each action
+ * that acts on one of them (the catalog's ARN formats say so); the others on their ARN formats with
+ * placeholders to fill in (never `*`, which would hand them every resource); and actions that
+ * accept only `*` on `*`, in a statement of their own.
  */
-function resourcesFor(
-  catalog: Catalog,
-  need: Requirement,
-  missing: readonly string[],
-): readonly Value[] {
-  const scope = need.scope;
-  if (!scope) return need.resources;
-  const accepts = (name: string) => {
-    const info = catalog.action(name);
-    const detail = info && catalog.actionDetail(info);
-    return (
-      info?.service.prefix === scope.service &&
-      detail?.resourceTypes.some((t) => t.name === scope.resourceType) === true
+function grantsFor(catalog: Catalog, need: Requirement, missing: readonly string[]): Grant[] {
+  const named = need.resources.filter((r) => r !== '*');
+  const starOnly: string[] = [];
+  const scoped: string[] = [];
+  const unnamed: ActionInfo[] = [];
+  for (const name of missing) {
+    const action = catalog.action(name);
+    if (action?.wildcardOnly) starOnly.push(name);
+    else if (action && !named.some((resource) => mayName(catalog, resource, name)))
+      unnamed.push(action);
+    else scoped.push(name);
+  }
+  const grants: Grant[] = [];
+  if (scoped.length > 0)
+    grants.push({ actions: scoped, resources: named.length > 0 ? named : ['*'] });
+  if (unnamed.length > 0) {
+    const formats = [...resourceTypesOf(catalog, unnamed)].flatMap(
+      (key) => arnFormat(catalog, key) ?? [],
     );
-  };
-  return missing.every(accepts) ? need.resources : ['*'];
+    grants.push({
+      actions: unnamed.map((a) => `${a.service.prefix}:${a.name}`),
+      resources: formats.length > 0 ? formats.map(templatePlaceholderArn) : ['*'],
+    });
+  }
+  if (starOnly.length > 0) grants.push({ actions: starOnly, resources: ['*'] });
+  return grants;
+}
+
+/**
+ * Whether a resource value may be one the action acts on: its text (each `${...}` read as a
+ * plain name) meets one of the action's ARN formats. A `GetAtt` is taken to fit: it comes
+ * from the pipeline's own table of what each provider names.
+ */
+function mayName(catalog: Catalog, resource: Value, name: string): boolean {
+  const text =
+    typeof resource === 'string'
+      ? resource
+      : typeof resource === 'object' && 'sub' in resource
+        ? resource.sub
+        : undefined;
+  if (text === undefined) return true;
+  const action = catalog.action(name);
+  const detail = action && catalog.actionDetail(action);
+  if (!detail) return true;
+  // A `${...}` is a name, Region or account: one field, read as a name no format rules out.
+  const tokens = literalTokens(text.replace(/\$\{[^}]*\}/g, 'x'), true);
+  return detail.resourceTypes.some(
+    (type) => type.detail === undefined || tokensIntersect(tokens, formatTokens(type.detail.arn)),
+  );
 }
 
 /**
@@ -106,15 +149,15 @@ function addFix(
   document: ParsedDocument,
   role: ServiceRole,
   actions: readonly string[],
-  resources: readonly Value[],
+  grants: readonly Grant[],
 ): Fix[] {
-  const statement: Value = {
+  const statements: Value[] = grants.map(({ actions: names, resources }) => ({
     map: [
       ['Effect', 'Allow'],
-      ['Action', actions.length === 1 ? (actions[0] ?? '') : [...actions]],
+      ['Action', names.length === 1 ? (names[0] ?? '') : [...names]],
       ['Resource', resources.length === 1 ? (resources[0] ?? '*') : [...resources]],
     ],
-  };
+  }));
   const title = `Allow ${listWords(actions)} in the role "${role.resource.name}"`;
   const candidates = [
     ...role.policies.filter((p) => p.holder === role.resource),
@@ -122,8 +165,15 @@ function addFix(
   ];
   for (const candidate of candidates) {
     if (getValue(candidate.policy.node, 'Statement')?.kind !== 'array') continue;
-    const edit = appendStatement(document, candidate.policy.node, statement);
-    if (edit) return [{ title, safe: false, edits: [edit] }];
+    // Each statement goes after the same last one: their texts follow each other in one edit.
+    const edits = statements.map((statement) =>
+      appendStatement(document, candidate.policy.node, statement),
+    );
+    const [first] = edits;
+    if (first && edits.every((e) => e !== undefined)) {
+      const newText = edits.map((e) => e?.newText ?? '').join('');
+      return [{ title, safe: false, edits: [{ ...first, newText }] }];
+    }
   }
   const properties = role.resource.properties;
   if (properties?.kind !== 'object' || getValue(properties, 'Policies') !== undefined) return [];
@@ -136,7 +186,7 @@ function addFix(
           {
             map: [
               ['Version', '2012-10-17'],
-              ['Statement', [statement]],
+              ['Statement', statements],
             ],
           },
         ],

@@ -3,6 +3,10 @@ import { replaceWithList } from '../edits';
 import type { AccessLevel, ActionInfo, Catalog } from '../iam/catalog';
 import { hasWildcard } from '../iam/catalog';
 import { actionEntries, delegatesToAccounts } from '../iam/statement';
+import { statementAccess } from '../access/statement-access';
+import type { DocumentModel, Policy, Statement } from '../model';
+import { requirements } from '../pipeline/service-role-needs';
+import { resolveRole, rolesOfPolicy } from '../pipeline/service-role';
 import { defineRule, type Fix } from './rule';
 
 /** A family pattern (`kms:ReEncrypt*`) names at most this many actions; see {@link isFamily}. */
@@ -111,7 +115,13 @@ export default defineRule({
               : entry.matches.length === 1 && only
                 ? `"${entry.value}" grants the only ${service ?? servicePart} action, ${only.service.prefix}:${only.name}, a ${only.accessLevel} action.`
                 : `"${entry.value}" grants every ${service ?? servicePart} action: ${counts}.`,
-            fixes: () => expansions(document, entry.node, entry.matches),
+            fixes: () =>
+              expansions(
+                document,
+                entry.node,
+                granted(catalog, model, statement, entry.matches),
+                pipelineNeeds(model, policy),
+              ),
           });
         }
       }
@@ -145,25 +155,79 @@ function plural(count: number, noun: string): string {
 }
 
 /**
- * Expansions of a wildcard into the actions it matches. Both are unsafe: the read-only list takes
- * access away, and the full list, although it grants the same actions today, stops granting the
- * actions AWS adds to the pattern later and follows our catalog, which may lag behind AWS.
+ * The matched actions the statement grants: those with a resource of a type they act on among the
+ * statement's resources (an expansion listing the others would only add actions that grant
+ * nothing, each then reported by action-resource-mismatch).
  */
-function expansions(document: ParsedDocument, node: Node, matches: readonly ActionInfo[]): Fix[] {
+function granted(
+  catalog: Catalog,
+  model: DocumentModel,
+  statement: Statement,
+  matches: readonly ActionInfo[],
+): ActionInfo[] {
+  const access = statementAccess(catalog, model, statement);
+  if (statement.element('NotResource') || access.resources.length === 0) return [...matches];
+  const wanted = new Set(matches);
+  const fitting = new Set(
+    access.actions
+      .filter((a) => wanted.has(a.action) && access.resources.some((r) => r.fits(a)))
+      .map((a) => a.action),
+  );
+  return matches.filter((a) => fitting.has(a));
+}
+
+/**
+ * The actions the pipelines whose service role holds this policy need (folded to lower case): a
+ * read-only expansion keeps them, or the pipeline would stop.
+ */
+function pipelineNeeds(model: DocumentModel, policy: Policy): ReadonlySet<string> {
+  const template = model.template;
+  const needs = new Set<string>();
+  if (!template || model.pipelines.length === 0) return needs;
+  const roles = rolesOfPolicy(template, policy);
+  for (const pipeline of model.pipelines) {
+    const role = resolveRole(template, pipeline.roleArn);
+    if (!role || !roles.has(role.name)) continue;
+    for (const need of requirements(pipeline, template, role))
+      for (const action of need.actions) needs.add(action.toLowerCase());
+  }
+  return needs;
+}
+
+/**
+ * Expansions of a wildcard into the actions it grants. Both are unsafe: the read-only list takes
+ * access away, and the full list, although it grants the same actions today, stops granting the
+ * actions AWS adds to the pattern later and follows our catalog, which may lag behind AWS. The
+ * read-only list keeps what a pipeline using the role needs.
+ */
+function expansions(
+  document: ParsedDocument,
+  node: Node,
+  matches: readonly ActionInfo[],
+  needed: ReadonlySet<string>,
+): Fix[] {
   const names = (actions: readonly ActionInfo[]) =>
     actions.map((a) => `${a.service.prefix}:${a.name}`);
   const fixes: Fix[] = [];
+  if (matches.length === 0) return fixes;
   // Exactly the List and Read levels: Tagging, Write and Permissions management all change state.
   const readOnly = matches.filter((a) => a.accessLevel === 'List' || a.accessLevel === 'Read');
-  if (readOnly.length > 0 && readOnly.length <= MAX_EXPANSION && readOnly.length < matches.length) {
+  const kept = matches.filter(
+    (a) => !readOnly.includes(a) && needed.has(`${a.service.prefix}:${a.name}`.toLowerCase()),
+  );
+  const narrowed = [...readOnly, ...kept];
+  if (readOnly.length > 0 && narrowed.length <= MAX_EXPANSION && narrowed.length < matches.length) {
     const [only] = names(readOnly);
-    fixes.push({
-      title:
-        readOnly.length === 1
+    const title =
+      kept.length > 0
+        ? `Replace with its ${plural(readOnly.length, 'read-only action')} and the ${plural(kept.length, 'action')} the pipeline needs`
+        : readOnly.length === 1
           ? `Replace with ${only}, its only read-only action`
-          : `Replace with its ${plural(readOnly.length, 'read-only action')}`,
+          : `Replace with its ${plural(readOnly.length, 'read-only action')}`;
+    fixes.push({
+      title,
       safe: false,
-      edits: [replaceWithList(document, node, names(readOnly))],
+      edits: [replaceWithList(document, node, names(narrowed))],
     });
   }
   if (matches.length <= MAX_EXPANSION) {
@@ -171,8 +235,8 @@ function expansions(document: ParsedDocument, node: Node, matches: readonly Acti
     fixes.push({
       title:
         matches.length === 1
-          ? `Replace with ${only}, the only action it matches`
-          : `Replace with the ${plural(matches.length, 'action')} it matches`,
+          ? `Replace with ${only}, the only action it grants`
+          : `Replace with the ${plural(matches.length, 'action')} it grants`,
       safe: false,
       edits: [replaceWithList(document, node, names(matches))],
     });

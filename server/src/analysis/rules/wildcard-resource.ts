@@ -1,5 +1,6 @@
 import {
   reachesEvery,
+  reachesEveryOf,
   statementAccess,
   type ActionAccess,
   type ResourceAccess,
@@ -8,6 +9,8 @@ import {
 import { readsData } from '../access/data-reads';
 import { getValue, stringValue, type Node, type ParsedDocument } from '../document';
 import { replaceWithList } from '../edits';
+import { stringEqualsEdit } from '../fixes/condition-edit';
+import { narrowingCondition, unnameable } from '../access/unnameable';
 import type { Severity } from '../finding';
 import { pipelinesOfPolicy, pipelineTargets, type PipelineTarget } from '../fixes/pipeline-targets';
 import { splitStatementFix, type SplitGroup } from '../fixes/split-statement';
@@ -17,6 +20,7 @@ import {
   arnFormat,
   placeholderArn,
   templatePlaceholderArn,
+  resourceTypesOf,
   templateTargets,
   type ResourceTypeKey,
 } from '../iam/targets';
@@ -89,7 +93,9 @@ export default defineRule({
             (a) =>
               !a.wildcardOnly &&
               a.narrowedBy.length === 0 &&
+              (!unnameable(a) || narrowingCondition(a) !== undefined) &&
               !owned.has(a.action) &&
+              !(creates(a) && !resource.star) &&
               reachesEvery(resource, a),
           );
           const severity = severityOf(reached);
@@ -116,6 +122,18 @@ function ownedElsewhere(catalog: Catalog): ReadonlySet<ActionInfo> {
   return new Set(OWNED_ELSEWHERE.flatMap((name) => catalog.action(name) ?? []));
 }
 
+/**
+ * Actions that create the resources they act on (`ec2:RunInstances`, `logs:CreateLogStream`): the
+ * new resource's name or ID is not known when the policy is written, so an ARN with a wildcard in
+ * it (`arn:aws:ec2:*:*:instance/*`) is how AWS's own examples scope them. Only the literal `*`,
+ * which also reaches every existing resource of every type, is reported for them.
+ */
+const CREATES = /^(Create|Run|Launch|Allocate|Import|Copy|Register|Request)/;
+
+function creates(action: ActionAccess): boolean {
+  return action.action.accessLevel === 'Write' && CREATES.test(action.action.name);
+}
+
 /** A resource other than the literal `*` can reach everything only through a wildcard. */
 function mayBeBroad(resource: ResourceAccess): boolean {
   return resource.item.resolved.some((r) =>
@@ -125,10 +143,13 @@ function mayBeBroad(resource: ResourceAccess): boolean {
 
 /**
  * Warning when the actions change, tag or hand out access, or read data (see `DATA_READS`); info
- * when they only list or read metadata; nothing for List actions alone, where `*` is the norm.
+ * when they only list or read metadata, or when only a condition can scope them (see
+ * `unnameable`); nothing for List actions alone, where `*` is the norm.
  */
 function severityOf(actions: readonly ActionAccess[]): Severity | undefined {
   if (!actions.some((a) => a.action.accessLevel !== 'List')) return undefined;
+  // Metrics published anywhere: only a condition scopes them, and they reach no one's data.
+  if (actions.every(unnameable)) return 'info';
   const risky = actions.some(
     (a) => a.action.accessLevel !== 'Read' && a.action.accessLevel !== 'List',
   );
@@ -136,6 +157,11 @@ function severityOf(actions: readonly ActionAccess[]): Severity | undefined {
 }
 
 function message(resource: ResourceAccess, actions: readonly ActionAccess[]): string {
+  const conditions = [...new Set(actions.map((a) => narrowingCondition(a)?.key))];
+  const [key] = conditions;
+  if (actions.every(unnameable) && conditions.length === 1 && key !== undefined) {
+    return `"Resource": "*" applies ${describe(actions)} everywhere; no resource scopes ${actions.length === 1 ? 'it' : 'them'}, but the ${key} condition key does: add it.`;
+  }
   const they = actions.length === 1 ? 'it supports' : 'they support';
   if (resource.star) {
     return `"Resource": "*" applies ${describe(actions)} to every resource in the account; ${they} resource-level permissions, so name the resources.`;
@@ -165,12 +191,51 @@ function fixesFor(
   pipeline: readonly PipelineTarget[],
 ): Fix[] {
   if (access.partial) return [];
-  const types = resourceTypesOf(catalog, access.actions);
-  if (types.size > MAX_FIX_TYPES) return [];
+  // What would be lost without this entry: each action's resource types that it may name and no
+  // other entry does (one request may need several: ec2:RunInstances authorizes its instance,
+  // volumes, network interfaces, ...), and on `*` the actions that accept only `*`.
+  const others = access.resources.filter((r) => r !== resource);
+  const lost = (a: ActionAccess) =>
+    a.wildcardOnly
+      ? resource.star && !others.some((r) => r.star)
+      : a.types.length === 0
+        ? resource.fits(a) && !others.some((r) => r.fits(a))
+        : a.types.some(
+            (t) =>
+              t.arn === undefined ||
+              (resource.fitsFormat(t.arn) && !others.some((r) => r.fitsFormat(t.arn ?? ''))),
+          );
+  const needy = access.actions.filter(lost);
+  const named = needy.filter((a) => !unnameable(a));
+  const otherwiseServed = (key: ResourceTypeKey) =>
+    others.some((r) => {
+      const format = arnFormat(catalog, key);
+      return format !== undefined && r.fitsFormat(format);
+    });
+  // In place of `*`, each action's own types; in place of an ARN written with wildcards, the
+  // types whose every resource it reaches; either way none that another entry already names.
+  const types = new Set(
+    [
+      ...(resource.star
+        ? resourceTypesOf(
+            catalog,
+            named.map((a) => a.action),
+            MAX_FIX_TYPES,
+          )
+        : named.flatMap((a) =>
+            a.types
+              .filter((t) => t.arn !== undefined && reachesEveryOf(resource, t.arn))
+              .map((t) => t.key),
+          )),
+    ].filter((key) => !otherwiseServed(key)),
+  );
+  // Nothing needs this entry (the others may serve every action): nothing to scope it to.
+  if (needy.length === 0 || types.size > MAX_FIX_TYPES) return [];
+  if (named.length === 0) return resource.star ? narrowingFixes(document, access) : [];
   const node = resource.item.node;
-  const targets = candidateTargets(model, access, types, pipeline);
+  const targets = candidateTargets(model, { ...access, actions: needy }, types, pipeline);
   const servesAll = (served: ReadonlySet<ResourceTypeKey>) =>
-    access.actions.every((a) => a.types.some((t) => served.has(t.key)));
+    needy.every((a) => !unnameable(a) && a.types.some((t) => served.has(t.key)));
   const replace = (title: string, arns: readonly Value[]): Fix => ({
     title,
     // Scoping narrows the grant; whether the named resources are the right ones is the user's call.
@@ -192,8 +257,14 @@ function fixesFor(
       );
     }
   }
-  if (fixes.length === 0 && targets.length === 0 && servesAll(types)) {
-    const arns = placeholders(catalog, types, model.template !== undefined);
+  // Actions that accept only `*`, or that no entry names a resource of, grant nothing on a wildcard
+  // ARN either; a literal ARN in its place would only bring that to light (action-resource-mismatch
+  // reads a wildcard ARN generously), not scope anything.
+  const exposes =
+    !resource.star &&
+    access.actions.some((a) => a.wildcardOnly || !access.resources.some((r) => r.fits(a)));
+  if (fixes.length === 0 && targets.length === 0 && servesAll(types) && !exposes) {
+    const arns = placeholders(catalog, types, model.template !== undefined, resource.item.value);
     // A format that is itself a wildcard ("every user") would leave the other actions on it too.
     const exact = [...types].every((key) => !arnFormat(catalog, key)?.includes('*'));
     if (arns.length === types.size && exact) {
@@ -204,6 +275,22 @@ function fixesFor(
   }
   if (resource.star) fixes.push(...split(document, catalog, model, access, resource, pipeline));
   return fixes;
+}
+
+/**
+ * For a statement whose actions no resource scopes but one condition key narrows (CloudWatch's
+ * `PutMetricData` and `cloudwatch:namespace`): that condition, with a placeholder value to fill in.
+ * Only when every action of the statement supports the key: for the others a condition on a key
+ * their requests never carry would never match.
+ */
+function narrowingFixes(document: ParsedDocument, access: StatementAccess): Fix[] {
+  const conditions = access.actions.map(narrowingCondition);
+  const [first] = conditions;
+  if (!first || conditions.some((c) => c?.key !== first.key)) return [];
+  const edit = stringEqualsEdit(document, access.statement, first.key, first.placeholder);
+  return edit
+    ? [{ title: `Limit with ${first.key} (a value to fill in)`, safe: false, edits: [edit] }]
+    : [];
 }
 
 /** A set of resources a fix can name, with the resource types they are. */
@@ -297,31 +384,6 @@ function trustsCaller(
 
 /** A principal that names a whole account (or everyone), whose own policies then decide. */
 const ACCOUNT = /^(\d{12}|\*|arn:[^:]+:iam::(\d{12}|\*):root)$/;
-/**
- * The resource types the actions act on: for each action its required types or, when none is
- * required, its most direct one (the ARN with the fewest parts to fill in: an S3 object rather
- * than an object reached through an access point).
- */
-function resourceTypesOf(catalog: Catalog, actions: readonly ActionAccess[]): Set<ResourceTypeKey> {
-  const types = new Set<ResourceTypeKey>();
-  for (const { action } of actions) {
-    const detail = catalog.actionDetail(action);
-    if (!detail) continue;
-    const required = detail.resourceTypes.filter((r) => r.required);
-    for (const type of required.length > 0 ? required : mostDirect(detail.resourceTypes)) {
-      types.add(`${action.service.prefix}/${type.name.toLowerCase()}`);
-    }
-    if (types.size > MAX_FIX_TYPES) break;
-  }
-  return types;
-}
-
-function mostDirect<T extends { detail: { arn: string } | undefined }>(types: readonly T[]): T[] {
-  const parts = (t: T) => (t.detail?.arn.match(/\$\{/g) ?? []).length;
-  const fewest = Math.min(...types.map(parts));
-  return types.filter((t) => parts(t) === fewest).slice(0, 1);
-}
-
 /** The pipelines' resources, when the policy belongs to a role that pipelines of the template use. */
 function pipelineScope(
   model: DocumentModel,
@@ -334,16 +396,32 @@ function pipelineScope(
   );
 }
 
-/** The ARN formats of the types with named placeholders (pseudo parameters in a template). */
+/**
+ * The ARN formats of the types with named placeholders (pseudo parameters in a template). When they
+ * replace an ARN written with a wildcard (`arn:aws:s3:::*`), its partition, Region and account
+ * stay as written where they name one: the fix narrows the resource, never moves it.
+ */
 function placeholders(
   catalog: Catalog,
   types: ReadonlySet<ResourceTypeKey>,
   inTemplate: boolean,
+  written?: string,
 ): Value[] {
+  const fields = written?.split(':');
+  const keep = (index: number, variable: string) => {
+    const field = fields?.[index];
+    return field !== undefined && field !== '' && !/[*?]|\$\{/.test(field) ? field : variable;
+  };
   const formats = [...types]
     .map((key) => arnFormat(catalog, key))
     // A format whose service is itself a placeholder (AWS Backup's `${Vendor}`) helps nobody.
-    .filter((f): f is string => f !== undefined && !(f.split(':')[2] ?? '').includes('${'));
+    .filter((f): f is string => f !== undefined && !(f.split(':')[2] ?? '').includes('${'))
+    .map((f) =>
+      f
+        .replace('${Partition}', keep(1, '${Partition}'))
+        .replace('${Region}', keep(3, '${Region}'))
+        .replace('${Account}', keep(4, '${Account}')),
+    );
   return inTemplate ? formats.map(templatePlaceholderArn) : formats.map(placeholderArn);
 }
 
@@ -371,8 +449,14 @@ function split(
     const matched = new Set(entry.matches);
     const actions = access.actions.filter((a) => matched.has(a.action));
 
-    const keepsStar = actions.every((a) => a.wildcardOnly || owned.has(a.action));
-    const types = keepsStar ? new Set<ResourceTypeKey>() : resourceTypesOf(catalog, actions);
+    const keepsStar = actions.every((a) => a.wildcardOnly || owned.has(a.action) || unnameable(a));
+    const types = keepsStar
+      ? new Set<ResourceTypeKey>()
+      : resourceTypesOf(
+          catalog,
+          actions.map((a) => a.action),
+          MAX_FIX_TYPES,
+        );
     const key = [...types].sort().join(' ');
     const group = groups.get(key) ?? { types, actions: [], nodes: [] };
     group.actions.push(...actions);
