@@ -187,7 +187,7 @@ describe('severity options', () => {
     const over = runCli([...args, '0'], { cwd: TREE });
     expect(over.status).toBe(1);
     expect(over.stdout.split('\n').slice(-3)).toEqual([
-      '✖ 1 problem (0 errors, 1 warning, 0 info) in 1 file',
+      '✖ 1 problem (0 errors, 1 warning, 0 info): 1 file checked, 1 with problems',
       'Too many warnings: 1, more than --max-warnings 0.',
       '',
     ]);
@@ -359,7 +359,7 @@ describe('input and output', () => {
     expect(result.stderr).toMatch(/^<stdin>:4:36 {2}error {2}.+ {2}unknown-action\n/);
     expect(
       result.stderr.endsWith(
-        'Fixed 1 problem in 1 file.\n✖ 1 problem (1 error, 0 warnings, 0 info) in 1 file\n',
+        'Fixed 1 problem in 1 file.\n✖ 1 problem (1 error, 0 warnings, 0 info): 1 file checked, 1 with problems\n',
       ),
     ).toBe(true);
     expect(result.status).toBe(1);
@@ -458,5 +458,24 @@ describe('informational commands', () => {
       'With "-" and --fix, the fixed text is written to stdout and the report to stderr',
     );
     expect(help).toContain('Exit codes: 0 no errors; 1 errors found');
+  });
+});
+
+describe("the repository's own .scopewise.json", () => {
+  it('keeps the test fixtures out of a walk from the root, but not out of a named file', () => {
+    const walked = JSON.parse(runCli(['--format', 'json', '.'], { cwd: ROOT }).stdout) as {
+      files: { path: string }[];
+    };
+    expect(walked.files.map((f) => f.path)).toEqual([
+      'examples/pipelines/web-app.json',
+      'examples/policies/release-engineer.json',
+      'examples/templates/pipeline.yaml',
+    ]);
+    const named = runCli(['--format', 'json', 'test/fixtures/wildcard-action/policy.json'], {
+      cwd: ROOT,
+    });
+    expect(named.status).toBe(1);
+    const report = JSON.parse(named.stdout) as { files: { findings: { rule: string }[] }[] };
+    expect(report.files[0]?.findings.map((f) => f.rule)).toContain('wildcard-action');
   });
 });
