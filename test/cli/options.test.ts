@@ -478,4 +478,13 @@ describe("the repository's own .scopewise.json", () => {
     const report = JSON.parse(named.stdout) as { files: { findings: { rule: string }[] }[] };
     expect(report.files[0]?.findings.map((f) => f.rule)).toContain('wildcard-action');
   });
+
+  it('says so when a folder named on the command line holds only excluded files', () => {
+    expect(runCli(['test/fixtures/wildcard-action'], { cwd: ROOT })).toEqual({
+      status: 0,
+      stdout: 'No problems found in 0 files\n',
+      stderr:
+        'scopewise: every file found is excluded by "exclude" in .scopewise.json; name a file to check it.\n',
+    });
+  });
 });
