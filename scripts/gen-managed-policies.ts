@@ -7,13 +7,19 @@
 //                         first managed policy a document attaches
 //   documents/<n>.json    the latest documents as [[name, document], ...], in name order, grouped
 //                         into files of about 64 KB; each read when one of its policies is asked for
+//   usage.json            how many of those latest documents name each action exactly (patterns do
+//                         not count), per service in the IAM catalog's action order; completion
+//                         ranks actions by it (server/src/analysis/iam/action-usage.ts)
 // Run after gen-iam-data.mjs (scripts/build.mjs does). The output is byte-for-byte reproducible.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
   Catalog,
+  countActionNames,
+  encodeActionUsage,
   fullAccessGrant,
+  type ActionUsageData,
   type JsonValue,
   type ManagedPolicyEntryData,
   type ManagedPolicyIndexData,
@@ -104,7 +110,19 @@ writeFileSync(join(out, 'index.json'), JSON.stringify(index));
 files.forEach((entries, i) =>
   writeFileSync(join(out, 'documents', `${i}.json`), JSON.stringify(entries)),
 );
+const counts = countActionNames(
+  files.flatMap((entries) => entries.map(([, document]) => document)),
+  (name) => catalog.action(name),
+);
+const usage: ActionUsageData = {
+  source: pkg.name,
+  version: pkg.version,
+  catalogVersion: catalog.version,
+  policies: policies.length,
+  services: encodeActionUsage(counts, catalog.allServices()),
+};
+writeFileSync(join(out, 'usage.json'), JSON.stringify(usage));
 const fullAccess = policies.filter((p) => p.fullAccess).map((p) => p.name);
 console.log(
-  `managed policies: ${policies.length} policies in ${files.length} files, ${fullAccess.length} with full access (${fullAccess.join(', ')}) from ${pkg.name} ${pkg.version} (${updatedAt.slice(0, 10)})`,
+  `managed policies: ${policies.length} policies in ${files.length} files, ${fullAccess.length} with full access (${fullAccess.join(', ')}), ${counts.size} actions named, from ${pkg.name} ${pkg.version} (${updatedAt.slice(0, 10)})`,
 );

@@ -65,7 +65,7 @@ describe('text formatter', () => {
         '> 8 |       Handler: index.handler',
         '    |                ^^^^^^^^^^^^^',
         '',
-        '✖ 1 problem (0 errors, 1 warning, 0 info) in 1 file',
+        '✖ 1 problem (0 errors, 1 warning, 0 info): 1 file checked, 1 with problems',
         '',
       ].join('\n'),
     );

@@ -186,7 +186,7 @@ describe('severity options', () => {
     const over = runCli([...args, '0'], { cwd: TREE });
     expect(over.status).toBe(1);
     expect(over.stdout.split('\n').slice(-3)).toEqual([
-      '✖ 1 problem (0 errors, 1 warning, 0 info) in 1 file',
+      '✖ 1 problem (0 errors, 1 warning, 0 info): 1 file checked, 1 with problems',
       'Too many warnings: 1, more than --max-warnings 0.',
       '',
     ]);
@@ -358,7 +358,7 @@ describe('input and output', () => {
     expect(result.stderr).toMatch(/^<stdin>:4:36 {2}error {2}.+ {2}unknown-action\n/);
     expect(
       result.stderr.endsWith(
-        'Fixed 1 problem in 1 file.\n✖ 1 problem (1 error, 0 warnings, 0 info) in 1 file\n',
+        'Fixed 1 problem in 1 file.\n✖ 1 problem (1 error, 0 warnings, 0 info): 1 file checked, 1 with problems\n',
       ),
     ).toBe(true);
     expect(result.status).toBe(1);
@@ -457,5 +457,33 @@ describe('informational commands', () => {
       'With "-" and --fix, the fixed text is written to stdout and the report to stderr',
     );
     expect(help).toContain('Exit codes: 0 no errors; 1 errors found');
+  });
+});
+
+describe("the repository's own .scopewise.json", () => {
+  it('keeps the test fixtures out of a walk from the root, but not out of a named file', () => {
+    const walked = JSON.parse(runCli(['--format', 'json', '.'], { cwd: ROOT }).stdout) as {
+      files: { path: string }[];
+    };
+    expect(walked.files.map((f) => f.path)).toEqual([
+      'examples/pipelines/web-app.json',
+      'examples/policies/release-engineer.json',
+      'examples/templates/pipeline.yaml',
+    ]);
+    const named = runCli(['--format', 'json', 'test/fixtures/wildcard-action/policy.json'], {
+      cwd: ROOT,
+    });
+    expect(named.status).toBe(1);
+    const report = JSON.parse(named.stdout) as { files: { findings: { rule: string }[] }[] };
+    expect(report.files[0]?.findings.map((f) => f.rule)).toContain('wildcard-action');
+  });
+
+  it('says so when a folder named on the command line holds only excluded files', () => {
+    expect(runCli(['test/fixtures/wildcard-action'], { cwd: ROOT })).toEqual({
+      status: 0,
+      stdout: 'No problems found in 0 files\n',
+      stderr:
+        'scopewise: every file found is excluded by "exclude" in .scopewise.json; name a file to check it.\n',
+    });
   });
 });

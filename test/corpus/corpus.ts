@@ -101,6 +101,18 @@ export function corpusAvailable(): boolean {
   return existsSync(join(CORPUS, 'MANIFEST.tsv'));
 }
 
+/**
+ * Whether the tests named by `what` can run; when the corpus is absent, says so on stderr, so that
+ * a checkout without `../shared` does not pass them silently.
+ */
+export function corpusOrSay(what: string): boolean {
+  if (corpusAvailable()) return true;
+  console.warn(
+    `Skipping ${what}: no corpus at ${CORPUS} (MANIFEST.tsv not found). The corpus is ../shared/corpus beside the repository folder; these tests run where it exists.`,
+  );
+  return false;
+}
+
 export interface CategoryScore {
   readonly category: string;
   readonly rules: readonly string[];

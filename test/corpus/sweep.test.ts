@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../server/src/analysis';
 import { testCatalog } from '../support/catalog';
 import {
-  corpusAvailable,
+  corpusOrSay,
   readManifest,
   score,
   sweep,
@@ -28,7 +28,7 @@ const MANAGED_EXCEPTIONS = new Set([
   'iam-dataset/aws/managedpolicies/AWSIAMIdentityCenterAllowListForIdentityContext.json',
 ]);
 
-describe.runIf(corpusAvailable())('corpus sweep', () => {
+describe.runIf(corpusOrSay('the corpus sweep (test/corpus/sweep.test.ts)'))('corpus sweep', () => {
   let results: SweepResult[] = [];
   let scores: CategoryScore[] = [];
 

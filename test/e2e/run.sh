@@ -37,12 +37,15 @@ mkdir -p "$E2E_HOME"/{tmp,build,screens,run,xdg/config,xdg/cache,xdg/data,xdg/st
 export TMPDIR="$E2E_HOME/tmp" XDG_CONFIG_HOME="$E2E_HOME/xdg/config" XDG_CACHE_HOME="$E2E_HOME/xdg/cache" \
   XDG_DATA_HOME="$E2E_HOME/xdg/data" XDG_STATE_HOME="$E2E_HOME/xdg/state"
 
-step "tools (code-server $CS_VERSION, playwright-core) in $E2E_HOME"
-bash "$ROOT/test/e2e/setup.sh"
-export CODE_SERVER_BIN="$E2E_HOME/code-server-$CS_VERSION/node_modules/.bin/code-server"
-export CODE_SERVER_DIR="$E2E_HOME/code-server-$CS_VERSION/node_modules/code-server"
-export PLAYWRIGHT_CORE="$E2E_HOME/tools/node_modules/playwright-core"
-export CHROMIUM_BIN="$(command -v chromium)"
+# code-server and playwright-core serve the grammar, exthost and ui tests only.
+if wanted grammar || wanted exthost || wanted ui; then
+  step "tools (code-server $CS_VERSION, playwright-core) in $E2E_HOME"
+  bash "$ROOT/test/e2e/setup.sh"
+  export CODE_SERVER_BIN="$E2E_HOME/code-server-$CS_VERSION/node_modules/.bin/code-server"
+  export CODE_SERVER_DIR="$E2E_HOME/code-server-$CS_VERSION/node_modules/code-server"
+  export PLAYWRIGHT_CORE="$E2E_HOME/tools/node_modules/playwright-core"
+  export CHROMIUM_BIN="$(command -v chromium)"
+fi
 
 cd "$ROOT"
 PACKAGE=0
@@ -72,9 +75,15 @@ if wanted grammar; then
 fi
 
 if wanted nvim; then
+  # README's Neovim 0.7 snippet runs as written: it starts `scopewise-language-server` from the
+  # PATH (here the built server), and takes the folder of the nearest .scopewise.json as root.
   NVIM_RUN="$(mktemp -d "$E2E_HOME/tmp/nvim-XXXXXX")"
-  cp "$ROOT/test/e2e/fixtures/workspace/policy.json" "$NVIM_RUN/"
-  run_test nvim 60 env SCOPEWISE_SERVER="$ROOT/dist/server.js" SCOPEWISE_FILE="$NVIM_RUN/policy.json" \
+  mkdir -p "$NVIM_RUN/bin" "$NVIM_RUN/project"
+  ln -s "$ROOT/dist/server.js" "$NVIM_RUN/bin/scopewise-language-server"
+  cp "$ROOT/test/e2e/fixtures/workspace/"{policy.json,template.yaml} "$NVIM_RUN/project/"
+  echo '{}' > "$NVIM_RUN/project/.scopewise.json"
+  run_test nvim 60 env PATH="$NVIM_RUN/bin:$PATH" SCOPEWISE_README="$ROOT/README.md" \
+    SCOPEWISE_FILE="$NVIM_RUN/project/policy.json" \
     nvim --headless -u NONE -i NONE -n -c "luafile $ROOT/test/e2e/nvim/lsp-test.lua"
   rm -rf "$NVIM_RUN"
 fi

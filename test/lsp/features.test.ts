@@ -70,6 +70,15 @@ describe('language features over the real server', () => {
       insertTextFormat: InsertTextFormat.PlainText,
     });
     expect(actions.items[0]?.label).toBe('s3:Get*');
+    // Ranked by how many AWS managed policies name each action (the bundled usage data).
+    const bySortText = [...actions.items].sort((a, b) =>
+      (a.sortText ?? a.label) < (b.sortText ?? b.label) ? -1 : 1,
+    );
+    expect(bySortText.slice(0, 3).map((item) => item.label)).toEqual([
+      's3:Get*',
+      's3:GetObject',
+      's3:GetBucketLocation',
+    ]);
 
     // Line 7 is `      "Resource": ""`: the statement's action is still the unknown `s3:Get`.
     const none = (await client.connection.sendRequest(CompletionRequest.type, {

@@ -31,10 +31,8 @@ describe('completion of actions', () => {
     expect(replaced).toBe('s3:');
     expect(result?.start).toBe(source.indexOf('s3:'));
     expect(labels).toHaveLength(s3Actions.length);
-    expect(labels.slice(0, 2)).toEqual([
-      's3:AbortMultipartUpload',
-      's3:AllowVendedLogDeliveryForResource',
-    ]);
+    // Most named by AWS managed policies first.
+    expect(labels.slice(0, 3)).toEqual(['s3:ListBucket', 's3:GetObject', 's3:PutObject']);
     expect(item('s3:GetObject')).toMatchObject({
       kind: 'action',
       detail: 'Read',
@@ -47,11 +45,7 @@ describe('completion of actions', () => {
   it('keeps patterns working: `s3:Get` offers `s3:Get*`, then the actions starting with Get', () => {
     const { replaced, labels, item } = completeAt(jsonStatement('"Action": ["s3:Get|"]'), 'p.json');
     expect(replaced).toBe('s3:Get');
-    expect(labels.slice(0, 3)).toEqual([
-      's3:Get*',
-      's3:GetAccelerateConfiguration',
-      's3:GetAccessGrant',
-    ]);
+    expect(labels.slice(0, 3)).toEqual(['s3:Get*', 's3:GetObject', 's3:GetBucketLocation']);
     expect(item('s3:Get*')?.documentation).toMatch(/^Grants \d+ actions \(Read \d+\)\.$/);
     const getCount = s3Actions.filter((a) => a.name.startsWith('Get')).length;
     expect(labels.slice(1, getCount + 1).every((l) => l.startsWith('s3:Get'))).toBe(true);
@@ -90,7 +84,7 @@ describe('completion of actions', () => {
       'p.yaml',
     );
     expect(item.replaced).toBe('s3:');
-    expect(item.labels[0]).toBe('s3:AbortMultipartUpload');
+    expect(item.labels[0]).toBe('s3:ListBucket');
     const typed = completeAt(yamlStatement('NotAction: sqs:Se|'), 'p.yaml');
     expect(typed.labels).toEqual(['sqs:SendMessage', 'sqs:SetQueueAttributes']);
   });
@@ -101,6 +95,41 @@ describe('completion of actions', () => {
     const quoted = completeAt(yamlStatement('Action: "|"'), 'p.yaml');
     expect(quoted.replaced).toBe('');
     expect(quoted.item('s3:')?.insertText).toBe('s3:');
+  });
+
+  it('ranks actions by how many AWS managed policies name them, then alphabetically', () => {
+    const firstFive = (typed: string) =>
+      [...completeAt(jsonStatement(`"Action": "${typed}|"`), 'p.json').result!.items]
+        .sort((a, b) => ((a.sortText ?? a.label) < (b.sortText ?? b.label) ? -1 : 1))
+        .slice(0, 5)
+        .map((i) => i.label);
+    expect(firstFive('s3:Get')).toContain('s3:GetObject');
+    expect(firstFive('dynamodb:Get')).toContain('dynamodb:GetItem');
+    expect(firstFive('ec2:Describe')).toContain('ec2:DescribeInstances');
+    expect(firstFive('lambda:Inv')).toContain('lambda:InvokeFunction');
+    expect(firstFive('sts:Ass')).toContain('sts:AssumeRole');
+    // Exactly, where the counts of the pinned data make the order plain; ties are alphabetical.
+    expect(firstFive('sts:Ass')).toEqual([
+      'sts:Ass*',
+      'sts:AssumeRole',
+      'sts:AssumeRoleWithSAML',
+      'sts:AssumeRoleWithWebIdentity',
+      'sts:AssumeRoot',
+    ]);
+    expect(firstFive('lambda:Inv')).toEqual([
+      'lambda:Inv*',
+      'lambda:InvokeFunction',
+      'lambda:InvokeAsync',
+      'lambda:InvokeFunctionUrl',
+      // Names that hold `Inv` elsewhere come after those starting with it.
+      'lambda:GetFunctionEventInvokeConfig',
+    ]);
+    // A typed wildcard ranks its matches the same way.
+    expect(firstFive('s3:Get*Obj').slice(0, 2)).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    const usage = catalog.usage;
+    const uses = (name: string) => usage.of(catalog.action(name)!);
+    expect(uses('s3:GetObject')).toBeGreaterThan(uses('s3:GetBucketLocation'));
+    expect(uses('lambda:InvokeFunctionUrl')).toBe(0);
   });
 
   it('caps a long action list and says so', () => {

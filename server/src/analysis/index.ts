@@ -19,7 +19,9 @@ export {
 } from './fix-all';
 export { LineIndex, type Position, type Range } from './document';
 export { Catalog } from './iam/catalog';
+export { countActionNames, encodeActionUsage, type ActionUsage } from './iam/action-usage';
 export type {
+  ActionUsageData,
   CatalogSource,
   FullAccessGrant,
   IamIndexData,

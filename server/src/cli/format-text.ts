@@ -62,7 +62,8 @@ function summary(report: Report, style: Style): string[] {
   } else {
     const text =
       `✖ ${plural(problems, 'problem')} (${plural(count.errors, 'error')}, ` +
-      `${plural(count.warnings, 'warning')}, ${count.infos} info) in ${plural(count.filesWithProblems, 'file')}`;
+      `${plural(count.warnings, 'warning')}, ${count.infos} info): ` +
+      `${plural(report.files.length, 'file')} checked, ${count.filesWithProblems} with problems`;
     lines.push(style.bold(style.severity(count.errors > 0 ? 'error' : 'warning', text)));
   }
   if (tooManyWarnings(report)) {

@@ -127,16 +127,28 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
   const notes: string[] = [];
   const failures: string[] = [];
   const paths = options.paths.filter((path) => path !== '-');
+  /** The configs whose `exclude` kept a walked path out, for a walk that finds nothing else. */
+  const excludedBy = new Set<string>();
   const targets = collectTargets(
     paths,
     io.cwd,
-    (path) => configs.forPath(path)?.isExcluded(path) ?? false,
+    (path) => {
+      const config = configs.forPath(path);
+      const excluded = config?.isExcluded(path) ?? false;
+      if (excluded && config?.file !== undefined) excludedBy.add(config.file);
+      return excluded;
+    },
     (link) =>
       notes.push(
         `skipped "${link.path}": a symbolic link leading out of the folders given (name it to check it).`,
       ),
     // Config files are settings, not documents: a walk does not check them.
   ).filter((target) => target.explicit || basename(target.absolutePath) !== CONFIG_FILE_NAME);
+
+  if (targets.length === 0 && excludedBy.size > 0) {
+    const where = [...excludedBy].map((file) => shownPath(file, io.cwd)).join(', ');
+    notes.push(`every file found is excluded by "exclude" in ${where}; name a file to check it.`);
+  }
 
   const progress = new Progress(io.stderr, targets.length, Progress.allowed(io.stderr, io.env));
   const files: FileReport[] = [];

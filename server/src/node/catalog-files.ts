@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   Catalog,
+  type ActionUsageData,
   type CatalogSource,
   type IamIndexData,
   type JsonValue,
@@ -24,8 +25,8 @@ export function dataDirectory(): string {
 
 /**
  * Reads the generated catalog files synchronously: the IAM index now, each service on first use;
- * the AWS managed policy index when the engine first asks, and each document file when one of its
- * policies is asked for.
+ * the AWS managed policy index when the engine first asks, each document file when one of its
+ * policies is asked for, and the action usage counts on the first completion of actions.
  */
 export function fileCatalogSource(directory = dataDirectory()): CatalogSource {
   const iamDirectory = join(directory, 'iam');
@@ -41,6 +42,11 @@ export function fileCatalogSource(directory = dataDirectory()): CatalogSource {
       ) as ServiceDetailData;
     },
     ...managedPolicyFiles(join(directory, 'managed-policies')),
+    loadActionUsage(): ActionUsageData | undefined {
+      const file = join(directory, 'managed-policies', 'usage.json');
+      if (!existsSync(file)) return undefined;
+      return JSON.parse(readFileSync(file, 'utf8')) as ActionUsageData;
+    },
   };
 }
 

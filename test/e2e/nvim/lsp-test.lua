@@ -1,11 +1,14 @@
--- Headless Neovim (0.7, Debian 12) as a second, independent LSP client of the bundled server.
--- Opens a policy without "Version" that grants iam:PassRole on "*", waits for the diagnostics,
--- checks their codes, sources and docs links, reads the hover on the action, applies the
--- "Add \"Version\"" quick fix through a textDocument/codeAction request, and waits for that
--- diagnostic to go away.
--- Run: SCOPEWISE_SERVER=/abs/dist/server.js SCOPEWISE_FILE=/abs/policy.json \
---        nvim --headless -u NONE -i NONE -n -c "luafile test/e2e/nvim/lsp-test.lua"
-local server, file = vim.env.SCOPEWISE_SERVER, vim.env.SCOPEWISE_FILE
+-- Headless Neovim (0.7, Debian 12) as a second, independent LSP client of the bundled server,
+-- started by README.md's Neovim 0.7 snippet exactly as written there (this file extracts and runs
+-- it; `scopewise-language-server` is on the PATH). Opens a policy without "Version" that grants
+-- iam:PassRole on "*", waits for the diagnostics, checks their codes, sources and docs links and
+-- the client's root folder, reads the hover on the action, applies the "Add \"Version\"" quick
+-- fix through a textDocument/codeAction request, and waits for that diagnostic to go away.
+-- Run (test/e2e/run.sh does): PATH=<folder with scopewise-language-server>:$PATH \
+--   SCOPEWISE_README=/abs/README.md SCOPEWISE_FILE=/abs/dir/policy.json \
+--   nvim --headless -u NONE -i NONE -n -c "luafile test/e2e/nvim/lsp-test.lua"
+-- where /abs/dir holds a .scopewise.json, so that it is the client's root folder.
+local readme, file = vim.env.SCOPEWISE_README, vim.env.SCOPEWISE_FILE
 local timeout = tonumber(vim.env.SCOPEWISE_TIMEOUT_MS or '15000')
 local started = vim.loop.hrtime()
 local function log(...)
@@ -16,32 +19,54 @@ local function fail(msg)
   log('FAIL: ' .. msg)
   vim.cmd('cquit 1')
 end
-if not server or not file then fail('set SCOPEWISE_SERVER and SCOPEWISE_FILE') end
+if not readme or not file then fail('set SCOPEWISE_README and SCOPEWISE_FILE') end
+if vim.fn.executable('scopewise-language-server') ~= 1 then fail('scopewise-language-server is not on the PATH') end
 
+-- README's snippet: the lua block that starts with this line, up to the closing fence.
+local FIRST_LINE = '-- Scopewise language server, Neovim 0.7 to 0.10\n'
+local text = table.concat(vim.fn.readfile(readme), '\n')
+local from = text:find('```lua\n' .. FIRST_LINE, 1, true)
+if not from then fail('README.md has no lua block starting with ' .. FIRST_LINE) end
+from = from + #'```lua\n'
+local to = text:find('\n```', from, true)
+local snippet = text:sub(from, to)
+log('README snippet: ' .. select(2, snippet:gsub('\n', '')) .. ' lines')
+
+-- The diagnostics exactly as published, so that codeAction gets them back unchanged, and the
+-- server's document status: global handlers, which the snippet's client uses.
+local published = {}
+local status = nil
+local default_diagnostics = vim.lsp.handlers['textDocument/publishDiagnostics']
+vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
+  published[result.uri] = result.diagnostics
+  return default_diagnostics(err, result, ctx, config)
+end
+local uri = vim.uri_from_fname(vim.fn.fnamemodify(file, ':p'))
+vim.lsp.handlers['scopewise/documentStatus'] = function(_, result)
+  if result.uri == uri then status = result end
+end
+
+local chunk, err = loadstring(snippet, '=README.md (Neovim 0.7 snippet)')
+if not chunk then fail('the README snippet does not load: ' .. err) end
+chunk()
+
+-- Without -u, nothing detects file types: setting it runs the snippet's FileType autocommand.
 vim.cmd('edit ' .. vim.fn.fnameescape(file))
 vim.bo.filetype = 'json'
 local bufnr = vim.api.nvim_get_current_buf()
-local uri = vim.uri_from_bufnr(bufnr)
--- The diagnostics exactly as published, so that codeAction gets them back unchanged.
-local published = {}
-local status = nil
-
-local client_id = vim.lsp.start_client({
-  name = 'scopewise',
-  cmd = { 'node', server, '--stdio' },
-  root_dir = vim.fn.fnamemodify(file, ':h'),
-  handlers = {
-    ['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
-      published[result.uri] = result.diagnostics
-      return vim.lsp.handlers['textDocument/publishDiagnostics'](err, result, ctx, config)
-    end,
-    ['scopewise/documentStatus'] = function(_, result)
-      if result.uri == uri then status = result end
-    end,
-  },
-})
-if not client_id then fail('start_client failed') end
-vim.lsp.buf_attach_client(bufnr, client_id)
+if vim.uri_from_bufnr(bufnr) ~= uri then fail('the buffer URI is ' .. vim.uri_from_bufnr(bufnr)) end
+-- A client is listed for the buffer once the server has answered initialize.
+local client_id = nil
+vim.wait(timeout, function()
+  for id, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
+    if c.name == 'scopewise' then client_id = id end
+  end
+  return client_id ~= nil
+end, 20)
+if not client_id then fail('the README snippet attached no scopewise client to the buffer') end
+local root = vim.lsp.get_client_by_id(client_id).config.root_dir
+if root ~= vim.fn.fnamemodify(file, ':p:h') then fail('the client root is ' .. tostring(root)) end
+log('CLIENT ' .. client_id .. ' root ' .. root)
 
 local function codes()
   local set = {}
@@ -116,6 +141,18 @@ end, 20)
 if not cleared then fail('policy-version did not go away after the fix; got ' .. vim.inspect(published[uri])) end
 log('BUFFER AFTER FIX:')
 for _, l in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do log('  ' .. l) end
+
+-- A second file under the same root (YAML) gets the same client, not a second server.
+vim.cmd('edit ' .. vim.fn.fnameescape(vim.fn.fnamemodify(file, ':p:h') .. '/template.yaml'))
+vim.bo.filetype = 'yaml'
+local yaml_buf = vim.api.nvim_get_current_buf()
+if not vim.lsp.buf_get_clients(yaml_buf)[client_id] then fail('template.yaml is not attached to the client') end
+local count = 0
+for _, c in pairs(vim.lsp.get_active_clients()) do
+  if c.name == 'scopewise' then count = count + 1 end
+end
+if count ~= 1 then fail(count .. ' scopewise clients are running, not 1') end
+log('SECOND BUFFER template.yaml attached to client ' .. client_id)
 log('PASS')
 vim.lsp.stop_client(client_id)
 vim.cmd('qall!')

@@ -77,6 +77,7 @@ const REQUIRED = [
   'extension/dist/terminateProcess.sh',
   'extension/server/data/iam/index.json',
   'extension/server/data/managed-policies/index.json',
+  'extension/server/data/managed-policies/usage.json',
   'extension/images/icon.png',
   ...JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).contributes.grammars.map(
     (g) => `extension/${path.posix.normalize(g.path)}`,

@@ -1,5 +1,6 @@
 import type { CatalogSource, ConditionKeyData, JsonValue, ServiceDetailData } from './data';
 import { compileGlob, hasWildcard } from './glob';
+import { ActionUsage } from './action-usage';
 import { ManagedPolicies } from './managed-policies';
 
 export { hasWildcard } from './glob';
@@ -96,6 +97,8 @@ export class Catalog {
   readonly actionCount: number;
   /** The AWS managed policies, read on first use. */
   readonly managedPolicies: ManagedPolicies;
+  /** How many AWS managed policies name each action, read on first use. */
+  readonly usage: ActionUsage;
   private readonly services = new Map<string, ServiceInfo>();
   private readonly details = new Map<string, LoadedService | undefined>();
   private readonly matchCache = new Map<string, readonly ActionInfo[]>();
@@ -131,6 +134,7 @@ export class Catalog {
     }
     this.actionCount = count;
     this.managedPolicies = new ManagedPolicies(dataSource);
+    this.usage = new ActionUsage(dataSource, index.version);
     this.globalKeys = indexConditionKeys(index.globalConditionKeys ?? []);
     this.keyHosts = (index.conditionKeyHosts ?? []).map((host) => ({
       pattern: conditionKeyPattern(host.prefix),

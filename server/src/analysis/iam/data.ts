@@ -98,6 +98,25 @@ export interface ManagedPolicyIndexData {
 }
 
 /**
+ * How many AWS managed policies name each action (see `iam/action-usage.ts`), generated with the
+ * managed policy data against one IAM catalog version.
+ */
+export interface ActionUsageData {
+  /** The managed policy package and version the counts come from. */
+  readonly source: string;
+  readonly version: string;
+  /** The IAM catalog version whose action order the rows follow. */
+  readonly catalogVersion: string;
+  /** How many policies were counted. */
+  readonly policies: number;
+  /**
+   * Per service prefix with any count: one count per action of the catalog's list for that
+   * service, in its order, comma-separated, empty for zero.
+   */
+  readonly services: { readonly [prefix: string]: string };
+}
+
+/**
  * Supplies the generated data to the engine. The host (CLI, language server, tests) implements
  * it; `loadService` is only ever called with a prefix taken from the index.
  */
@@ -114,4 +133,6 @@ export interface CatalogSource {
    * managed policy index, and at most once per name.
    */
   loadManagedPolicy?(name: string): JsonValue | undefined;
+  /** How often AWS managed policies name each action, read on first completion of actions. */
+  loadActionUsage?(): ActionUsageData | undefined;
 }

@@ -20,8 +20,10 @@ interface ItemList {
 
 /**
  * Items for an `Action` value. Before a colon: service prefixes. After `prefix:`: the service's
- * actions whose name contains the typed part (those starting with it first), and for a typed
- * part the pattern `prefix:typed*` with what it grants. A typed wildcard filters as IAM matches.
+ * actions whose name contains the typed part (those starting with it first), each group ranked
+ * by how many AWS managed policies name the action, then alphabetically (`sortText` keeps that
+ * order in the editor), and for a typed part the pattern `prefix:typed*` with what it grants. A
+ * typed wildcard filters as IAM matches.
  * `iot` narrows the prefixes to AWS IoT's, for IoT policies.
  */
 export function actionItems(catalog: Catalog, typed: string, iot = false): ItemList {
@@ -34,7 +36,10 @@ export function actionItems(catalog: Catalog, typed: string, iot = false): ItemL
   let chosen: readonly ActionInfo[];
   if (hasWildcard(part)) {
     const pattern = compileGlob(`${part}*`);
-    chosen = service.actions.filter((a) => pattern.test(a.name));
+    chosen = byUsage(
+      catalog,
+      service.actions.filter((a) => pattern.test(a.name)),
+    );
   } else {
     const starts = service.actions.filter((a) => a.name.toLowerCase().startsWith(lower));
     const inside = lower
@@ -42,7 +47,7 @@ export function actionItems(catalog: Catalog, typed: string, iot = false): ItemL
           (a) => !a.name.toLowerCase().startsWith(lower) && a.name.toLowerCase().includes(lower),
         )
       : [];
-    chosen = [...starts, ...inside];
+    chosen = [...byUsage(catalog, starts), ...byUsage(catalog, inside)];
   }
   const items: CompletionItem[] = [];
   const prefixMatches = hasWildcard(part)
@@ -54,6 +59,14 @@ export function actionItems(catalog: Catalog, typed: string, iot = false): ItemL
     items.push(actionItem(catalog, action, index));
   }
   return { items, isIncomplete: chosen.length > CAP };
+}
+
+/** Most used first (see `iam/action-usage.ts`); the sort is stable, so ties stay alphabetical. */
+function byUsage(catalog: Catalog, actions: readonly ActionInfo[]): ActionInfo[] {
+  return actions
+    .map((action) => ({ action, uses: catalog.usage.of(action) }))
+    .sort((a, b) => b.uses - a.uses)
+    .map(({ action }) => action);
 }
 
 /** Every service prefix; only `iot:` in an AWS IoT policy, where no other actions exist. */
