@@ -159,6 +159,23 @@ describe('YAML tree', () => {
     expect(getPath(parsed.root, ['a'])).toMatchObject({ kind: 'number', value: 2 });
   });
 
+  it('reports no duplicate-key cascade from lines the parser could not read', () => {
+    const broken = [
+      'Resources:',
+      '  Fn:',
+      '    Type: AWS::Lambda::Function',
+      '{%- if cookiecutter.tracing %}',
+      '    Properties: {}',
+      '{%- endif %}',
+      '{%- if cookiecutter.arm %}',
+      '{%- endif %}',
+      '',
+    ].join('\n');
+    const codes = parseYaml(broken).problems.map((p) => p.code);
+    expect(codes).toContain('parse-error');
+    expect(codes).not.toContain('duplicate-key');
+  });
+
   it('reports control characters, which YAML forbids', () => {
     expect(parseYaml('a: "x\u0001y"\n').problems).toEqual([
       {

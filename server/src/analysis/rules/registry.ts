@@ -13,6 +13,7 @@ import conditionOperatorMismatch from './condition-operator-mismatch';
 import credentialsInUrl from './credentials-in-url';
 import duplicateKey from './duplicate-key';
 import fileTooLarge from './file-too-large';
+import foreignTemplate from './foreign-template';
 import githubV1Source from './github-v1-source';
 import hardcodedCredential from './hardcoded-credential';
 import internalError from './internal-error';
@@ -53,6 +54,7 @@ export const RULES: readonly Rule[] = [
   credentialsInUrl,
   duplicateKey,
   fileTooLarge,
+  foreignTemplate,
   githubV1Source,
   hardcodedCredential,
   internalError,
