@@ -291,7 +291,7 @@ function foreign(
     kind: model.kind,
     document,
     model,
-    findings,
+    findings: suppressions(document, model).filter(findings),
     internalErrors: [],
     secrets,
   };
