@@ -33,8 +33,9 @@ export default defineRule({
       dates makes IAM reject the policy (an error).
 
       A policy that uses no variable means the same under both grammars, so a missing \`Version\`
-      there is only a note: one per document, at the first such policy, counting them all; the old
-      \`${LEGACY}\` without variables is a note at its value. In a CloudFormation template a policy
+      there is only a note: one per document, at the first such policy, counting them all. The old
+      \`${LEGACY}\` written out is a warning at its value even without variables: it was chosen,
+      and newer policy features do not work under it. In a CloudFormation template a policy
       variable is \`\${name}\` outside \`Fn::Sub\`, or the escaped \`\${!name}\` inside it, which
       CloudFormation hands to IAM as \`\${name}\`; an unescaped \`\${Name}\` in \`Fn::Sub\` is
       CloudFormation's own substitution.
@@ -96,7 +97,7 @@ export default defineRule({
       } else if (value?.kind === 'string') {
         report({
           at: value,
-          severity: 'info',
+          severity: 'warning',
           message: `Version ${LEGACY} is the legacy policy grammar, in which policy variables do not work. Use "${CURRENT}".`,
           fixes: fix ? [fix] : [],
         });

@@ -37,6 +37,7 @@ import serviceRoleMissingPermission from './service-role-missing-permission';
 import serviceRoleUnusedPermission from './service-role-unused-permission';
 import unknownAction from './unknown-action';
 import unknownConditionKey from './unknown-condition-key';
+import unresolvedReference from './unresolved-reference';
 import wildcardAction from './wildcard-action';
 import wildcardResource from './wildcard-resource';
 
@@ -78,6 +79,7 @@ export const RULES: readonly Rule[] = [
   serviceRoleUnusedPermission,
   unknownAction,
   unknownConditionKey,
+  unresolvedReference,
   wildcardAction,
   wildcardResource,
 ];
