@@ -203,7 +203,7 @@ describe('foreign templates', () => {
     ).findings.map((f) => `${f.rule}@${f.start}`);
 
   it('get one foreign-template finding and nothing else', () => {
-    expect(findings('cookiecutter-sam.yaml')).toEqual(['foreign-template@222']);
+    expect(findings('template.yaml')).toEqual(['foreign-template@222']);
     expect(findings('go-template.yml')).toEqual(['foreign-template@56']);
     expect(findings('handlebars.json')).toEqual(['foreign-template@50']);
     expect(findings('go-template.yml', { rules: new Map([['foreign-template', 'off']]) })).toEqual(

@@ -105,6 +105,8 @@ export default defineRule({
         unversioned.push(policy.node);
       }
     }
+    // The note sits at the first of them in the text, whatever order the model found them in.
+    unversioned.sort((a, b) => a.start - b.start);
     const first = unversioned[0];
     if (!first) return;
     const count = unversioned.length;
