@@ -152,6 +152,13 @@ interface PolicyVariable {
 }
 
 /**
+ * What a policy variable looks like: `${*}`, `${?}`, `${$}`, or a key with one colon
+ * (`${aws:username}`, `${aws:PrincipalTag/team}`, `${cognito-identity.amazonaws.com:sub}`). A
+ * `${Name}` or `${AWS::Region}` outside `Fn::Sub` is a forgotten substitution, not a variable.
+ */
+const VARIABLE = /^(?:[*?$]|[\w.-]+:(?!:)[^}]*)$/;
+
+/**
  * The first policy variable of a policy, in document order. Outside `Fn::Sub` every `${...}`
  * reaches IAM as written; inside it a plain `${Name}` is a CloudFormation substitution and only
  * the escaped `${!name}` reaches IAM, as `${name}`.
@@ -165,15 +172,20 @@ function firstPolicyVariable(node: Node, text: string): PolicyVariable | undefin
           node.parent.items[0] === node &&
           node.parent.property?.key.value === 'Fn::Sub');
       const open = inSub ? '${!' : '${';
-      const start = node.value.indexOf(open);
-      if (start < 0) return undefined;
-      const close = node.value.indexOf('}', start);
-      const end = close < 0 ? node.value.length : close + 1;
-      const written = node.value.slice(start, end);
-      return {
-        text: inSub ? written.replace('${!', '${') : written,
-        range: stringSourceRange(text, node, start, end),
-      };
+      for (let start = node.value.indexOf(open); start >= 0;) {
+        const close = node.value.indexOf('}', start);
+        const end = close < 0 ? node.value.length : close + 1;
+        const name = node.value.slice(start + open.length, close < 0 ? end : close).trim();
+        if (VARIABLE.test(name)) {
+          const written = node.value.slice(start, end);
+          return {
+            text: inSub ? written.replace('${!', '${') : written,
+            range: stringSourceRange(text, node, start, end),
+          };
+        }
+        start = node.value.indexOf(open, end);
+      }
+      return undefined;
     }
     case 'object':
       for (const property of node.properties) {

@@ -8,7 +8,7 @@ import {
 } from '../document';
 import { editDistance } from '../iam/nearest';
 import { intrinsicName } from '../model/values';
-import { defineRule, type Fix } from './rule';
+import { defineRule, type Fix, type RuleContext } from './rule';
 
 /** The pseudo parameters CloudFormation defines in every stack. */
 const PSEUDO_PARAMETERS: ReadonlySet<string> = new Set([
@@ -39,6 +39,8 @@ export default defineRule({
       Resources block of the template\`) and creates nothing, so a misspelt logical id, a resource
       renamed in one place only or a parameter deleted while still referenced fails the deployment,
       usually long after the edit. \`Fn::GetAtt\` and \`\${Name.Attribute}\` must name a resource.
+      An IAM policy variable written unescaped in \`Fn::Sub\` (\`\${aws:username}\`) is such a name
+      too: CloudFormation hands it to IAM only when escaped as \`\${!aws:username}\`.
       Templates with a \`Transform\` (SAM, \`AWS::LanguageExtensions\`, macros) are not checked: the
       transform creates names of its own, such as SAM's \`ServerlessRestApi\` or a function's
       \`Role\`. Nor is a template that does not parse, whose definitions may be in the part that did
@@ -47,7 +49,7 @@ export default defineRule({
     fix: `
       Correct the name, or define the parameter or resource. When one defined name is within two
       edits of the one written (\`Buket\` for \`Bucket\`), the quick-fix replaces it; it is unsafe,
-      since the intended target may be another.
+      since the intended target may be another. For a policy variable the quick-fix escapes it.
     `,
     references: [
       'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-ref.html',
@@ -96,7 +98,7 @@ export default defineRule({
           checkGetAtt(document, node, check);
           break;
         case 'Fn::Sub':
-          checkSub(document, node, check);
+          checkSub(document, node, check, report);
           break;
       }
       for (const property of node.properties) if (property.value) visit(property.value);
@@ -131,7 +133,12 @@ function checkGetAtt(document: ParsedDocument, node: ObjectNode, check: Check): 
 }
 
 /** Every `${Name}` and `${Name.Attribute}` of the text, except `${!Literal}` and mapped names. */
-function checkSub(document: ParsedDocument, node: ObjectNode, check: Check): void {
+function checkSub(
+  document: ParsedDocument,
+  node: ObjectNode,
+  check: Check,
+  report: RuleContext['report'],
+): void {
   const args = getValue(node, 'Fn::Sub');
   const textNode = args?.kind === 'array' ? args.items[0] : args;
   const variables = args?.kind === 'array' ? args.items[1] : undefined;
@@ -142,16 +149,52 @@ function checkSub(document: ParsedDocument, node: ObjectNode, check: Check): voi
   for (const match of textNode.value.matchAll(/\$\{([^}]*)\}/g)) {
     const name = (match[1] ?? '').trim();
     if (name === '' || name.startsWith('!') || mapped.has(name)) continue;
-    const dot = name.indexOf('.');
     const at = stringSourceRange(
       document.text,
       textNode,
       match.index,
       match.index + match[0].length,
     );
+    // `${AWS:Region}` is a misspelt pseudo parameter, not a policy variable.
+    const pseudo = PSEUDO_PARAMETERS.has(name.replace(/^AWS:(?!:)/, 'AWS::'));
+    if (!pseudo && POLICY_VARIABLE.test(name)) {
+      policyVariable(document, at, match[0], report);
+      continue;
+    }
+    const dot = name.indexOf('.');
     if (dot > 0) check(match[0], name.slice(0, dot), at, true);
     else check(match[0], name, at, false);
   }
+}
+
+/** An IAM policy variable (`aws:username`, `s3:prefix`): a key with one colon, never `::`. */
+const POLICY_VARIABLE = /^[\w.-]+:(?!:)[^}]*$/;
+
+/**
+ * `${aws:username}` unescaped in `Fn::Sub`: CloudFormation takes it for a name of its own and
+ * rejects the template; `${!aws:username}` hands the variable to IAM.
+ */
+function policyVariable(
+  document: ParsedDocument,
+  at: Range,
+  written: string,
+  report: RuleContext['report'],
+): void {
+  const escaped = `\${!${written.slice(2)}`;
+  const exact = document.text.slice(at.start, at.end) === written;
+  report({
+    at,
+    message: `${written} in Fn::Sub is read as a CloudFormation name, which does not exist, so CloudFormation rejects the template. Write ${escaped} to pass the IAM policy variable through.`,
+    fixes: exact
+      ? [
+          {
+            title: `Escape as ${escaped}`,
+            safe: false,
+            edits: [{ start: at.start + 2, end: at.start + 2, newText: '!' }],
+          },
+        ]
+      : [],
+  });
 }
 
 interface DefinedNames {
