@@ -35,10 +35,12 @@ export default defineRule({
       A policy that uses no variable means the same under both grammars, so a missing \`Version\`
       there is only a note: one per document, at the first such policy, counting them all. The old
       \`${LEGACY}\` written out is a warning at its value even without variables: it was chosen,
-      and newer policy features do not work under it. In a CloudFormation template a policy
-      variable is \`\${name}\` outside \`Fn::Sub\`, or the escaped \`\${!name}\` inside it, which
-      CloudFormation hands to IAM as \`\${name}\`; an unescaped \`\${Name}\` in \`Fn::Sub\` is
-      CloudFormation's own substitution.
+      and newer policy features do not work under it.
+
+      A policy variable is a key with one colon (\`\${aws:username}\`, \`\${s3:prefix}\`) or one of
+      \`\${*}\`, \`\${?}\`, \`\${$}\`. In a CloudFormation template it is written as is outside
+      \`Fn::Sub\`, and escaped as \`\${!aws:username}\` inside it, which CloudFormation hands to IAM as
+      \`\${aws:username}\`; \`\${Name}\` in \`Fn::Sub\` is CloudFormation's own substitution.
     `,
     fix: `
       Set \`"Version": "${CURRENT}"\`. The note's quick-fix adds it to every policy of the document
