@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, LineIndex, SecretMasker, type Finding } from '../../server/src/analysis';
-import { codeFrame, formatText } from '../../server/src/cli/format-text';
+import { codeFrame, formatText, SCOPE_NOTE } from '../../server/src/cli/format-text';
 import { Progress } from '../../server/src/cli/progress';
 import type { FileReport } from '../../server/src/cli/report';
 import { testCatalog } from '../support/catalog';
@@ -66,9 +66,20 @@ describe('text formatter', () => {
         '    |                ^^^^^^^^^^^^^',
         '',
         '✖ 1 problem (0 errors, 1 warning, 0 info): 1 file checked, 1 with problems',
+        SCOPE_NOTE,
         '',
       ].join('\n'),
     );
+  });
+
+  it('says what it checks when a template was checked, and only then', () => {
+    const template = { ...analysed(TEMPLATE), findings: [] };
+    const policy = { ...template, kind: 'iam-policy' as const };
+    const text = (file: FileReport) =>
+      formatText({ files: [file], fixed: undefined, maxWarnings: undefined }, { color: false });
+    expect(text(template)).toBe(`No problems found in 1 file\n${SCOPE_NOTE}\n`);
+    expect(text(policy)).toBe('No problems found in 1 file\n');
+    expect(SCOPE_NOTE).toContain('cfn-lint');
   });
 
   it('masks every secret of the document in every frame, whichever rule reported', () => {

@@ -74,6 +74,16 @@ const ALLOWED: readonly {
       'the fix scopes one branch to a role and adds no condition (it would break the others): the ' +
       'error becomes the warning about the missing iam:PassedToService, which is a different finding',
   },
+  {
+    rule: 'bucket-insecure-transport',
+    title: /^Deny requests made without TLS$/,
+    check: 'errors',
+    detail: /^new error: unresolved-reference: /,
+    why:
+      'the deny statement names the bucket the way the bucket policy already does; when that name ' +
+      'is one the template does not define (a snippet that references a bucket defined elsewhere), ' +
+      'the new statement repeats the unresolved reference the document already has',
+  },
 ];
 
 /**

@@ -159,6 +159,38 @@ describe('YAML tree', () => {
     expect(getPath(parsed.root, ['a'])).toMatchObject({ kind: 'number', value: 2 });
   });
 
+  it('maps sub-ranges into literal block scalars, line by line past the indentation', () => {
+    const block = 'Script: |\n  #!/bin/bash\n\n    echo ${Name}\r\n  x=${Other}\nNext: 1\n';
+    const parsed = parseYaml(block);
+    const node = getPath(parsed.root, ['Script']);
+    if (node?.kind !== 'string') throw new Error('no block scalar');
+    const at = (part: string) => {
+      const from = node.value.indexOf(part);
+      return slice(block, stringSourceRange(block, node, from, from + part.length));
+    };
+    expect(at('${Name}')).toBe('${Name}');
+    expect(at('${Other}')).toBe('${Other}');
+    // A range across lines cannot be one source range: the whole node.
+    expect(at('bash\n')).toBe(slice(block, node));
+  });
+
+  it('reports no duplicate-key cascade from lines the parser could not read', () => {
+    const broken = [
+      'Resources:',
+      '  Fn:',
+      '    Type: AWS::Lambda::Function',
+      '{%- if cookiecutter.tracing %}',
+      '    Properties: {}',
+      '{%- endif %}',
+      '{%- if cookiecutter.arm %}',
+      '{%- endif %}',
+      '',
+    ].join('\n');
+    const codes = parseYaml(broken).problems.map((p) => p.code);
+    expect(codes).toContain('parse-error');
+    expect(codes).not.toContain('duplicate-key');
+  });
+
   it('reports control characters, which YAML forbids', () => {
     expect(parseYaml('a: "x\u0001y"\n').problems).toEqual([
       {

@@ -194,6 +194,37 @@ describe('size limit', () => {
   });
 });
 
+describe('foreign templates', () => {
+  const folder = join(__dirname, '..', 'fixtures', 'foreign-template');
+  const findings = (name: string, extra: Partial<AnalyzeOptions> = {}) =>
+    analyze(
+      stripMarkers(readFileSync(join(folder, name), 'utf8')),
+      options({ fileName: name, ...extra }),
+    ).findings.map((f) => `${f.rule}@${f.start}`);
+
+  it('get one foreign-template finding and nothing else', () => {
+    expect(findings('template.yaml')).toEqual(['foreign-template@222']);
+    expect(findings('go-template.yml')).toEqual(['foreign-template@56']);
+    expect(findings('handlebars.json')).toEqual(['foreign-template@50']);
+    expect(findings('go-template.yml', { rules: new Map([['foreign-template', 'off']]) })).toEqual(
+      [],
+    );
+  });
+
+  it('leave dynamic references, Fn::Sub and code in block strings to the usual analysis', () => {
+    expect(findings('resolve.yaml')).toEqual([]);
+    expect(rules('{"Statement": "{{x}}", "Resource": "${AWS::Region}"}')).not.toContain(
+      'foreign-template@14',
+    );
+  });
+
+  it('say nothing about files of unknown kind, unless they were named', () => {
+    const salt = 'nginx:\n  pkg.installed:\n    - name: {{ pillar.nginx }}\n{% endif %}\n';
+    expect(rules(salt, { fileName: 'init.sls' })).toEqual([]);
+    expect(rules(salt, { fileName: 'init.sls', explicit: true })).toEqual(['foreign-template@36']);
+  });
+});
+
 describe('robustness: the engine returns for any input', () => {
   const fixtures = join(__dirname, '..', 'fixtures');
   const samples = readdirSync(fixtures).flatMap((rule) =>

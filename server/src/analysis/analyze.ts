@@ -7,7 +7,9 @@ import {
   type DocumentModel,
   type PolicyType,
 } from './model';
+import { findForeignMarker, type ForeignMarker } from './document/foreign-template';
 import fileTooLarge from './rules/file-too-large';
+import foreignTemplate, { foreignTemplateMessage } from './rules/foreign-template';
 import internalError from './rules/internal-error';
 import { RULES, RULES_BY_ID } from './rules/registry';
 import type { Finding, Fix, SeveritySetting } from './finding';
@@ -98,6 +100,10 @@ function analyzeOrThrow(text: string, options: AnalyzeOptions): Analysis {
     model = emptyModel();
   }
   const kind = model.kind;
+  if (kind !== 'unknown' || options.explicit) {
+    const marker = findForeignMarker(text, document.format);
+    if (marker) return foreign(text, options, { document, model, marker });
+  }
   const ids =
     kind !== 'unknown'
       ? RULES.filter((rule) => rule.appliesTo.includes(kind)).map((rule) => rule.id)
@@ -250,6 +256,45 @@ function tooLarge(text: string, options: AnalyzeOptions, maxSize: number): Analy
     secrets: new SecretMasker(text, []),
     internalErrors: [],
   });
+}
+
+/**
+ * The analysis of another tool's template: its tree and kind are kept for the editor's features,
+ * and its one finding is `foreign-template` at the first tag; no rule runs on it.
+ */
+function foreign(
+  text: string,
+  options: AnalyzeOptions,
+  {
+    document,
+    model,
+    marker,
+  }: { document: ParsedDocument; model: DocumentModel; marker: ForeignMarker },
+): Analysis {
+  const secrets = documentSecrets(text, []);
+  const setting = settingFor(options, foreignTemplate.id);
+  const findings: Finding[] =
+    setting === 'off'
+      ? []
+      : [
+          {
+            rule: foreignTemplate.id,
+            severity: setting ?? foreignTemplate.defaultSeverity,
+            message: secrets.mask(foreignTemplateMessage(marker)),
+            start: marker.start,
+            end: marker.end,
+            fixes: [],
+          },
+        ];
+  return {
+    options,
+    kind: model.kind,
+    document,
+    model,
+    findings: suppressions(document, model).filter(findings),
+    internalErrors: [],
+    secrets,
+  };
 }
 
 /**

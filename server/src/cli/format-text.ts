@@ -48,6 +48,14 @@ export function formatText(report: Report, options: TextOptions): string {
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * What a clean report on a template does not say: Scopewise is no schema validator, so a misspelt
+ * resource type or an unknown property is left to cfn-lint.
+ */
+export const SCOPE_NOTE =
+  'Scopewise checks permissions, secrets, encryption, pipelines and references (Ref, GetAtt, Sub), ' +
+  'not resource types or properties: run cfn-lint beside it for schema validation.';
+
 function summary(report: Report, style: Style): string[] {
   const lines: string[] = [];
   if (report.fixed && report.fixed.fixes > 0) {
@@ -66,6 +74,7 @@ function summary(report: Report, style: Style): string[] {
       `${plural(report.files.length, 'file')} checked, ${count.filesWithProblems} with problems`;
     lines.push(style.bold(style.severity(count.errors > 0 ? 'error' : 'warning', text)));
   }
+  if (report.files.some((file) => file.kind === 'cloudformation')) lines.push(SCOPE_NOTE);
   if (tooManyWarnings(report)) {
     lines.push(
       `Too many warnings: ${count.warnings}, more than --max-warnings ${report.maxWarnings}.`,

@@ -221,7 +221,9 @@ class Converter {
           isScalar(keyNode) ? String(keyNode.value) : '',
           quoted,
         );
-        keys.add(key);
+        // A key the parser could not read (null, or a collection made of broken lines) has no
+        // name to repeat: counting it would report every broken line as a duplicate of the last.
+        if (isScalar(keyNode)) keys.add(key);
         const hasValue = pair.value !== null && pair.value !== undefined;
         const value = hasValue ? this.convert(pair.value, object, depth + 1) : undefined;
         addProperty(object, key, value, keyStart, Math.max(keyEnd, value?.end ?? keyEnd));

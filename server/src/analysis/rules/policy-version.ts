@@ -1,9 +1,12 @@
 import {
   getProperty,
   missingElementRange,
+  stringSourceRange,
   type Node,
   type ObjectNode,
   type ParsedDocument,
+  type Range,
+  type StringNode,
 } from '../document';
 import { replaceString } from '../edits';
 import { defineRule, type Fix } from './rule';
@@ -13,23 +16,37 @@ const LEGACY = '2008-10-17';
 
 export default defineRule({
   id: 'policy-version',
-  defaultSeverity: 'warning',
+  defaultSeverity: 'info',
   appliesTo: ['iam-policy', 'cloudformation'],
   fixable: true,
   docs: {
-    summary: `A policy has no \`Version\`, the old \`${LEGACY}\`, or a value IAM does not accept.`,
+    summary: `
+      A policy variable that IAM will not substitute (no \`Version\`, or the old \`${LEGACY}\`), a
+      \`Version\` value IAM does not accept, or policies without \`Version\` (a note, once per
+      document).
+    `,
     why: `
-      Without \`"Version": "${CURRENT}"\` IAM reads the policy with the ${LEGACY} grammar, in which
+      Without \`"Version": "${CURRENT}"\` IAM reads a policy with the ${LEGACY} grammar, in which
       policy variables such as \`\${aws:username}\` are plain text: a statement meant to give each
-      user their own folder then matches a folder literally named \`\${aws:username}\`, and newer
-      features are unavailable. Any value other than the two published dates makes IAM reject the
-      policy (an error). A missing \`Version\` is a warning when the policy uses variables and
-      otherwise information only, since nothing is misread yet; \`${LEGACY}\` is always a warning.
+      user their own folder then matches a folder literally named \`\${aws:username}\`. That is an
+      error, reported at the first variable of the policy. Any value other than the two published
+      dates makes IAM reject the policy (an error).
+
+      A policy that uses no variable means the same under both grammars, so a missing \`Version\`
+      there is only a note: one per document, at the first such policy, counting them all. The old
+      \`${LEGACY}\` written out is a warning at its value even without variables: it was chosen,
+      and newer policy features do not work under it.
+
+      A policy variable is a key with one colon (\`\${aws:username}\`, \`\${s3:prefix}\`) or one of
+      \`\${*}\`, \`\${?}\`, \`\${$}\`. In a CloudFormation template it is written as is outside
+      \`Fn::Sub\`, and escaped as \`\${!aws:username}\` inside it, which CloudFormation hands to IAM as
+      \`\${aws:username}\`; \`\${Name}\` in \`Fn::Sub\` is CloudFormation's own substitution.
     `,
     fix: `
-      Set \`"Version": "${CURRENT}"\`. The quick-fix adds or corrects it; it is offered as safe when
-      the policy uses no policy variables, because only then the change cannot alter what the policy
-      grants.
+      Set \`"Version": "${CURRENT}"\`. The note's quick-fix adds it to every policy of the document
+      that lacks it, and is safe: without variables the change cannot alter what a policy grants.
+      The fix of a policy with variables is unsafe, since from then on the variables are
+      substituted: check that this is what the statement meant.
     `,
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html',
@@ -37,27 +54,17 @@ export default defineRule({
     ],
   },
   check({ document, model, report }) {
+    // Policies without `Version` and without variables: one note for the document.
+    const unversioned: ObjectNode[] = [];
+    const seen = new Set<ObjectNode>();
     for (const policy of model.policies) {
+      if (seen.has(policy.node)) continue;
+      seen.add(policy.node);
       const version = getProperty(policy.node, 'Version');
       const value = version?.value;
       if (value?.kind === 'string' && value.value === CURRENT) continue;
-      // Only `${...}` variables change meaning between the two grammars.
-      const usesVariables = usesPolicyVariables(policy.node);
-      const safe = !usesVariables;
-      if (!version) {
-        const edit = insertVersion(document, policy.node);
-        // Without variables nothing is misread today, so the missing element is advice (info).
-        report({
-          at: missingElementRange(document, policy.node),
-          severity: usesVariables ? 'warning' : 'info',
-          message: usesVariables
-            ? `The policy has no "Version", so IAM applies the ${LEGACY} grammar and its \${...} policy variables are read as plain text. Add "Version": "${CURRENT}".`
-            : `The policy has no "Version", so IAM applies the ${LEGACY} grammar, in which policy variables do not work. Add "Version": "${CURRENT}".`,
-          fixes: edit ? [{ title: `Add "Version": "${CURRENT}"`, safe, edits: [edit] }] : [],
-        });
-        continue;
-      }
-      if (value?.kind !== 'string') {
+      const variable = firstPolicyVariable(policy.node, document.text);
+      if (version && value?.kind !== 'string') {
         // An intrinsic or parameter is unknown, not wrong; a number or list is wrong.
         if (value && value.kind !== 'object') {
           report({
@@ -68,49 +75,134 @@ export default defineRule({
         }
         continue;
       }
-      const fixes: Fix[] = [
-        {
-          title: `Set "Version" to "${CURRENT}"`,
-          safe,
-          edits: [replaceString(document, value, CURRENT)],
-        },
-      ];
-      if (value.value === LEGACY) {
-        report({
-          at: value,
-          message: `Version ${LEGACY} is the legacy policy grammar: policy variables are not substituted. Use "${CURRENT}".`,
-          fixes,
-        });
-      } else if (value.value !== CURRENT) {
+      if (value?.kind === 'string' && value.value !== LEGACY) {
         report({
           at: value,
           severity: 'error',
           message: `"${value.value}" is not a policy version IAM accepts; use "${CURRENT}".`,
-          fixes,
+          fixes: [setVersion(document, value, !variable)],
         });
+        continue;
+      }
+      const fix =
+        value?.kind === 'string'
+          ? setVersion(document, value, !variable)
+          : addVersion(document, [policy.node], false);
+      if (variable) {
+        const grammar = value ? `"Version" is ${LEGACY}` : 'there is no "Version"';
+        report({
+          at: variable.range,
+          severity: 'error',
+          message: `Policy variable ${variable.text} is not substituted: ${grammar}, so IAM matches it as plain text. Set "Version": "${CURRENT}".`,
+          fixes: fix ? [fix] : [],
+        });
+      } else if (value?.kind === 'string') {
+        report({
+          at: value,
+          severity: 'warning',
+          message: `Version ${LEGACY} is the legacy policy grammar, in which policy variables do not work. Use "${CURRENT}".`,
+          fixes: fix ? [fix] : [],
+        });
+      } else {
+        unversioned.push(policy.node);
       }
     }
+    // The note sits at the first of them in the text, whatever order the model found them in.
+    unversioned.sort((a, b) => a.start - b.start);
+    const first = unversioned[0];
+    if (!first) return;
+    const count = unversioned.length;
+    const fix = addVersion(document, unversioned, true);
+    report({
+      at: missingElementRange(document, first),
+      severity: 'info',
+      message:
+        count === 1
+          ? `The policy has no "Version", so IAM applies the ${LEGACY} grammar, in which policy variables do not work. Add "Version": "${CURRENT}".`
+          : `${count} policies in this document have no "Version", so IAM applies the ${LEGACY} grammar, in which policy variables do not work. Add "Version": "${CURRENT}" to each.`,
+      fixes: fix ? [fix] : [],
+    });
   },
 });
 
+function setVersion(document: ParsedDocument, value: StringNode, safe: boolean): Fix {
+  return {
+    title: `Set "Version" to "${CURRENT}"`,
+    safe,
+    edits: [replaceString(document, value, CURRENT)],
+  };
+}
+
+function addVersion(
+  document: ParsedDocument,
+  policies: readonly ObjectNode[],
+  safe: boolean,
+): Fix | undefined {
+  const edits = policies.flatMap((policy) => insertVersion(document, policy) ?? []);
+  if (edits.length === 0) return undefined;
+  const title =
+    policies.length === 1
+      ? `Add "Version": "${CURRENT}"`
+      : `Add "Version": "${CURRENT}" to ${policies.length} policies`;
+  return { title, safe, edits };
+}
+
+interface PolicyVariable {
+  /** The variable as IAM will read it, `\${aws:username}`. */
+  readonly text: string;
+  readonly range: Range;
+}
+
 /**
- * Whether a policy contains `${...}` policy variables. Inside `Fn::Sub` a plain `${Name}` is a
- * CloudFormation substitution and only the escaped `${!name}` reaches IAM as a variable.
+ * What a policy variable looks like: `${*}`, `${?}`, `${$}`, or a key with one colon
+ * (`${aws:username}`, `${aws:PrincipalTag/team}`, `${cognito-identity.amazonaws.com:sub}`). A
+ * `${Name}` or `${AWS::Region}` outside `Fn::Sub` is a forgotten substitution, not a variable.
  */
-function usesPolicyVariables(node: Node): boolean {
+const VARIABLE = /^(?:[*?$]|[\w.-]+:(?!:)[^}]*)$/;
+
+/**
+ * The first policy variable of a policy, in document order. Outside `Fn::Sub` every `${...}`
+ * reaches IAM as written; inside it a plain `${Name}` is a CloudFormation substitution and only
+ * the escaped `${!name}` reaches IAM, as `${name}`.
+ */
+function firstPolicyVariable(node: Node, text: string): PolicyVariable | undefined {
   switch (node.kind) {
     case 'string': {
       const inSub =
         node.property?.key.value === 'Fn::Sub' ||
-        (node.parent?.kind === 'array' && node.parent.property?.key.value === 'Fn::Sub');
-      return inSub ? node.value.includes('${!') : node.value.includes('${');
+        (node.parent?.kind === 'array' &&
+          node.parent.items[0] === node &&
+          node.parent.property?.key.value === 'Fn::Sub');
+      const open = inSub ? '${!' : '${';
+      for (let start = node.value.indexOf(open); start >= 0;) {
+        const close = node.value.indexOf('}', start);
+        const end = close < 0 ? node.value.length : close + 1;
+        const name = node.value.slice(start + open.length, close < 0 ? end : close).trim();
+        if (VARIABLE.test(name)) {
+          const written = node.value.slice(start, end);
+          return {
+            text: inSub ? written.replace('${!', '${') : written,
+            range: stringSourceRange(text, node, start, end),
+          };
+        }
+        start = node.value.indexOf(open, end);
+      }
+      return undefined;
     }
     case 'object':
-      return node.properties.some((p) => p.value !== undefined && usesPolicyVariables(p.value));
+      for (const property of node.properties) {
+        const found = property.value && firstPolicyVariable(property.value, text);
+        if (found) return found;
+      }
+      return undefined;
     case 'array':
-      return node.items.some(usesPolicyVariables);
+      for (const item of node.items) {
+        const found = firstPolicyVariable(item, text);
+        if (found) return found;
+      }
+      return undefined;
     default:
-      return false;
+      return undefined;
   }
 }
 

@@ -13,6 +13,7 @@ import conditionOperatorMismatch from './condition-operator-mismatch';
 import credentialsInUrl from './credentials-in-url';
 import duplicateKey from './duplicate-key';
 import fileTooLarge from './file-too-large';
+import foreignTemplate from './foreign-template';
 import githubV1Source from './github-v1-source';
 import hardcodedCredential from './hardcoded-credential';
 import internalError from './internal-error';
@@ -36,6 +37,7 @@ import serviceRoleMissingPermission from './service-role-missing-permission';
 import serviceRoleUnusedPermission from './service-role-unused-permission';
 import unknownAction from './unknown-action';
 import unknownConditionKey from './unknown-condition-key';
+import unresolvedReference from './unresolved-reference';
 import wildcardAction from './wildcard-action';
 import wildcardResource from './wildcard-resource';
 
@@ -53,6 +55,7 @@ export const RULES: readonly Rule[] = [
   credentialsInUrl,
   duplicateKey,
   fileTooLarge,
+  foreignTemplate,
   githubV1Source,
   hardcodedCredential,
   internalError,
@@ -76,6 +79,7 @@ export const RULES: readonly Rule[] = [
   serviceRoleUnusedPermission,
   unknownAction,
   unknownConditionKey,
+  unresolvedReference,
   wildcardAction,
   wildcardResource,
 ];
