@@ -77,7 +77,7 @@ const ALLOWED: readonly {
   {
     rule: 'bucket-insecure-transport',
     title: /^Deny requests made without TLS$/,
-    check: 'errors',
+    check: 'new',
     detail: /^new error: unresolved-reference: /,
     why:
       'the deny statement names the bucket the way the bucket policy already does; when that name ' +
@@ -103,6 +103,10 @@ const GRANTS_MORE: ReadonlyMap<string, string> = new Map([
   [
     'condition-operator-mismatch',
     'an operator of the wrong type never matches, so its statement granted (or denied) nothing',
+  ],
+  [
+    'unresolved-reference',
+    'a template that names what it does not define fails to deploy: its statements granted nothing',
   ],
   ['policy-structure', 'a statement IAM rejects (an Effect of "allow") grants nothing as written'],
 ]);

@@ -171,6 +171,9 @@ describe.each<Transport>(['stdio', 'ipc'])('language server over %s', (transport
     await client.initialize();
     const uri = client.uriOf('template.yaml');
     const template = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Bucket:
+    Type: String
 Resources:
   BuildRole:
     Type: AWS::IAM::Role
