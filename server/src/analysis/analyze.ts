@@ -7,6 +7,14 @@ import {
   type DocumentModel,
   type PolicyType,
 } from './model';
+import {
+  DEFAULT_WORK_BUDGET,
+  FINDING_COST,
+  WorkBudget,
+  WorkBudgetExceeded,
+  withBudget,
+} from './budget';
+import analysisLimit from './rules/analysis-limit';
 import fileTooLarge from './rules/file-too-large';
 import internalError from './rules/internal-error';
 import { RULES, RULES_BY_ID } from './rules/registry';
@@ -32,6 +40,11 @@ export interface AnalyzeOptions {
   readonly allowActions?: readonly string[];
   /** Texts longer than this many characters (UTF-16 code units) get one `file-too-large` finding. */
   readonly maxSize?: number;
+  /**
+   * Work units the rules may spend on this document (see `WorkBudget`); past it the remaining
+   * rules are skipped and one `analysis-limit` finding says which.
+   */
+  readonly workBudget?: number;
   /** The user named this file: report `parse-error` even when its kind cannot be told. */
   readonly explicit?: boolean;
   /**
@@ -55,6 +68,8 @@ export interface Analysis {
   readonly findings: readonly Finding[];
   /** Rules that failed on this document (a bug in Scopewise, never in the document). */
   readonly internalErrors: readonly string[];
+  /** Work units the analysis spent, counted as the budget counts them. */
+  readonly work: number;
   /**
    * The document's secrets, and the masking every output applies: messages, fix titles and
    * internal errors come masked; front ends mask code frames, hovers and log lines with it.
@@ -104,9 +119,15 @@ function analyzeOrThrow(text: string, options: AnalyzeOptions): Analysis {
       : options.explicit
         ? ['parse-error']
         : [];
-  const found = runRules(ids, document, model, options, internalErrors);
+  const budget = new WorkBudget(options.workBudget ?? DEFAULT_WORK_BUDGET);
+  const found = withBudget(budget, () =>
+    runRules(ids, document, model, options, internalErrors, budget),
+  );
   const secrets = documentSecrets(text, found.secrets);
-  const findings = found.reports.map((report) => report(secrets));
+  const reported = found.reports.map((report) => report(secrets));
+  const limit =
+    found.skipped.length > 0 ? limitFinding(found.skipped, budget, options, text) : undefined;
+  const findings = limit ? sortFindings([...reported, limit]) : reported;
   maskInPlace(internalErrors, secrets);
   return {
     options,
@@ -115,6 +136,7 @@ function analyzeOrThrow(text: string, options: AnalyzeOptions): Analysis {
     model,
     findings: kind === 'unknown' ? findings : suppressions(document, model).filter(findings),
     internalErrors,
+    work: budget.spent,
     secrets,
   };
 }
@@ -130,7 +152,10 @@ type Reported = (secrets: SecretMasker) => Finding;
 
 /**
  * Runs the rules; their findings are made (messages and fix titles masked) once every rule has
- * said which secrets it recognised. Rules that find secrets run even when off, for their secrets.
+ * said which secrets it recognised. Rules that find secrets run even when off, for their secrets,
+ * and run first and outside the budget, so masking never depends on it. Each other rule is charged
+ * one unit per tree node (it may walk the tree), its action expansions and its findings; when the
+ * budget runs out, that rule's findings are dropped and it and the rules after it are `skipped`.
  */
 function runRules(
   ids: readonly string[],
@@ -138,18 +163,33 @@ function runRules(
   model: DocumentModel,
   options: AnalyzeOptions,
   internalErrors: string[],
-): { reports: Reported[]; secrets: DocumentSecret[] } {
+  budget: WorkBudget,
+): { reports: Reported[]; secrets: DocumentSecret[]; skipped: string[] } {
   const reports: { start: number; end: number; rule: string; make: Reported }[] = [];
   const secrets: DocumentSecret[] = [];
+  const skipped: string[] = [];
   const resolved: ResolvedOptions = {
     allowActions: new Set((options.allowActions ?? []).map((a) => a.toLowerCase())),
   };
-  for (const id of ids) {
-    const rule = RULES_BY_ID.get(id);
-    if (!rule) continue;
+  const rules = ids
+    .map((id) => RULES_BY_ID.get(id))
+    .filter((rule): rule is Rule => rule !== undefined);
+  const ordered = [
+    ...rules.filter((rule) => rule.findsSecrets),
+    ...rules.filter((rule) => !rule.findsSecrets),
+  ];
+  const nodes = countNodes(document.root);
+  for (const rule of ordered) {
+    const id = rule.id;
     const setting = settingFor(options, id);
     if (setting === 'off' && !rule.findsSecrets) continue;
-    try {
+    if (budget.exhausted) {
+      skipped.push(id);
+      continue;
+    }
+    const before = reports.length;
+    const check = () => {
+      if (!rule.findsSecrets) budget.spend(nodes);
       rule.check({
         document,
         model,
@@ -172,13 +212,64 @@ function runRules(
               (error) => internalErrors.push(masker.mask(error)),
             );
           reports.push({ ...range, rule: id, make });
+          if (!rule.findsSecrets) budget.spend(FINDING_COST);
         },
       });
+    };
+    try {
+      if (rule.findsSecrets) budget.unmetered(check);
+      else check();
     } catch (error) {
-      internalErrors.push(`${id}: ${describe(error)}`);
+      if (!(error instanceof WorkBudgetExceeded) && !budget.exhausted) {
+        internalErrors.push(`${id}: ${describe(error)}`);
+      }
+    }
+    if (budget.exhausted && !rule.findsSecrets) {
+      // Half a rule's findings would read as the whole of them: the rule counts as skipped.
+      reports.length = before;
+      skipped.push(id);
     }
   }
-  return { reports: sortFindings(reports).map((r) => r.make), secrets };
+  return { reports: sortFindings(reports).map((r) => r.make), secrets, skipped };
+}
+
+/** Tree nodes (values and keys), counted without recursion: nesting can be deep. */
+function countNodes(root: Node | undefined): number {
+  let count = 0;
+  const stack: Node[] = root ? [root] : [];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    count++;
+    if (node.kind === 'object') {
+      for (const property of node.properties) {
+        count++;
+        if (property.value) stack.push(property.value);
+      }
+    } else if (node.kind === 'array') {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  return count;
+}
+
+/** The one `analysis-limit` finding, at the document's start, naming the rules that did not run. */
+function limitFinding(
+  skipped: readonly string[],
+  budget: WorkBudget,
+  options: AnalyzeOptions,
+  text: string,
+): Finding | undefined {
+  const setting = settingFor(options, analysisLimit.id);
+  if (setting === 'off') return undefined;
+  const names = skipped.map((id) => `'${id}'`).join(', ');
+  const rules = skipped.length === 1 ? 'rule' : `${skipped.length} rules`;
+  return {
+    rule: analysisLimit.id,
+    severity: setting ?? analysisLimit.defaultSeverity,
+    message: `The document is too costly to analyse in full: its work budget of ${budget.limit.toLocaleString('en-US')} units ran out, so the ${rules} ${names} did not check it. The other rules' findings are complete.`,
+    start: 0,
+    end: Math.min(1, text.length),
+    fixes: [],
+  };
 }
 
 /** Fix titles are output: they are masked like messages; the edits keep the document's text. */
@@ -292,6 +383,7 @@ function unanalysed(
     model: emptyModel(),
     findings,
     internalErrors,
+    work: 0,
     secrets,
   };
 }

@@ -6,6 +6,7 @@ export {
   type Analysis,
   type AnalyzeOptions,
 } from './analyze';
+export { DEFAULT_WORK_BUDGET } from './budget';
 export { applyEdits } from './edits';
 export { SecretMasker, type DocumentSecret, type MaskedText } from './masking';
 export {

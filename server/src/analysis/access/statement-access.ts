@@ -6,6 +6,7 @@
  * (`arn:aws:s3:::*` for buckets and objects). Rules and fixes read this instead of looking at one
  * token at a time. Computed once per statement, in the document's facts.
  */
+import { spendWork } from '../budget';
 import { factKind, type DocumentModel, type ResolvedValue, type Statement } from '../model';
 import { conditionKeyPattern, type ActionInfo, type Catalog } from '../iam/catalog';
 import { actionEntries, type ActionEntry } from '../iam/statement';
@@ -142,6 +143,8 @@ function readAccess(catalog: Catalog, statement: Statement): StatementAccess {
   const resources = statement
     .values('Resource')
     .map((item) => ({ item, star: item.value === '*', reaches: new Map<string, boolean>() }));
+  // Rules pair each action with the condition keys and the resources: that is the work to count.
+  spendWork(actions.length * (1 + conditionKeys.length + resources.length));
   return { statement, actions, partial, resources, conditionKeys };
 }
 
