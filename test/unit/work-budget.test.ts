@@ -114,4 +114,13 @@ describe('work budget', () => {
   it('leaves the corpus-sized documents alone', () => {
     expect(summary(small).limit).toEqual([]);
   });
+
+  it('stops where the host cancels, with nothing to report', () => {
+    const before = analyze(small, options({ cancelled: () => true }));
+    expect([before.cancelled, before.findings, before.work]).toEqual([true, [], 0]);
+    let checks = 0;
+    const during = analyze(small, options({ cancelled: () => ++checks > 5 }));
+    expect(during.cancelled).toBe(true);
+    expect(analyze(small, options({ cancelled: () => false })).cancelled).toBeUndefined();
+  });
 });

@@ -8,6 +8,7 @@ import {
   type PolicyType,
 } from './model';
 import {
+  AnalysisCancelled,
   DEFAULT_WORK_BUDGET,
   FINDING_COST,
   WorkBudget,
@@ -45,6 +46,16 @@ export interface AnalyzeOptions {
    * rules are skipped and one `analysis-limit` finding says which.
    */
   readonly workBudget?: number;
+  /**
+   * Asked as work is counted; once it answers true the analysis stops and comes back `cancelled`.
+   * The language server cancels the analysis of a version the user has already typed past.
+   */
+  readonly cancelled?: () => boolean;
+  /**
+   * The text is only the start of a longer file, cut where reading stopped (past `maxSize`): the
+   * `file-too-large` message says "more than".
+   */
+  readonly truncated?: boolean;
   /** The user named this file: report `parse-error` even when its kind cannot be told. */
   readonly explicit?: boolean;
   /**
@@ -70,6 +81,8 @@ export interface Analysis {
   readonly internalErrors: readonly string[];
   /** Work units the analysis spent, counted as the budget counts them. */
   readonly work: number;
+  /** `options.cancelled` stopped it: its findings are incomplete, and it is only to be dropped. */
+  readonly cancelled?: boolean;
   /**
    * The document's secrets, and the masking every output applies: messages, fix titles and
    * internal errors come masked; front ends mask code frames, hovers and log lines with it.
@@ -95,15 +108,34 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   try {
     return analyzeOrThrow(text, options);
   } catch (error) {
+    if (error instanceof AnalysisCancelled) {
+      return { ...unanalysed(text, options, noFinding()), cancelled: true };
+    }
     return failed(text, options, error);
   }
+}
+
+function noFinding() {
+  return {
+    finding: undefined,
+    setting: undefined,
+    secrets: new SecretMasker('', []),
+    internalErrors: [],
+  };
 }
 
 function analyzeOrThrow(text: string, options: AnalyzeOptions): Analysis {
   const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
   if (text.length > maxSize) return tooLarge(text, options, maxSize);
 
+  // Parsing and the model run whole; a cancellation is noticed between them and at every unit
+  // of the rules' work.
+  const stopIfCancelled = () => {
+    if (options.cancelled?.()) throw new AnalysisCancelled();
+  };
+  stopIfCancelled();
   const document = parseDocumentText(text, options.fileName);
+  stopIfCancelled();
   const internalErrors: string[] = [];
   let model: DocumentModel;
   try {
@@ -112,6 +144,7 @@ function analyzeOrThrow(text: string, options: AnalyzeOptions): Analysis {
     internalErrors.push(`model: ${describe(error)}`);
     model = emptyModel();
   }
+  stopIfCancelled();
   const kind = model.kind;
   const ids =
     kind !== 'unknown'
@@ -119,7 +152,7 @@ function analyzeOrThrow(text: string, options: AnalyzeOptions): Analysis {
       : options.explicit
         ? ['parse-error']
         : [];
-  const budget = new WorkBudget(options.workBudget ?? DEFAULT_WORK_BUDGET);
+  const budget = new WorkBudget(options.workBudget ?? DEFAULT_WORK_BUDGET, options.cancelled);
   const found = withBudget(budget, () =>
     runRules(ids, document, model, options, internalErrors, budget),
   );
@@ -137,6 +170,7 @@ function analyzeOrThrow(text: string, options: AnalyzeOptions): Analysis {
     findings: kind === 'unknown' ? findings : suppressions(document, model).filter(findings),
     internalErrors,
     work: budget.spent,
+    ...(found.cancelled ? { cancelled: true } : {}),
     secrets,
   };
 }
@@ -164,7 +198,7 @@ function runRules(
   options: AnalyzeOptions,
   internalErrors: string[],
   budget: WorkBudget,
-): { reports: Reported[]; secrets: DocumentSecret[]; skipped: string[] } {
+): { reports: Reported[]; secrets: DocumentSecret[]; skipped: string[]; cancelled: boolean } {
   const reports: { start: number; end: number; rule: string; make: Reported }[] = [];
   const secrets: DocumentSecret[] = [];
   const skipped: string[] = [];
@@ -179,6 +213,7 @@ function runRules(
     ...rules.filter((rule) => !rule.findsSecrets),
   ];
   const nodes = countNodes(document.root);
+  let cancelled = false;
   for (const rule of ordered) {
     const id = rule.id;
     const setting = settingFor(options, id);
@@ -189,7 +224,8 @@ function runRules(
     }
     const before = reports.length;
     const check = () => {
-      if (!rule.findsSecrets) budget.spend(nodes);
+      // Unmetered for secret-finding rules, but a cancellation still stops them.
+      budget.spend(rule.findsSecrets ? 0 : nodes);
       rule.check({
         document,
         model,
@@ -220,6 +256,10 @@ function runRules(
       if (rule.findsSecrets) budget.unmetered(check);
       else check();
     } catch (error) {
+      if (error instanceof AnalysisCancelled) {
+        cancelled = true;
+        break;
+      }
       if (!(error instanceof WorkBudgetExceeded) && !budget.exhausted) {
         internalErrors.push(`${id}: ${describe(error)}`);
       }
@@ -230,7 +270,7 @@ function runRules(
       skipped.push(id);
     }
   }
-  return { reports: sortFindings(reports).map((r) => r.make), secrets, skipped };
+  return { reports: sortFindings(reports).map((r) => r.make), secrets, skipped, cancelled };
 }
 
 /** Tree nodes (values and keys), counted without recursion: nesting can be deep. */
@@ -334,7 +374,11 @@ export function sortFindings<T extends Range & { readonly rule: string }>(findin
 
 function tooLarge(text: string, options: AnalyzeOptions, maxSize: number): Analysis {
   const looksOurs = options.explicit || KIND_HINT.test(text.slice(0, 65536));
-  const message = `The file has ${text.length.toLocaleString('en-US')} characters, over the limit of ${maxSize.toLocaleString('en-US')}, so it was not analysed. Raise "maxFileSize" in .scopewise.json to analyse it.`;
+  const limit = maxSize.toLocaleString('en-US');
+  const size = options.truncated
+    ? `more than ${limit} characters, the limit`
+    : `${text.length.toLocaleString('en-US')} characters, over the limit of ${limit}`;
+  const message = `The file has ${size}, so it was not analysed. Raise "maxFileSize" in .scopewise.json to analyse it.`;
   return unanalysed(text, options, {
     finding: looksOurs ? { rule: fileTooLarge, message } : undefined,
     setting: settingFor(options, fileTooLarge.id),

@@ -10,7 +10,14 @@ export class WorkBudget {
   /** Secret-finding rules run past the budget: masking must not depend on it. */
   private suspended = 0;
 
-  constructor(readonly limit: number) {}
+  /**
+   * @param cancelled asked at every count: a host that no longer needs the analysis (the document
+   *   changed) stops it there, with {@link AnalysisCancelled}.
+   */
+  constructor(
+    readonly limit: number,
+    private readonly cancelled?: () => boolean,
+  ) {}
 
   get spent(): number {
     return this.spentUnits;
@@ -22,6 +29,7 @@ export class WorkBudget {
 
   /** Counts work; past the limit it throws {@link WorkBudgetExceeded}, and keeps throwing. */
   spend(units: number): void {
+    if (this.cancelled?.()) throw new AnalysisCancelled();
     if (this.suspended > 0) return;
     this.spentUnits += units;
     if (this.exceeded || this.spentUnits > this.limit) {
@@ -38,6 +46,14 @@ export class WorkBudget {
     } finally {
       this.suspended--;
     }
+  }
+}
+
+/** Thrown out of a rule when the host cancels the analysis; `analyze` stops there. */
+export class AnalysisCancelled extends Error {
+  constructor() {
+    super('The analysis was cancelled');
+    this.name = 'AnalysisCancelled';
   }
 }
 
