@@ -98,6 +98,8 @@ describe('analysis pool', () => {
     expect(analysed).toHaveLength(MAX_CACHED_ANALYSES + 2);
     await pool.request(snapshot(uris[0] as string, 2), { kind: 'diagnostics' });
     expect(analysed.at(-1)).toBe('file:///p0.json@2');
+    // Ordinary documents never need a second worker.
+    expect(pool.workerCount).toBe(1);
   });
 
   it('answers another document while one is being analysed', async () => {
@@ -112,6 +114,8 @@ describe('analysis pool', () => {
       position: { line: 0, character: 70 },
     });
     order.push('small');
+    // The first worker said the document was heavy, so a second one answered the hover.
+    expect(pool.workerCount).toBe(2);
     await costly;
     expect(order).toEqual(['small', 'hostile']);
     expect(JSON.stringify(hover)).toContain('s3:*');

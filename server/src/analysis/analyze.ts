@@ -47,10 +47,11 @@ export interface AnalyzeOptions {
    */
   readonly workBudget?: number;
   /**
-   * Asked as work is counted; once it answers true the analysis stops and comes back `cancelled`.
-   * The language server cancels the analysis of a version the user has already typed past.
+   * Asked as work is counted, with the units spent so far; once it answers true the analysis
+   * stops and comes back `cancelled`. The language server cancels the analysis of a version the
+   * user has already typed past (and learns from the units that a document is heavy).
    */
-  readonly cancelled?: () => boolean;
+  readonly cancelled?: (spent: number) => boolean;
   /**
    * The text is only the start of a longer file, cut where reading stopped (past `maxSize`): the
    * `file-too-large` message says "more than".
@@ -131,7 +132,7 @@ function analyzeOrThrow(text: string, options: AnalyzeOptions): Analysis {
   // Parsing and the model run whole; a cancellation is noticed between them and at every unit
   // of the rules' work.
   const stopIfCancelled = () => {
-    if (options.cancelled?.()) throw new AnalysisCancelled();
+    if (options.cancelled?.(0)) throw new AnalysisCancelled();
   };
   stopIfCancelled();
   const document = parseDocumentText(text, options.fileName);

@@ -11,12 +11,12 @@ export class WorkBudget {
   private suspended = 0;
 
   /**
-   * @param cancelled asked at every count: a host that no longer needs the analysis (the document
-   *   changed) stops it there, with {@link AnalysisCancelled}.
+   * @param cancelled asked at every count, with the units spent so far: a host that no longer
+   *   needs the analysis (the document changed) stops it there, with {@link AnalysisCancelled}.
    */
   constructor(
     readonly limit: number,
-    private readonly cancelled?: () => boolean,
+    private readonly cancelled?: (spent: number) => boolean,
   ) {}
 
   get spent(): number {
@@ -29,7 +29,7 @@ export class WorkBudget {
 
   /** Counts work; past the limit it throws {@link WorkBudgetExceeded}, and keeps throwing. */
   spend(units: number): void {
-    if (this.cancelled?.()) throw new AnalysisCancelled();
+    if (this.cancelled?.(this.spentUnits)) throw new AnalysisCancelled();
     if (this.suspended > 0) return;
     this.spentUnits += units;
     if (this.exceeded || this.spentUnits > this.limit) {

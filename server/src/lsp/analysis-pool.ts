@@ -21,10 +21,20 @@ import {
 export const MAX_CACHED_ANALYSES = 12;
 
 /**
- * Analysis workers. Two: one costly document keeps one busy while the other serves every other
- * document; more would only compete for the cores with the editor itself.
+ * Analysis workers at most. Two: one costly document keeps one busy while the other serves every
+ * other document; more would only compete for the cores with the editor itself.
  */
 export const DEFAULT_WORKERS = 2;
+
+/**
+ * The first worker runs from the start; another starts only when every running worker is
+ * analysing a heavy document (the worker says so: over `HEAVY_TEXT` characters or
+ * `HEAVY_WORK` units of work, see analysis-worker.ts), and stops again after
+ * {@link IDLE_RETIRE_MS} without work. Each worker holds its own catalog and heap (some 50 to 75 MB
+ * after opening 50 templates), which ordinary documents never need twice. The retirement timer
+ * only decides where a job runs, never what it answers.
+ */
+export const IDLE_RETIRE_MS = 60_000;
 
 /** What the pool needs from the server. */
 export interface PoolHost {
@@ -58,9 +68,13 @@ interface Job {
 }
 
 interface Slot {
-  worker: Worker;
+  /** Undefined while this worker is not running (only the first one always is). */
+  worker: Worker | undefined;
   cancel: Int32Array;
   job: Job | undefined;
+  /** The worker said the running job's document is heavy. */
+  heavy: boolean;
+  retireTimer: NodeJS.Timeout | undefined;
 }
 
 /** What a request for an older version, or for a closed document, is answered with. */
@@ -101,7 +115,16 @@ export class AnalysisPool {
     private readonly options: PoolOptions,
   ) {
     const size = Math.max(1, options.size ?? DEFAULT_WORKERS);
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+    for (let i = 0; i < size; i++) {
+      this.slots.push({
+        worker: undefined,
+        cancel: new Int32Array(0),
+        job: undefined,
+        heavy: false,
+        retireTimer: undefined,
+      });
+    }
+    this.startWorker(this.slots[0] as Slot);
   }
 
   /** Increases whenever settings change; analyses of older generations are recomputed. */
@@ -170,10 +193,16 @@ export class AnalysisPool {
     this.disposed = true;
     for (const job of this.queue.splice(0)) job.reject(contentModified());
     for (const slot of this.slots) {
+      clearTimeout(slot.retireTimer);
       slot.job?.reject(contentModified());
       slot.job = undefined;
-      void slot.worker.terminate();
+      void slot.worker?.terminate();
     }
+  }
+
+  /** How many workers are running (for tests). */
+  get workerCount(): number {
+    return this.slots.filter((slot) => slot.worker).length;
   }
 
   /** How many analyses the workers hold (for tests). */
@@ -223,6 +252,18 @@ export class AnalysisPool {
       this.queue.splice(i, 1);
       this.start(slot, job);
     }
+    if (this.queue.length > 0) this.startAnotherIfStalled();
+  }
+
+  /** When every running worker is analysing a heavy document, starts one more. */
+  private startAnotherIfStalled(): void {
+    const stopped = this.slots.find((slot) => !slot.worker);
+    if (!stopped || this.disposed) return;
+    const running = this.slots.filter((slot) => slot.worker);
+    if (running.every((slot) => slot.job?.analyses && slot.heavy)) {
+      this.startWorker(stopped);
+      this.dispatch();
+    }
   }
 
   private choose(job: Job): Slot | undefined {
@@ -241,7 +282,7 @@ export class AnalysisPool {
     let best: Slot | undefined;
     let bestHeld = Infinity;
     for (const slot of this.slots) {
-      if (slot.job) continue;
+      if (slot.job || !slot.worker) continue;
       const held = [...this.homes.values()].filter((home) => home.slot === slot).length;
       if (held < bestHeld) {
         best = slot;
@@ -260,6 +301,9 @@ export class AnalysisPool {
     const holds = job.keep && !job.withInput && this.holderOf(job.key) === slot;
     job.analyses = !holds || job.request.kind === 'resolveFixAll';
     slot.job = job;
+    slot.heavy = false;
+    clearTimeout(slot.retireTimer);
+    slot.retireTimer = undefined;
     if (holds) {
       // Map order is recency order.
       const home = this.homes.get(job.key.uri);
@@ -280,6 +324,12 @@ export class AnalysisPool {
 
   private finished(slot: Slot, message: FromWorker): void {
     if (message.type === 'ready') return;
+    if (message.type === 'heavy') {
+      // Started now rather than when a job has to wait: it has loaded its catalog by then.
+      if (slot.job?.id === message.id) slot.heavy = true;
+      this.startAnotherIfStalled();
+      return;
+    }
     const job = slot.job;
     if (!job || job.id !== message.id) return;
     slot.job = undefined;
@@ -302,6 +352,20 @@ export class AnalysisPool {
         break;
     }
     this.dispatch();
+    if (!slot.job && slot !== this.slots[0]) {
+      slot.retireTimer = setTimeout(() => this.retire(slot), IDLE_RETIRE_MS);
+      slot.retireTimer.unref();
+    }
+  }
+
+  /** An extra worker with nothing to do for a while stops; its analyses go with it. */
+  private retire(slot: Slot): void {
+    slot.retireTimer = undefined;
+    const worker = slot.worker;
+    if (slot.job || !worker) return;
+    slot.worker = undefined;
+    for (const [uri, home] of this.homes) if (home.slot === slot) this.homes.delete(uri);
+    void worker.terminate();
   }
 
   /** Records where the analysis is kept, moving it from another worker and evicting the oldest. */
@@ -317,12 +381,6 @@ export class AnalysisPool {
       this.homes.delete(uri);
       this.post(home.slot, { type: 'drop', uris: [uri] });
     }
-  }
-
-  private spawn(): Slot {
-    const slot = { job: undefined } as Slot;
-    this.startWorker(slot);
-    return slot;
   }
 
   private startWorker(slot: Slot): void {
@@ -343,6 +401,7 @@ export class AnalysisPool {
   /** A worker exited (a crash, or out of memory): its job fails, its analyses are gone. */
   private replace(slot: Slot, exited: Worker): void {
     if (this.disposed || slot.worker !== exited) return;
+    clearTimeout(slot.retireTimer);
     const job = slot.job;
     slot.job = undefined;
     for (const [uri, home] of this.homes) if (home.slot === slot) this.homes.delete(uri);
@@ -352,7 +411,7 @@ export class AnalysisPool {
   }
 
   private post(slot: Slot, message: ToWorker): void {
-    slot.worker.postMessage(message);
+    slot.worker?.postMessage(message);
   }
 }
 

@@ -21,6 +21,14 @@ import {
   type ToWorker,
 } from './worker-protocol';
 
+/** Over this many characters a document is heavy before its analysis starts (a 1,000-line template has some 40,000). */
+const HEAVY_TEXT = 1_000_000;
+/**
+ * Past this many units of work a document is heavy (the engine's work budget counts them; the
+ * heaviest file of the corpus spends 680,802).
+ */
+const HEAVY_WORK = 1_000_000;
+
 const port = parentPort;
 if (!port) throw new Error('analysis-worker.ts runs as a worker thread');
 const cancelWord = new Int32Array((workerData as { cancel: SharedArrayBuffer }).cancel);
@@ -62,7 +70,17 @@ function run(job: JobMessage): void {
     // The main thread asks for a stale job to stop by writing its id to the shared word. The
     // analysis keeps its options (fixes re-analyse with them), so the check ends with the job.
     let running = true;
-    const cancelled = () => running && Atomics.load(cancelWord, CANCEL_SLOT) === job.id;
+    let heavy = false;
+    const becameHeavy = () => {
+      heavy = true;
+      send({ type: 'heavy', id: job.id });
+    };
+    if (job.input.snapshot.text.length > HEAVY_TEXT) becameHeavy();
+    const cancelled = (spent: number) => {
+      if (!running) return false;
+      if (!heavy && spent > HEAVY_WORK) becameHeavy();
+      return Atomics.load(cancelWord, CANCEL_SLOT) === job.id;
+    };
     result = analyzeDocument(job.input.snapshot, {
       catalog,
       settings: job.input.settings,
@@ -70,7 +88,7 @@ function run(job: JobMessage): void {
       explicit: job.input.explicit,
       cancelled,
     });
-    const stale = result.analysis.cancelled === true || cancelled();
+    const stale = result.analysis.cancelled === true || cancelled(0);
     running = false;
     if (stale) {
       send({ type: 'cancelled', id: job.id });

@@ -46,7 +46,7 @@ export interface AnalyzeDocumentOptions {
    */
   readonly explicit: boolean;
   /** Stops the analysis (it comes back `cancelled`): a newer version is waiting. */
-  readonly cancelled?: () => boolean;
+  readonly cancelled?: (spent: number) => boolean;
 }
 
 /** Analyses one snapshot with the given settings. */

@@ -92,6 +92,11 @@ export interface AnalysisSummary {
 
 export type FromWorker =
   | { readonly type: 'ready' }
+  /**
+   * The job's document is heavy (long, or costly to analyse): the pool may start another worker
+   * for the jobs waiting behind it.
+   */
+  | { readonly type: 'heavy'; readonly id: number }
   | {
       readonly type: 'done';
       readonly id: number;
