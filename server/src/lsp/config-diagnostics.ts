@@ -106,8 +106,7 @@ export function configDiagnostic(error: ConfigError, fileText = readText(error.f
 
 /**
  * The config's text, to locate the problem in: at most as much as a config may hold (a larger one
- * is itself the problem, located at its start), and only from a regular file (a FIFO is not
- * waited on).
+ * is itself the problem, put at its start), and only from a regular file (a FIFO is not waited on).
  */
 function readText(file: string): string | undefined {
   try {
@@ -115,7 +114,7 @@ function readText(file: string): string | undefined {
       maxBytes: CONFIG_LIMITS.fileBytes,
       regularOnly: true,
     });
-    return read.regular ? read.bytes.toString('utf8') : undefined;
+    return read.regular && !read.truncated ? read.bytes.toString('utf8') : undefined;
   } catch {
     return undefined;
   }
