@@ -121,6 +121,20 @@ describe('analysis pool', () => {
     expect(JSON.stringify(hover)).toContain('s3:*');
   });
 
+  it('stops the analysis of a document that is closed, and keeps nothing of it', async () => {
+    const analysed: string[] = [];
+    const pool = start(analysed);
+    const request = pool.request(snapshot('file:///hostile.json', 1, hostile()), {
+      kind: 'diagnostics',
+    });
+    while (!pool.analysing.includes('file:///hostile.json@1')) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    pool.delete('file:///hostile.json');
+    await expect(request).rejects.toMatchObject({ code: LSPErrorCodes.ContentModified });
+    expect([analysed, pool.heldCount]).toEqual([[], 0]);
+  });
+
   it('stops the running analysis of a version the user has typed past', async () => {
     const analysed: string[] = [];
     const pool = start(analysed);

@@ -335,8 +335,15 @@ export class AnalysisPool {
     slot.job = undefined;
     switch (message.type) {
       case 'done':
-        if (message.analysed) {
-          if (job.keep) this.keepAt(slot, job.key);
+        if (message.analysed && job.keep) {
+          // A version the user has typed past, or of a closed document, is answered but not kept
+          // (the worker replaced what it held for the document with it).
+          if (!this.latest.has(job.key.uri) || this.isStale(job.key)) {
+            this.post(slot, { type: 'drop', uris: [job.key.uri] });
+            if (this.homes.get(job.key.uri)?.slot === slot) this.homes.delete(job.key.uri);
+          } else {
+            this.keepAt(slot, job.key);
+          }
           this.host.analysed(job.key, message.analysed);
         }
         job.resolve(message.result);

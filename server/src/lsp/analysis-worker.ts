@@ -94,8 +94,8 @@ function run(job: JobMessage): void {
       send({ type: 'cancelled', id: job.id });
       return;
     }
+    // A scan's analysis (keep: false) leaves what is held for the open document alone.
     if (job.keep) held.set(key.uri, result);
-    else held.delete(key.uri);
     analysed = {
       kind: result.analysis.kind,
       findings: result.analysis.findings.length,
