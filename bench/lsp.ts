@@ -303,6 +303,64 @@ export async function measureRequests(serverPath: string, requests = 30): Promis
   });
 }
 
+export interface BusyHoverResult {
+  readonly runs: number;
+  readonly medianMs: number;
+  readonly maxMs: number;
+  /** Runs whose hover was answered before the costly document's diagnostics: all of them, or the figure is not what it says. */
+  readonly answeredFirst: number;
+}
+
+/** 20,000 statements: seconds of analysis, until the engine's work budget cuts it off. */
+export function costlyPolicy(seed: number): string {
+  return JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Statement: Array.from({ length: 20_000 }, (_, i) => ({
+        Sid: `S${seed}x${i}`,
+        Effect: 'Allow',
+        Action: ['s3:*', 'ec2:Describe*'],
+        Resource: '*',
+      })),
+    },
+    null,
+    1,
+  );
+}
+
+/**
+ * Hover on an action of the 1,000-line YAML template while a costly policy (another document) is
+ * being analysed: each run opens a new costly document, waits 300 ms so its analysis is under way
+ * (parsing it alone takes longer), times one hover on the template, then waits for the costly
+ * document's diagnostics.
+ */
+export async function measureHoverWhileBusy(
+  serverPath: string,
+  runs = 5,
+): Promise<BusyHoverResult> {
+  return withOpenTemplate(serverPath, 'busy.yaml', 3, async (client, uri, text) => {
+    const lines = text.split('\n');
+    const line = lines.findIndex((content) => /^\s*- [a-z0-9-]+:[A-Za-z]+$/.test(content));
+    const character = (lines[line]?.indexOf(':') ?? 0) + 1;
+    if (line < 0) throw new Error('The generated template has no action to hover on');
+    const samples: number[] = [];
+    let answeredFirst = 0;
+    for (let run = 0; run < runs; run++) {
+      const costly = pathToFileURL(join(tmpdir(), `scopewise-bench-costly-${run}.json`)).href;
+      let costlyDone = false;
+      const published = client.diagnostics(costly, 1).then(() => (costlyDone = true));
+      await client.open(costly, 'json', costlyPolicy(run));
+      await delay(300);
+      const shown = await client.timeRequest('hover', uri, line, character);
+      if (shown.result === null) throw new Error(`No hover at ${line + 1}:${character + 1}`);
+      if (!costlyDone) answeredFirst++;
+      samples.push(shown.ms);
+      await published;
+    }
+    return { runs, medianMs: median(samples), maxMs: Math.max(...samples), answeredFirst };
+  });
+}
+
 /**
  * Runs `body` against a server that has opened a generated 1,000-line YAML template and published
  * its first diagnostics; stops the server and removes the scratch folder afterwards.

@@ -38,6 +38,8 @@ const common = {
 const entries = [
   { in: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] },
   { in: 'server/src/lsp/main.ts', out: 'dist/server.js', bin: true },
+  // The server's analysis workers (worker_threads) load this file, found beside server.js.
+  { in: 'server/src/lsp/analysis-worker.ts', out: 'dist/analysis-worker.js' },
   { in: 'server/src/cli/main.ts', out: 'dist/cli.js', bin: true },
 ];
 

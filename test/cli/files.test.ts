@@ -164,7 +164,7 @@ describe.skipIf(!POSIX)('special files', () => {
       [
         'pipe.json',
         [
-          'The file has 1,001 characters, over the limit of 1,000, so it was not analysed. Raise "maxFileSize" in .scopewise.json to analyse it.',
+          'The file has more than 1,000 characters, the limit, so it was not analysed. Raise "maxFileSize" in .scopewise.json to analyse it.',
         ],
       ],
     ]);
@@ -178,7 +178,7 @@ describe.skipIf(!POSIX)('special files', () => {
       [
         '/dev/zero',
         [
-          'The file has 10,485,761 characters, over the limit of 10,485,760, so it was not analysed. Raise "maxFileSize" in .scopewise.json to analyse it.',
+          'The file has more than 10,485,760 characters, the limit, so it was not analysed. Raise "maxFileSize" in .scopewise.json to analyse it.',
         ],
       ],
     ]);

@@ -76,6 +76,26 @@ describe('config file diagnostics', () => {
     expect(await client.shutdown()).toBe(0);
   });
 
+  it('puts the problem of an oversized config at its start, reading no more than the limit', async () => {
+    const client = start({ transport: 'stdio' });
+    await client.initialize();
+    const config = client.uriOf('.scopewise.json');
+    writeFileSync(
+      join(client.workspace, '.scopewise.json'),
+      `{ "exclude": [${' '.repeat(2 * 1024 * 1024)}] }`,
+    );
+    await client.fileChanged(config, FileChangeType.Created);
+    const published = await client.diagnostics.next(
+      'a diagnostic on .scopewise.json',
+      (p) => p.uri === config && p.diagnostics.length > 0,
+    );
+    expect(published.diagnostics.map((d) => [d.code, d.range.start, d.range.end])).toEqual([
+      ['config', { line: 0, character: 0 }, { line: 0, character: 0 }],
+    ]);
+    expect(published.diagnostics[0]?.message).toContain('is larger than 1,048,576 bytes (1 MiB)');
+    expect(await client.shutdown()).toBe(0);
+  });
+
   it('marks unknown keys and syntax errors, also in a config found through a document', async () => {
     const client = start({ transport: 'stdio' });
     await client.initialize();
@@ -172,6 +192,29 @@ describe('scopewise.scanWorkspace', () => {
     });
     const cleared = client.diagnostics.all.slice(again);
     expect(cleared).toEqual([{ uri: client.uriOf('a/policy.json'), diagnostics: [] }]);
+    expect(await client.shutdown()).toBe(0);
+  });
+
+  it('reads each file only up to the size limit, and says "more than" of one it cut', async () => {
+    const client = start({ transport: 'stdio' });
+    await client.initialize();
+    write(client.workspace, '.scopewise.json', '{ "maxFileSize": 1000 }');
+    write(client.workspace, 'big.json', `${POLICY}${' '.repeat(5000)}`);
+    const since = client.diagnostics.mark();
+    const summary: unknown = await client.connection.sendRequest(ExecuteCommandRequest.type, {
+      command: 'scopewise.scanWorkspace',
+    });
+    expect(summary).toEqual({ files: 1, filesWithProblems: 1, problems: 1, cancelled: false });
+    expect(
+      client.diagnostics.all.slice(since).map((p) => p.diagnostics.map((d) => [d.code, d.message])),
+    ).toEqual([
+      [
+        [
+          'file-too-large',
+          'The file has more than 1,000 characters, the limit, so it was not analysed. Raise "maxFileSize" in .scopewise.json to analyse it.',
+        ],
+      ],
+    ]);
     expect(await client.shutdown()).toBe(0);
   });
 

@@ -8,6 +8,15 @@ import {
   type PolicyType,
 } from './model';
 import { findForeignMarker, type ForeignMarker } from './document/foreign-template';
+import {
+  AnalysisCancelled,
+  DEFAULT_WORK_BUDGET,
+  FINDING_COST,
+  WorkBudget,
+  WorkBudgetExceeded,
+  withBudget,
+} from './budget';
+import analysisLimit from './rules/analysis-limit';
 import fileTooLarge from './rules/file-too-large';
 import foreignTemplate, { foreignTemplateMessage } from './rules/foreign-template';
 import internalError from './rules/internal-error';
@@ -34,6 +43,22 @@ export interface AnalyzeOptions {
   readonly allowActions?: readonly string[];
   /** Texts longer than this many characters (UTF-16 code units) get one `file-too-large` finding. */
   readonly maxSize?: number;
+  /**
+   * Work units the rules may spend on this document (see `WorkBudget`); past it the remaining
+   * rules are skipped and one `analysis-limit` finding says which.
+   */
+  readonly workBudget?: number;
+  /**
+   * Asked as work is counted, with the units spent so far; once it answers true the analysis
+   * stops and comes back `cancelled`. The language server cancels the analysis of a version the
+   * user has already typed past (and learns from the units that a document is heavy).
+   */
+  readonly cancelled?: (spent: number) => boolean;
+  /**
+   * The text is only the start of a longer file, cut where reading stopped (past `maxSize`): the
+   * `file-too-large` message says "more than".
+   */
+  readonly truncated?: boolean;
   /** The user named this file: report `parse-error` even when its kind cannot be told. */
   readonly explicit?: boolean;
   /**
@@ -57,6 +82,10 @@ export interface Analysis {
   readonly findings: readonly Finding[];
   /** Rules that failed on this document (a bug in Scopewise, never in the document). */
   readonly internalErrors: readonly string[];
+  /** Work units the analysis spent, counted as the budget counts them. */
+  readonly work: number;
+  /** `options.cancelled` stopped it: its findings are incomplete, and it is only to be dropped. */
+  readonly cancelled?: boolean;
   /**
    * The document's secrets, and the masking every output applies: messages, fix titles and
    * internal errors come masked; front ends mask code frames, hovers and log lines with it.
@@ -82,15 +111,34 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   try {
     return analyzeOrThrow(text, options);
   } catch (error) {
+    if (error instanceof AnalysisCancelled) {
+      return { ...unanalysed(text, options, noFinding()), cancelled: true };
+    }
     return failed(text, options, error);
   }
+}
+
+function noFinding() {
+  return {
+    finding: undefined,
+    setting: undefined,
+    secrets: new SecretMasker('', []),
+    internalErrors: [],
+  };
 }
 
 function analyzeOrThrow(text: string, options: AnalyzeOptions): Analysis {
   const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
   if (text.length > maxSize) return tooLarge(text, options, maxSize);
 
+  // Parsing and the model run whole; a cancellation is noticed between them and at every unit
+  // of the rules' work.
+  const stopIfCancelled = () => {
+    if (options.cancelled?.(0)) throw new AnalysisCancelled();
+  };
+  stopIfCancelled();
   const document = parseDocumentText(text, options.fileName);
+  stopIfCancelled();
   const internalErrors: string[] = [];
   let model: DocumentModel;
   try {
@@ -99,6 +147,7 @@ function analyzeOrThrow(text: string, options: AnalyzeOptions): Analysis {
     internalErrors.push(`model: ${describe(error)}`);
     model = emptyModel();
   }
+  stopIfCancelled();
   const kind = model.kind;
   if (kind !== 'unknown' || options.explicit) {
     const marker = findForeignMarker(text, document.format);
@@ -110,9 +159,15 @@ function analyzeOrThrow(text: string, options: AnalyzeOptions): Analysis {
       : options.explicit
         ? ['parse-error']
         : [];
-  const found = runRules(ids, document, model, options, internalErrors);
+  const budget = new WorkBudget(options.workBudget ?? DEFAULT_WORK_BUDGET, options.cancelled);
+  const found = withBudget(budget, () =>
+    runRules(ids, document, model, options, internalErrors, budget),
+  );
   const secrets = documentSecrets(text, found.secrets);
-  const findings = found.reports.map((report) => report(secrets));
+  const reported = found.reports.map((report) => report(secrets));
+  const limit =
+    found.skipped.length > 0 ? limitFinding(found.skipped, budget, options, text) : undefined;
+  const findings = limit ? sortFindings([...reported, limit]) : reported;
   maskInPlace(internalErrors, secrets);
   return {
     options,
@@ -121,6 +176,8 @@ function analyzeOrThrow(text: string, options: AnalyzeOptions): Analysis {
     model,
     findings: kind === 'unknown' ? findings : suppressions(document, model).filter(findings),
     internalErrors,
+    work: budget.spent,
+    ...(found.cancelled ? { cancelled: true } : {}),
     secrets,
   };
 }
@@ -136,7 +193,10 @@ type Reported = (secrets: SecretMasker) => Finding;
 
 /**
  * Runs the rules; their findings are made (messages and fix titles masked) once every rule has
- * said which secrets it recognised. Rules that find secrets run even when off, for their secrets.
+ * said which secrets it recognised. Rules that find secrets run even when off, for their secrets,
+ * and run first and outside the budget, so masking never depends on it. Each other rule is charged
+ * one unit per tree node (it may walk the tree), its action expansions and its findings; when the
+ * budget runs out, that rule's findings are dropped and it and the rules after it are `skipped`.
  */
 function runRules(
   ids: readonly string[],
@@ -144,18 +204,35 @@ function runRules(
   model: DocumentModel,
   options: AnalyzeOptions,
   internalErrors: string[],
-): { reports: Reported[]; secrets: DocumentSecret[] } {
+  budget: WorkBudget,
+): { reports: Reported[]; secrets: DocumentSecret[]; skipped: string[]; cancelled: boolean } {
   const reports: { start: number; end: number; rule: string; make: Reported }[] = [];
   const secrets: DocumentSecret[] = [];
+  const skipped: string[] = [];
   const resolved: ResolvedOptions = {
     allowActions: new Set((options.allowActions ?? []).map((a) => a.toLowerCase())),
   };
-  for (const id of ids) {
-    const rule = RULES_BY_ID.get(id);
-    if (!rule) continue;
+  const rules = ids
+    .map((id) => RULES_BY_ID.get(id))
+    .filter((rule): rule is Rule => rule !== undefined);
+  const ordered = [
+    ...rules.filter((rule) => rule.findsSecrets),
+    ...rules.filter((rule) => !rule.findsSecrets),
+  ];
+  const nodes = countNodes(document.root);
+  let cancelled = false;
+  for (const rule of ordered) {
+    const id = rule.id;
     const setting = settingFor(options, id);
     if (setting === 'off' && !rule.findsSecrets) continue;
-    try {
+    if (budget.exhausted) {
+      skipped.push(id);
+      continue;
+    }
+    const before = reports.length;
+    const check = () => {
+      // Unmetered for secret-finding rules, but a cancellation still stops them.
+      budget.spend(rule.findsSecrets ? 0 : nodes);
       rule.check({
         document,
         model,
@@ -178,13 +255,68 @@ function runRules(
               (error) => internalErrors.push(masker.mask(error)),
             );
           reports.push({ ...range, rule: id, make });
+          if (!rule.findsSecrets) budget.spend(FINDING_COST);
         },
       });
+    };
+    try {
+      if (rule.findsSecrets) budget.unmetered(check);
+      else check();
     } catch (error) {
-      internalErrors.push(`${id}: ${describe(error)}`);
+      if (error instanceof AnalysisCancelled) {
+        cancelled = true;
+        break;
+      }
+      if (!(error instanceof WorkBudgetExceeded) && !budget.exhausted) {
+        internalErrors.push(`${id}: ${describe(error)}`);
+      }
+    }
+    if (budget.exhausted && !rule.findsSecrets) {
+      // Half a rule's findings would read as the whole of them: the rule counts as skipped.
+      reports.length = before;
+      skipped.push(id);
     }
   }
-  return { reports: sortFindings(reports).map((r) => r.make), secrets };
+  return { reports: sortFindings(reports).map((r) => r.make), secrets, skipped, cancelled };
+}
+
+/** Tree nodes (values and keys), counted without recursion: nesting can be deep. */
+function countNodes(root: Node | undefined): number {
+  let count = 0;
+  const stack: Node[] = root ? [root] : [];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    count++;
+    if (node.kind === 'object') {
+      for (const property of node.properties) {
+        count++;
+        if (property.value) stack.push(property.value);
+      }
+    } else if (node.kind === 'array') {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  return count;
+}
+
+/** The one `analysis-limit` finding, at the document's start, naming the rules that did not run. */
+function limitFinding(
+  skipped: readonly string[],
+  budget: WorkBudget,
+  options: AnalyzeOptions,
+  text: string,
+): Finding | undefined {
+  const setting = settingFor(options, analysisLimit.id);
+  if (setting === 'off') return undefined;
+  const names = skipped.map((id) => `'${id}'`).join(', ');
+  const rules = skipped.length === 1 ? 'rule' : `${skipped.length} rules`;
+  return {
+    rule: analysisLimit.id,
+    severity: setting ?? analysisLimit.defaultSeverity,
+    message: `The document is too costly to analyse in full: its work budget of ${budget.limit.toLocaleString('en-US')} units ran out, so the ${rules} ${names} did not check it. The other rules' findings are complete.`,
+    start: 0,
+    end: Math.min(1, text.length),
+    fixes: [],
+  };
 }
 
 /** Fix titles are output: they are masked like messages; the edits keep the document's text. */
@@ -249,7 +381,11 @@ export function sortFindings<T extends Range & { readonly rule: string }>(findin
 
 function tooLarge(text: string, options: AnalyzeOptions, maxSize: number): Analysis {
   const looksOurs = options.explicit || KIND_HINT.test(text.slice(0, 65536));
-  const message = `The file has ${text.length.toLocaleString('en-US')} characters, over the limit of ${maxSize.toLocaleString('en-US')}, so it was not analysed. Raise "maxFileSize" in .scopewise.json to analyse it.`;
+  const limit = maxSize.toLocaleString('en-US');
+  const size = options.truncated
+    ? `more than ${limit} characters, the limit`
+    : `${text.length.toLocaleString('en-US')} characters, over the limit of ${limit}`;
+  const message = `The file has ${size}, so it was not analysed. Raise "maxFileSize" in .scopewise.json to analyse it.`;
   return unanalysed(text, options, {
     finding: looksOurs ? { rule: fileTooLarge, message } : undefined,
     setting: settingFor(options, fileTooLarge.id),
@@ -293,6 +429,7 @@ function foreign(
     model,
     findings: suppressions(document, model).filter(findings),
     internalErrors: [],
+    work: 0,
     secrets,
   };
 }
@@ -337,6 +474,7 @@ function unanalysed(
     model: emptyModel(),
     findings,
     internalErrors,
+    work: 0,
     secrets,
   };
 }

@@ -7,6 +7,7 @@ export {
   type AnalyzeOptions,
 } from './analyze';
 export { addedAccess, documentGrants, type AddedAccess, type Grant } from './access/grants';
+export { DEFAULT_WORK_BUDGET } from './budget';
 export { applyEdits } from './edits';
 export { SecretMasker, type DocumentSecret, type MaskedText } from './masking';
 export {

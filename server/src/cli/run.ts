@@ -168,6 +168,7 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
       maxSize: config.maxFileSize,
       policyType: config.policyTypeFor(target.absolutePath),
       explicit: target.explicit,
+      truncated: source.truncated,
     });
     if (options.fix !== 'none' && (source.save || source.notFixable)) {
       const result = fixAll(analysis, options.fix);
@@ -241,6 +242,7 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
       target,
       config,
       text: truncatedText(decoded.text, read.truncated, maxChars),
+      truncated: read.truncated,
       fileName: target.absolutePath,
       onDisk: true,
       // Undecodable bytes (a binary file) are never written back.
@@ -276,6 +278,7 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
         target,
         config,
         text: truncatedText(decode(read.bytes).text, read.truncated, maxChars),
+        truncated: read.truncated,
         fileName: options.stdinFilename,
         onDisk: false,
         // The fixed text goes to stdout.
@@ -325,6 +328,8 @@ interface Source {
   readonly target: Target;
   readonly config: ScopewiseConfig;
   readonly text: string;
+  /** `text` is the start of a file cut at the read limit. */
+  readonly truncated: boolean;
   readonly fileName: string | undefined;
   /** A file, rather than stdin. */
   readonly onDisk: boolean;

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   findNodeAtLocation,
@@ -14,7 +13,9 @@ import {
   type Diagnostic,
 } from 'vscode-languageserver';
 import { LineIndex } from '../analysis';
-import { ConfigError, loadConfigFile, type ConfigLocation } from '../node/config';
+import { CONFIG_LIMITS, ConfigError, loadConfigFile, type ConfigLocation } from '../node/config';
+import { readFileLimited } from '../node/file-io';
+import { NODE_FILE_SYSTEM } from '../node/file-system';
 import { toLspRange } from './convert';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { describeError } from './guard';
@@ -103,9 +104,17 @@ export function configDiagnostic(error: ConfigError, fileText = readText(error.f
   };
 }
 
+/**
+ * The config's text, to locate the problem in: at most as much as a config may hold (a larger one
+ * is itself the problem, put at its start), and only from a regular file (a FIFO is not waited on).
+ */
 function readText(file: string): string | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    const read = readFileLimited(NODE_FILE_SYSTEM, file, {
+      maxBytes: CONFIG_LIMITS.fileBytes,
+      regularOnly: true,
+    });
+    return read.regular && !read.truncated ? read.bytes.toString('utf8') : undefined;
   } catch {
     return undefined;
   }

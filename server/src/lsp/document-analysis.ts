@@ -12,6 +12,8 @@ export interface DocumentSnapshot {
   readonly languageId: string;
   readonly version: number;
   readonly text: string;
+  /** `text` is the start of a file cut at the read limit (the workspace scan). */
+  readonly truncated?: boolean;
 }
 
 export function snapshotOf(document: TextDocument): DocumentSnapshot {
@@ -43,12 +45,14 @@ export interface AnalyzeDocumentOptions {
    * this edit, and a user who breaks a policy should see why its findings went away.
    */
   readonly explicit: boolean;
+  /** Stops the analysis (it comes back `cancelled`): a newer version is waiting. */
+  readonly cancelled?: (spent: number) => boolean;
 }
 
 /** Analyses one snapshot with the given settings. */
 export function analyzeDocument(
   document: DocumentSnapshot,
-  { catalog, settings, generation, explicit }: AnalyzeDocumentOptions,
+  { catalog, settings, generation, explicit, cancelled }: AnalyzeDocumentOptions,
 ): DocumentAnalysis {
   const { text } = document;
   const analysis = analyze(text, {
@@ -60,6 +64,8 @@ export function analyzeDocument(
     policyType: settings.policyType,
     ignore: settings.ignore,
     explicit,
+    cancelled,
+    truncated: document.truncated,
   });
   return {
     uri: document.uri,
@@ -81,9 +87,9 @@ export class KnownKinds {
     return this.kinds.has(uri);
   }
 
-  record(uri: string, analysis: Analysis): void {
-    if (analysis.kind !== 'unknown') this.kinds.set(uri, analysis.kind);
-    else if (analysis.document.problems.length === 0) this.kinds.delete(uri);
+  record(uri: string, kind: DocumentKind, problems: number): void {
+    if (kind !== 'unknown') this.kinds.set(uri, kind);
+    else if (problems === 0) this.kinds.delete(uri);
   }
 
   forget(uri: string): void {

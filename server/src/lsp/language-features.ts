@@ -1,6 +1,6 @@
 /**
- * Completion and document symbols over LSP: the engine's plain items converted to protocol types.
- * Both handlers are guarded, so a bug answers with nothing instead of an error.
+ * Hover, completion and document symbols of one analysis, converted to protocol types. They run
+ * where the analysis is held, in an analysis worker (analysis-worker.ts).
  */
 import {
   CompletionItemKind,
@@ -8,15 +8,15 @@ import {
   SymbolKind,
   type CompletionItem,
   type CompletionList,
-  type Connection,
   type DocumentSymbol,
+  type Hover,
+  type Position,
   type SymbolInformation,
-  type TextDocuments,
 } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   completion,
   documentSymbols,
+  hover,
   type Catalog,
   type CompletionItem as EngineItem,
   type CompletionKind,
@@ -24,64 +24,52 @@ import {
   type LineIndex,
   type SymbolKind as EngineSymbolKind,
 } from '../analysis';
-import type { AnalysisCache } from './analysis-cache';
-import type { ClientFeatures } from './capabilities';
 import { toLspRange } from './convert';
-import { guard } from './guard';
+import type { DocumentAnalysis } from './document-analysis';
 
-/** What the handlers need from the server; getters, since the catalog and features come later. */
-export interface LanguageFeatureHost {
-  readonly documents: TextDocuments<TextDocument>;
-  readonly cache: AnalysisCache;
-  readonly catalog: () => Catalog | undefined;
-  readonly features: () => ClientFeatures;
+export const EMPTY_COMPLETION: CompletionList = { isIncomplete: false, items: [] };
+
+export function hoverAt(
+  result: DocumentAnalysis,
+  catalog: Catalog,
+  position: Position,
+): Hover | null {
+  const found = hover(result.analysis, catalog, result.lines.offsetAt(position));
+  if (!found) return null;
+  return {
+    contents: { kind: 'markdown', value: found.contents },
+    range: {
+      start: result.lines.positionAt(found.start),
+      end: result.lines.positionAt(found.end),
+    },
+  };
 }
 
-/** Registers `textDocument/completion` and `textDocument/documentSymbol`. */
-export function registerLanguageFeatures(connection: Connection, host: LanguageFeatureHost): void {
-  const { console } = connection;
-  const empty: CompletionList = { isIncomplete: false, items: [] };
-
-  connection.onCompletion(
-    guard(console, 'completion', empty, async (params): Promise<CompletionList> => {
-      const document = host.documents.get(params.textDocument.uri);
-      const catalog = host.catalog();
-      if (!document || !catalog) return empty;
-      const result = await host.cache.get(document);
-      // The user may have typed on while the analysis was computed: its offsets would be wrong.
-      if (host.documents.get(params.textDocument.uri)?.version !== result.version) {
-        return { isIncomplete: true, items: [] };
-      }
-      const found = completion(result.analysis, catalog, result.lines.offsetAt(params.position));
-      if (!found) return empty;
-      const range = toLspRange(result.lines, found);
-      const snippets = host.features().snippets;
-      return {
-        isIncomplete: found.isIncomplete,
-        items: found.items.map((item) =>
-          toLspItem(item, item.range ? toLspRange(result.lines, item.range) : range, snippets),
-        ),
-      };
-    }),
-  );
-
-  connection.onDocumentSymbol(
-    guard(
-      console,
-      'documentSymbol',
-      [] as DocumentSymbol[] | SymbolInformation[],
-      async (params): Promise<DocumentSymbol[] | SymbolInformation[]> => {
-        const document = host.documents.get(params.textDocument.uri);
-        if (!document) return [];
-        const result = await host.cache.get(document);
-        const symbols = documentSymbols(result.analysis);
-        if (host.features().hierarchicalSymbols) {
-          return symbols.map((symbol) => toLspSymbol(symbol, result.lines));
-        }
-        return flatten(symbols, result.lines, params.textDocument.uri);
-      },
+export function completionAt(
+  result: DocumentAnalysis,
+  catalog: Catalog,
+  position: Position,
+  snippets: boolean,
+): CompletionList {
+  const found = completion(result.analysis, catalog, result.lines.offsetAt(position));
+  if (!found) return EMPTY_COMPLETION;
+  const range = toLspRange(result.lines, found);
+  return {
+    isIncomplete: found.isIncomplete,
+    items: found.items.map((item) =>
+      toLspItem(item, item.range ? toLspRange(result.lines, item.range) : range, snippets),
     ),
-  );
+  };
+}
+
+/** The outline: a tree, or flat `SymbolInformation` for clients without hierarchical symbols. */
+export function symbolsOf(
+  result: DocumentAnalysis,
+  hierarchical: boolean,
+): DocumentSymbol[] | SymbolInformation[] {
+  const symbols = documentSymbols(result.analysis);
+  if (hierarchical) return symbols.map((symbol) => toLspSymbol(symbol, result.lines));
+  return flatten(symbols, result.lines, result.uri);
 }
 
 const ITEM_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {

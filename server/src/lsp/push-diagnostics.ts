@@ -1,7 +1,11 @@
-import type { Connection, TextDocuments } from 'vscode-languageserver';
+import {
+  LSPErrorCodes,
+  ResponseError,
+  type Connection,
+  type Diagnostic,
+  type TextDocuments,
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AnalysisCache } from './analysis-cache';
-import { toDiagnostics } from './diagnostics';
 import { describeError } from './guard';
 
 /**
@@ -24,7 +28,7 @@ export class DiagnosticsPublisher {
   constructor(
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
-    private readonly cache: AnalysisCache,
+    private readonly diagnose: (document: TextDocument) => Promise<Diagnostic[]>,
     private readonly debounceMs = CHANGE_DEBOUNCE_MS,
   ) {}
 
@@ -36,6 +40,8 @@ export class DiagnosticsPublisher {
     const run = () => {
       this.timers.delete(uri);
       this.publish(uri, ticket).catch((error: unknown) => {
+        // A newer version is on its way: its own run publishes.
+        if (error instanceof ResponseError && error.code === LSPErrorCodes.ContentModified) return;
         this.connection.console.error(`Diagnostics failed for ${uri}: ${describeError(error)}`);
       });
     };
@@ -69,13 +75,10 @@ export class DiagnosticsPublisher {
   private async publish(uri: string, ticket: number): Promise<void> {
     const document = this.documents.get(uri);
     if (!document) return;
-    const result = await this.cache.get(document);
+    const version = document.version;
+    const diagnostics = await this.diagnose(document);
     const current = this.documents.get(uri);
-    if (this.tickets.get(uri) !== ticket || current?.version !== result.version) return;
-    await this.connection.sendDiagnostics({
-      uri,
-      version: result.version,
-      diagnostics: toDiagnostics(result),
-    });
+    if (this.tickets.get(uri) !== ticket || current?.version !== version) return;
+    await this.connection.sendDiagnostics({ uri, version, diagnostics });
   }
 }

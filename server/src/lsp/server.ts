@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -6,28 +7,23 @@ import {
   LSPErrorCodes,
   ResponseError,
   TextDocuments,
+  type CompletionList,
   type Connection,
   type DocumentDiagnosticReport,
+  type DocumentSymbol,
   type Hover,
   type InitializeResult,
+  type SymbolInformation,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { hover, type Catalog } from '../analysis';
-import { loadCatalog } from '../node/catalog-files';
+import { dataDirectory } from '../node/catalog-files';
 import { CONFIG_FILE_NAME } from '../node/config';
-import { AnalysisCache } from './analysis-cache';
+import { AnalysisPool, type PoolOptions } from './analysis-pool';
 import { clientFeatures, SERVER_CAPABILITIES, type ClientFeatures } from './capabilities';
-import { codeActions, resolveFixAll } from './code-actions';
 import { ConfigDiagnostics } from './config-diagnostics';
-import { toDiagnostics } from './diagnostics';
-import {
-  analyzeDocument,
-  KnownKinds,
-  type DocumentAnalysis,
-  type DocumentSnapshot,
-} from './document-analysis';
-import { describeInternalError, guard, guardEvent } from './guard';
-import { registerLanguageFeatures } from './language-features';
+import { KnownKinds, snapshotOf } from './document-analysis';
+import { guard, guardEvent } from './guard';
+import { EMPTY_COMPLETION } from './language-features';
 import { documentStatusNotification } from './protocol';
 import { DiagnosticsPublisher } from './push-diagnostics';
 import { SETTINGS_SECTION, SettingsProvider } from './settings';
@@ -38,18 +34,20 @@ export interface ServerOptions {
   readonly version: string;
   /** Pause after a change before diagnostics are pushed. */
   readonly debounceMs?: number;
+  /** The analysis workers; by default `analysis-worker.js` beside the bundle. */
+  readonly workers?: Partial<PoolOptions>;
 }
 
 /**
- * Wires the Scopewise features to a connection, whatever its transport. The catalog is loaded
- * here, before `initialize`, so the first analysis does not pay for it.
+ * Wires the Scopewise features to a connection, whatever its transport. The engine runs in
+ * analysis workers (analysis-pool.ts), which load the catalog as they start, before `initialize`
+ * comes; this thread only checks that the data is there.
  */
 export function startServer(connection: Connection, options: ServerOptions): void {
   const { console } = connection;
-  let catalog: Catalog | undefined;
   let catalogProblem: string | undefined;
   try {
-    catalog = loadCatalog();
+    dataDirectory();
   } catch (error) {
     catalogProblem = error instanceof Error ? error.message : String(error);
   }
@@ -61,45 +59,47 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const settings = new SettingsProvider(connection, () => features.configuration, onConfigError);
   const knownKinds = new KnownKinds();
 
-  const compute = async (
-    snapshot: DocumentSnapshot,
-    generation: number,
-  ): Promise<DocumentAnalysis> => {
-    if (!catalog) throw new Error('The IAM catalog is not loaded');
-    const documentSettings = await settings.forDocument(snapshot.uri);
-    const result = analyzeDocument(snapshot, {
-      catalog,
-      settings: documentSettings,
-      generation,
-      explicit: knownKinds.wasOurs(snapshot.uri),
-    });
-    for (const problem of result.analysis.internalErrors) {
-      console.error(`A rule failed on ${snapshot.uri}: ${describeInternalError(problem)}`);
-    }
-    if (documents.get(snapshot.uri)) {
-      knownKinds.record(snapshot.uri, result.analysis);
-      void connection.sendNotification(documentStatusNotification, {
-        uri: snapshot.uri,
-        kind: result.analysis.kind,
-        version: snapshot.version,
-        findings: result.analysis.findings.length,
-      });
-    }
-    return result;
-  };
-  const cache = new AnalysisCache(compute);
-  const publisher = new DiagnosticsPublisher(connection, documents, cache, options.debounceMs);
+  const pool = new AnalysisPool(
+    {
+      prepare: async (snapshot) => ({
+        snapshot,
+        settings: await settings.forDocument(snapshot.uri),
+        explicit: knownKinds.wasOurs(snapshot.uri),
+      }),
+      analysed: (key, summary) => {
+        for (const problem of summary.internalErrors) {
+          console.error(`A rule failed on ${key.uri}: ${problem}`);
+        }
+        if (!documents.get(key.uri)) return;
+        knownKinds.record(key.uri, summary.kind, summary.problems);
+        void connection.sendNotification(documentStatusNotification, {
+          uri: key.uri,
+          kind: summary.kind,
+          version: key.version,
+          findings: summary.findings,
+        });
+      },
+      log: (message) => console.error(message),
+    },
+    { script: join(__dirname, 'analysis-worker.js'), ...options.workers },
+  );
+  const publisher = new DiagnosticsPublisher(
+    connection,
+    documents,
+    (document) => pool.request(snapshotOf(document), { kind: 'diagnostics' }),
+    options.debounceMs,
+  );
   const scan = new WorkspaceScan({
     connection,
     documents,
-    catalog: () => catalog,
+    diagnose: (snapshot) => pool.request(snapshot, { kind: 'diagnostics' }, false),
     settings,
     onConfigError,
   });
 
   /** Settings or config files changed: analyse every open document again. */
   const refreshAll = () => {
-    cache.invalidateAll();
+    pool.invalidateAll();
     if (!features.pullDiagnostics) publisher.scheduleAll();
     else if (features.diagnosticRefresh) connection.languages.diagnostics.refresh();
   };
@@ -183,7 +183,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   );
   documents.onDidClose(
     guardEvent(console, 'didClose', ({ document }) => {
-      cache.delete(document.uri);
+      pool.delete(document.uri);
       knownKinds.forget(document.uri);
       settings.forget(document.uri);
       if (!features.pullDiagnostics && !isConfigFile(document.uri)) publisher.clear(document.uri);
@@ -193,27 +193,48 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onHover(
     guard(console, 'hover', null, async (params): Promise<Hover | null> => {
       const document = documents.get(params.textDocument.uri);
-      if (!document || !catalog) return null;
-      const result = await cache.get(document);
-      const offset = result.lines.offsetAt(params.position);
-      const found = hover(result.analysis, catalog, offset);
-      if (!found) return null;
-      return {
-        contents: { kind: 'markdown', value: found.contents },
-        range: {
-          start: result.lines.positionAt(found.start),
-          end: result.lines.positionAt(found.end),
-        },
-      };
+      if (!document) return null;
+      return pool.request(snapshotOf(document), { kind: 'hover', position: params.position });
     }),
   );
 
-  registerLanguageFeatures(connection, {
-    documents,
-    cache,
-    catalog: () => catalog,
-    features: () => features,
-  });
+  connection.onCompletion(
+    guard(console, 'completion', EMPTY_COMPLETION, async (params): Promise<CompletionList> => {
+      const document = documents.get(params.textDocument.uri);
+      if (!document) return EMPTY_COMPLETION;
+      const snapshot = snapshotOf(document);
+      const incomplete: CompletionList = { isIncomplete: true, items: [] };
+      let list: CompletionList;
+      try {
+        list = await pool.request(snapshot, {
+          kind: 'completion',
+          position: params.position,
+          snippets: features.snippets,
+        });
+      } catch (error) {
+        if (isContentModified(error)) return incomplete;
+        throw error;
+      }
+      // The user may have typed on while the analysis was computed: its offsets would be wrong.
+      return documents.get(snapshot.uri)?.version === snapshot.version ? list : incomplete;
+    }),
+  );
+
+  connection.onDocumentSymbol(
+    guard(
+      console,
+      'documentSymbol',
+      [] as DocumentSymbol[] | SymbolInformation[],
+      async (params): Promise<DocumentSymbol[] | SymbolInformation[]> => {
+        const document = documents.get(params.textDocument.uri);
+        if (!document) return [];
+        return pool.request(snapshotOf(document), {
+          kind: 'symbols',
+          hierarchical: features.hierarchicalSymbols,
+        });
+      },
+    ),
+  );
 
   const codeActionOptions = () => ({
     documentChanges: features.documentChanges,
@@ -225,8 +246,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const document = documents.get(params.textDocument.uri);
       if (!document) return [];
       // Always the current version's analysis: its offsets are the ones the edits must use.
-      const result = await cache.get(document);
-      return codeActions(result, params, codeActionOptions());
+      return pool.request(snapshotOf(document), {
+        kind: 'codeActions',
+        params,
+        options: codeActionOptions(),
+      });
     }),
   );
 
@@ -235,8 +259,17 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     guard(console, 'codeActionResolve', action, async () => {
       const data = action.data as { uri?: unknown } | undefined;
       const document = typeof data?.uri === 'string' ? documents.get(data.uri) : undefined;
-      const current = document ? await cache.get(document) : undefined;
-      return resolveFixAll(action, current, codeActionOptions());
+      if (!document) return action;
+      try {
+        return await pool.request(snapshotOf(document), {
+          kind: 'resolveFixAll',
+          action,
+          options: codeActionOptions(),
+        });
+      } catch (error) {
+        if (isContentModified(error)) return action;
+        throw error;
+      }
     })(action),
   );
 
@@ -248,16 +281,21 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       async (params): Promise<DocumentDiagnosticReport> => {
         const document = documents.get(params.textDocument.uri);
         if (!document) return { kind: 'full', items: [] };
-        const result = await cache.get(document);
-        if (documents.get(params.textDocument.uri)?.version !== result.version) {
-          // The user typed while the settings were read: the client asks again for the new version.
-          throw new ResponseError(LSPErrorCodes.ServerCancelled, 'The document changed', {
-            retriggerRequest: true,
-          });
+        const snapshot = snapshotOf(document);
+        const generation = pool.generation;
+        let items;
+        try {
+          items = await pool.request(snapshot, { kind: 'diagnostics' });
+        } catch (error) {
+          if (isContentModified(error)) throw retrigger();
+          throw error;
         }
-        const resultId = `${result.version}:${result.generation}`;
+        if (documents.get(params.textDocument.uri)?.version !== snapshot.version) {
+          throw retrigger();
+        }
+        const resultId = `${snapshot.version}:${generation}`;
         if (params.previousResultId === resultId) return { kind: 'unchanged', resultId };
-        return { kind: 'full', resultId, items: toDiagnostics(result) };
+        return { kind: 'full', resultId, items };
       },
     ),
   );
@@ -268,11 +306,25 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     ),
   );
 
-  connection.onShutdown(() => publisher.dispose());
+  connection.onShutdown(() => {
+    publisher.dispose();
+    pool.dispose();
+  });
 
   documents.listen(connection);
   connection.listen();
   if (catalogProblem) console.error(`Scopewise cannot start: ${catalogProblem}`);
+}
+
+/** The user typed while the settings were read or the analysis ran: the client asks again. */
+function retrigger(): ResponseError<{ retriggerRequest: boolean }> {
+  return new ResponseError(LSPErrorCodes.ServerCancelled, 'The document changed', {
+    retriggerRequest: true,
+  });
+}
+
+function isContentModified(error: unknown): boolean {
+  return error instanceof ResponseError && error.code === LSPErrorCodes.ContentModified;
 }
 
 function isConfigFile(uri: string): boolean {

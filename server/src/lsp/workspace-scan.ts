@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
@@ -13,12 +12,13 @@ import type {
   WorkDoneProgressReporter,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Catalog } from '../analysis';
+import { DEFAULT_MAX_SIZE } from '../analysis';
 import { CONFIG_FILE_NAME, ConfigError, ConfigResolver } from '../node/config';
 import { decode } from '../node/decode';
+import { maxBytesFor, readFileLimited } from '../node/file-io';
+import { NODE_FILE_SYSTEM } from '../node/file-system';
 import { collectTargets, type Target } from '../node/walk';
-import { toDiagnostics } from './diagnostics';
-import { analyzeDocument } from './document-analysis';
+import type { DocumentSnapshot } from './document-analysis';
 import { describeError } from './guard';
 import { SETTINGS_SECTION, type SettingsProvider } from './settings';
 
@@ -60,7 +60,8 @@ interface FileFilter {
 export interface WorkspaceScanOptions {
   readonly connection: Connection;
   readonly documents: TextDocuments<TextDocument>;
-  readonly catalog: () => Catalog | undefined;
+  /** The diagnostics of a snapshot, analysed in the pool without being kept. */
+  readonly diagnose: (snapshot: DocumentSnapshot) => Promise<Diagnostic[]>;
   readonly settings: SettingsProvider;
   readonly onConfigError: (error: ConfigError) => void;
 }
@@ -135,7 +136,6 @@ export class WorkspaceScan {
     cancelled: () => boolean,
   ): Promise<ScanSummary> {
     const { connection, documents } = this.options;
-    const catalog = this.options.catalog();
     const targets: string[] = [];
     for (const folderUri of await this.currentFolders()) {
       const folder = fileFolder(folderUri);
@@ -165,7 +165,7 @@ export class WorkspaceScan {
       // file's: they count in the summary, from that text, but the scan publishes nothing for them.
       const openText = documents.get(uri)?.getText();
       const open = openText !== undefined;
-      const diagnostics = catalog ? await this.analyse(uri, path, catalog, openText) : [];
+      const diagnostics = await this.analyse(uri, path, openText);
       files++;
       problems += diagnostics.length;
       if (diagnostics.length > 0) reported.add(uri);
@@ -190,27 +190,33 @@ export class WorkspaceScan {
   private async analyse(
     uri: string,
     path: string,
-    catalog: Catalog,
     openText: string | undefined,
   ): Promise<Diagnostic[]> {
     const { settings, connection } = this.options;
-    let text: string;
     try {
-      text = openText ?? decode(readFileSync(path)).text;
+      let text = openText;
+      let truncated = false;
+      if (text === undefined) {
+        // Read no further than the size limit shows: a huge or endless file stops there.
+        const maxChars = (await settings.forDocument(uri)).maxSize ?? DEFAULT_MAX_SIZE;
+        const read = readFileLimited(NODE_FILE_SYSTEM, path, {
+          maxBytes: maxBytesFor(maxChars),
+          regularOnly: true,
+        });
+        if (!read.regular) return [];
+        truncated = read.truncated;
+        const decoded = decode(read.bytes).text;
+        text = truncated ? decoded.slice(0, maxChars + 1) : decoded;
+      }
+      return await this.options.diagnose({
+        uri,
+        languageId: languageOf(path),
+        version: 0,
+        text,
+        truncated,
+      });
     } catch (error) {
-      connection.console.warn(`Scan: cannot read ${uri}: ${describeError(error)}`);
-      return [];
-    }
-    try {
-      const documentSettings = await settings.forDocument(uri);
-      const result = analyzeDocument(
-        { uri, languageId: languageOf(path), version: 0, text },
-        { catalog, settings: documentSettings, generation: 0, explicit: false },
-      );
-      // Diagnostics of closed files carry no version: code actions only run on open documents.
-      return toDiagnostics(result).map(({ data: _data, ...diagnostic }) => diagnostic);
-    } catch (error) {
-      connection.console.error(`Scan: analysing ${uri} failed: ${describeError(error)}`);
+      connection.console.warn(`Scan: cannot analyse ${uri}: ${describeError(error)}`);
       return [];
     } finally {
       settings.forget(uri);

@@ -6,6 +6,7 @@
  * (`arn:aws:s3:::*` for buckets and objects). Rules and fixes read this instead of looking at one
  * token at a time. Computed once per statement, in the document's facts.
  */
+import { spendWork } from '../budget';
 import { factKind, type DocumentModel, type ResolvedValue, type Statement } from '../model';
 import { conditionKeyPattern, type ActionInfo, type Catalog } from '../iam/catalog';
 import { actionEntries, type ActionEntry } from '../iam/statement';
@@ -157,6 +158,8 @@ function readAccess(
   const resources = statement
     .values('Resource')
     .map((item) => resourceAccess(catalog, model, item));
+  // Rules pair each action with the condition keys and the resources: that is the work to count.
+  spendWork(actions.length * (1 + conditionKeys.length + resources.length));
   return { statement, actions, partial, resources, conditionKeys };
 }
 

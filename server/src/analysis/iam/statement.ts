@@ -1,6 +1,7 @@
 import { getProperty } from '../document';
 import { patternText, resolvedItems, type Statement } from '../model';
 import type { LocatedValue, ResolvedValue } from '../model';
+import { spendWork } from '../budget';
 import type { ActionInfo, Catalog } from './catalog';
 import { globMatches, hasWildcard } from './glob';
 
@@ -21,6 +22,8 @@ export function actionEntries(catalog: Catalog, statement: Statement): ActionEnt
     .filter((item): item is ResolvedValue & { value: string } => item.value !== undefined)
     .map((item) => {
       const matches = catalog.match(item.value);
+      // What callers iterate: counted whether or not the catalog remembered the pattern.
+      spendWork(1 + matches.length);
       return {
         ...item,
         matches: iot ? matches.filter((a) => a.service.prefix === 'iot') : matches,

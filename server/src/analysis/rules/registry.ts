@@ -4,6 +4,7 @@ import actionResourceMismatch from './action-resource-mismatch';
 import allowNotAction from './allow-not-action';
 import allowNotPrincipal from './allow-not-principal';
 import allowNotResource from './allow-not-resource';
+import analysisLimit from './analysis-limit';
 import artifactStoreDefaultKey from './artifact-store-default-key';
 import asymmetricArtifactKey from './asymmetric-artifact-key';
 import bucketEncryption from './bucket-encryption';
@@ -46,6 +47,7 @@ export const RULES: readonly Rule[] = [
   allowNotAction,
   allowNotPrincipal,
   allowNotResource,
+  analysisLimit,
   artifactStoreDefaultKey,
   asymmetricArtifactKey,
   bucketEncryption,

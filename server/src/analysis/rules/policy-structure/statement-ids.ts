@@ -24,7 +24,8 @@ export function checkSids(
   policy: Policy,
   grammar: SidGrammar,
 ): void {
-  const seen: { value: string; node: Node }[] = [];
+  // By value: looking through every earlier Sid made 20,000 statements quadratic (2.5 s).
+  const seen = new Map<string, Node[]>();
   const all = new Set<string>();
   const sids: { value: string; node: Node }[] = [];
   for (const statement of policy.statements) {
@@ -55,8 +56,10 @@ export function checkSids(
         fixes,
       });
     }
-    const earlier = seen.find((s) => s.value === sid.value && !exclusive(s.node, node));
-    seen.push(sid);
+    const same = seen.get(sid.value) ?? [];
+    const earlier = same.find((other) => !exclusive(other, node));
+    same.push(node);
+    seen.set(sid.value, same);
     if (!earlier || duplicateSeverity(policy, grammar) === undefined) continue;
     const unique = uniqueSid(sid.value, all);
     all.add(unique);
