@@ -188,13 +188,17 @@ function settingFor(options: AnalyzeOptions, rule: string): SeveritySetting | un
   return options.rules?.get(rule);
 }
 
+/** Rules that only report what the parser found. */
+const PARSER_RULES: ReadonlySet<string> = new Set(['parse-error', 'duplicate-key']);
+
 /** A finding as reported, made final once the document's secrets are all known. */
 type Reported = (secrets: SecretMasker) => Finding;
 
 /**
  * Runs the rules; their findings are made (messages and fix titles masked) once every rule has
  * said which secrets it recognised. Rules that find secrets run even when off, for their secrets,
- * and run first and outside the budget, so masking never depends on it. Each other rule is charged
+ * and run first and outside the budget, so masking never depends on it; the parser's rules run
+ * next. Each other rule is charged
  * one unit per tree node (it may walk the tree), its action expansions and its findings; when the
  * budget runs out, that rule's findings are dropped and it and the rules after it are `skipped`.
  */
@@ -215,9 +219,13 @@ function runRules(
   const rules = ids
     .map((id) => RULES_BY_ID.get(id))
     .filter((rule): rule is Rule => rule !== undefined);
+  // The parser's own problems come next: they cost nothing to report, and a cut document needs
+  // them most.
+  const parser = (rule: Rule) => PARSER_RULES.has(rule.id);
   const ordered = [
     ...rules.filter((rule) => rule.findsSecrets),
-    ...rules.filter((rule) => !rule.findsSecrets),
+    ...rules.filter((rule) => !rule.findsSecrets && parser(rule)),
+    ...rules.filter((rule) => !rule.findsSecrets && !parser(rule)),
   ];
   const nodes = countNodes(document.root);
   let cancelled = false;
