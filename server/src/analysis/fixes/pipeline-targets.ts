@@ -120,6 +120,23 @@ const PROVIDERS: ReadonlyMap<string, readonly ConfigTarget[]> = new Map([
       byName('ClusterName', 'cluster', [
         { type: 'ecs/cluster', sub: regional('ecs', (n) => `cluster/${n}`) },
       ]),
+      // The service the action deploys, with the tasks and container instances of its cluster,
+      // which the deployment describes and lists.
+      byName('ServiceName', 'service', [
+        {
+          type: 'ecs/service',
+          sub: (n, config) => regional('ecs', (s) => `service/${clusterOf(config)}/${s}`)(n),
+        },
+        {
+          type: 'ecs/task',
+          sub: (_, config) => regional('ecs', () => `task/${clusterOf(config)}/*`)(''),
+        },
+        {
+          type: 'ecs/container-instance',
+          sub: (_, config) =>
+            regional('ecs', () => `container-instance/${clusterOf(config)}/*`)(''),
+        },
+      ]),
     ],
   ],
   ['S3', [bucket('S3Bucket', 'S3ObjectKey'), bucket('BucketName')]],
@@ -149,6 +166,14 @@ export function pipelinesOfPolicy(
   return pipelines.filter((p) =>
     roleReferences(template, p.roleArn).some((r) => r !== undefined && roles.has(r.name)),
   );
+}
+
+/** An ECS action's cluster as an `Fn::Sub` fragment: its literal name or parameter, else `*`. */
+function clusterOf(config: Node): string {
+  const value = getValue(config, 'ClusterName');
+  const ref = refTarget(value);
+  if (ref !== undefined && !ref.startsWith('AWS::')) return `\${${ref}}`;
+  return literal(config, 'ClusterName') ?? '*';
 }
 
 function literal(config: Node, key: string): string | undefined {

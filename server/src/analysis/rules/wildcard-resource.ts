@@ -466,15 +466,15 @@ function split(
   if (groups.size < 2 || groups.size > MAX_FIX_TYPES) return [];
   const scoped: SplitGroup[] = [];
   const kept: Node[] = [];
-  // Services whose actions stay on `*` because the template names none of their resources.
-  const unnamed = new Set<string>();
+  // Actions that stay on `*` because the template names none of their resources.
+  const unnamed: ActionAccess[] = [];
   for (const { types, actions, nodes } of groups.values()) {
     const arns =
       types.size > 0 ? groupArns(catalog, model, access, types, actions, pipeline) : undefined;
     if (arns === undefined && types.size > 0 && model.template === undefined) return [];
     if (arns === undefined) {
       kept.push(...nodes);
-      if (types.size > 0) for (const a of actions) unnamed.add(a.action.service.name);
+      if (types.size > 0) unnamed.push(...actions);
     } else scoped.push({ suffix: suffix(types), actions: nodes, arns });
   }
   if (scoped.length === 0) return [];
@@ -484,12 +484,16 @@ function split(
       : scoped;
   const fix = splitStatementFix(document, access.statement, resource.item.node, splitGroups);
   if (!fix) return [];
-  if (unnamed.size === 0) return [fix];
-  const services = listWords([...unnamed].sort());
+  if (unnamed.length === 0) return [fix];
+  // A few actions by name, more by their services.
+  const names =
+    unnamed.length <= 3
+      ? `${listWords(unnamed.map((a) => a.fullName))} ${unnamed.length === 1 ? 'stays' : 'stay'}`
+      : `${listWords([...new Set(unnamed.map((a) => a.action.service.name))].sort())} actions stay`;
   return [
     {
       ...fix,
-      title: `${fix.title} (${services} actions stay on "*": the template names none of their resources)`,
+      title: `${fix.title} (${names} on "*": the template names none of ${unnamed.length === 1 ? 'its' : 'their'} resources)`,
     },
   ];
 }
