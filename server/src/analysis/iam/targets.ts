@@ -203,8 +203,12 @@ export function placeholderArn(format: string): string {
   );
 }
 
-/** How fixes write an ARN variable they cannot fill in: `BucketName` is `BUCKET_NAME`. */
+/**
+ * How fixes write an ARN variable they cannot fill in: `BucketName` is `BUCKET_NAME`. Any account
+ * (`ManagementAccountId`) is `ACCOUNT_ID`, the one placeholder an account field takes.
+ */
 export function snakePlaceholder(name: string): string {
+  if (/AccountId$/.test(name)) return 'ACCOUNT_ID';
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
