@@ -51,7 +51,13 @@ export default defineRule({
       \`s3:ListAllMyBuckets\`) cannot be scoped and are not counted; neither are actions a condition
       key that applies to them already narrows (\`cloudwatch:namespace\` for
       \`cloudwatch:PutMetricData\`, \`aws:ResourceTag/...\`, service keys such as \`s3:prefix\`),
-      nor \`iam:PassRole\`, which \`passrole-unscoped\` reports. It is a warning when the actions
+      nor \`iam:PassRole\`, which \`passrole-unscoped\` reports, nor actions no resource a policy
+      can name scopes (CloudWatch metrics reads, the calls the SSM agent makes about its own
+      instance). \`cloudwatch:PutMetricData\` on \`*\` is information: only
+      \`cloudwatch:namespace\` scopes it. Actions that create what they act on (\`Create*\`,
+      \`Run*\`, ...) are reported on \`*\` only, never on an ARN with a wildcard for the name
+      (\`arn:aws:ec2:*:*:instance/*\` for \`ec2:RunInstances\`), since the new resource cannot
+      be named before it exists. It is a warning when the actions
       write, tag, manage permissions or read data (objects, secrets, parameters, items, keys: the
       table in \`access/data-reads.ts\`), information when they only read metadata, and silent
       for List actions alone, where \`*\` is the norm. Only identity policies are checked: in a
@@ -67,7 +73,11 @@ export default defineRule({
       one created under another \`Condition\`, not the role holding the policy, and for
       \`sts:AssumeRole\` only roles whose trust policy names this role or its account); a target
       is offered only when it serves every action. Outside templates they write the ARN formats
-      with named placeholders. When the actions act on different resource types, or some accept
+      with named placeholders, and in place of an ARN written with wildcards they keep its
+      partition, Region and account. They replace an entry only for the resource types that would
+      lose it: a type another entry of the statement names stays with that entry. For
+      \`cloudwatch:PutMetricData\` the fix adds a \`cloudwatch:namespace\` condition with the
+      placeholder \`NAMESPACE\`. When the actions act on different resource types, or some accept
       only \`*\`, a fix splits the statement into one per type with the same \`Effect\` and
       \`Condition\` and a suffixed \`Sid\`; actions that accept only \`*\`, \`iam:PassRole\`,
       and in templates actions none of whose resources the template names, keep \`*\` in a
