@@ -41,8 +41,14 @@ export const CONDITION_PLACEHOLDERS: ReadonlyMap<string, string> = new Map(
   [...NARROWING.values()].map((n) => [n.key.toLowerCase(), n.placeholder]),
 );
 
+/** The services of the tables above: any other action is answered without loading its detail. */
+const SERVICES: ReadonlySet<string> = new Set(
+  [...UNNAMEABLE_TYPES, ...OWN_INSTANCE_ACTIONS].map((name) => name.split(/[/:]/)[0] ?? ''),
+);
+
 /** Whether no resource a policy can name scopes the action (its types are all unnameable). */
 export function unnameable(action: ActionAccess): boolean {
+  if (!SERVICES.has(action.action.service.prefix)) return false;
   if (OWN_INSTANCE_ACTIONS.has(action.fullName.toLowerCase())) return true;
   const types = action.types;
   return types.length > 0 && types.every((t) => UNNAMEABLE_TYPES.has(t.key));
@@ -50,5 +56,6 @@ export function unnameable(action: ActionAccess): boolean {
 
 /** The condition that scopes an unnameable action instead of a resource, if there is one. */
 export function narrowingCondition(action: ActionAccess): NarrowingCondition | undefined {
+  if (!SERVICES.has(action.action.service.prefix)) return undefined;
   return NARROWING.get(action.fullName.toLowerCase());
 }

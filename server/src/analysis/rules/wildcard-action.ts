@@ -6,6 +6,7 @@ import { actionEntries, delegatesToAccounts } from '../iam/statement';
 import { statementAccess } from '../access/statement-access';
 import type { DocumentModel, Policy, Statement } from '../model';
 import { requirements } from '../pipeline/service-role-needs';
+import { formatCount } from '../prose';
 import { resolveRole, rolesOfPolicy } from '../pipeline/service-role';
 import { defineRule, type Fix } from './rule';
 
@@ -145,13 +146,13 @@ function describeCounts(catalog: Catalog, actions: readonly ActionInfo[]): strin
   const last = risky[risky.length - 1];
   if (!last) return all;
   if (risky.length === 1 && last.count === total) return `${all}, all of them ${last.level}`;
-  const counted = risky.map((r) => `${r.count.toLocaleString('en-US')} ${r.level}`).join(' and ');
+  const counted = risky.map((r) => `${formatCount(r.count)} ${r.level}`).join(' and ');
   if (risky.reduce((sum, r) => sum + r.count, 0) === total) return `${all}: ${counted}`;
   return `${all}, including ${counted} action${last.count === 1 ? '' : 's'}`;
 }
 
 function plural(count: number, noun: string): string {
-  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /**
