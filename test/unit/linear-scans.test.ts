@@ -113,3 +113,19 @@ describe('long intrinsic values', () => {
     ]);
   });
 });
+
+describe('long keys', () => {
+  it('reports a 40,000-character upper-case statement key once, as an unknown element', () => {
+    const key = 'A'.repeat(40_000);
+    const text = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', [key]: 'x' }],
+    });
+    const found = analyze(text, { catalog: testCatalog(), fileName: 'p.json' }).findings.filter(
+      (f) => f.rule === 'policy-structure',
+    );
+    expect(found.map((f) => [f.start, f.end - f.start])).toEqual([
+      [text.indexOf(`"${key}"`), key.length + 2],
+    ]);
+  });
+});
