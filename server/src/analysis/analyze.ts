@@ -4,6 +4,7 @@ import {
   buildModel,
   DocumentFacts,
   type DocumentKind,
+  branchConditions,
   type DocumentModel,
   type PolicyType,
 } from './model';
@@ -250,12 +251,15 @@ function runRules(
           if (recognised) secrets.push(...recognised);
           if (setting === 'off') return;
           const range = rangeOf(at, document.text.length);
+          // A finding inside an `Fn::If` branch holds only when the branch is taken: say when.
+          const when = 'kind' in at ? branchConditions(at) : undefined;
+          const said = when ? `${message} (${when})` : message;
           const make: Reported = (masker) =>
             withFixes(
               {
                 rule: id,
                 severity: setting ?? severity ?? rule.defaultSeverity,
-                message: masker.mask(message),
+                message: masker.mask(said),
                 start: range.start,
                 end: range.end,
               },

@@ -73,3 +73,23 @@ export function getAttTarget(node: Node | undefined): string | undefined {
     return args.items[0]?.kind === 'string' ? args.items[0].value : undefined;
   return args?.kind === 'string' ? args.value.split('.')[0] : undefined;
 }
+
+/**
+ * The `Fn::If` branches a node sits in, outermost first, in words: `when IsSandbox is true`,
+ * `when IsProd is false and UseKms is true`. Undefined outside any branch.
+ */
+export function branchConditions(node: Node): string | undefined {
+  const tests: string[] = [];
+  let current: Node = node;
+  while (current.parent) {
+    const parent: Node = current.parent;
+    if (parent.kind === 'array' && parent.property?.key.value === 'Fn::If') {
+      const [name, ...branches] = parent.items;
+      const branch = branches.indexOf(current);
+      if (name?.kind === 'string' && branches.length === 2 && branch >= 0)
+        tests.unshift(`${name.value} is ${branch === 0 ? 'true' : 'false'}`);
+    }
+    current = parent;
+  }
+  return tests.length > 0 ? `when ${tests.join(' and ')}` : undefined;
+}
