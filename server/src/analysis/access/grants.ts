@@ -14,11 +14,10 @@ import {
   type DocumentModel,
   type Policy,
   type Resolved,
-  type Template,
 } from '../model';
 import type { Catalog } from '../iam/catalog';
 import { globMatches, hasWildcard } from '../iam/glob';
-import { arnFormat, templateArnType } from '../iam/targets';
+import { arnFormat, templateArnText, templateArnType } from '../iam/targets';
 
 /** One statement alternative, flattened to what it grants or denies. */
 export interface Grant {
@@ -54,7 +53,7 @@ export function policyGrants(catalog: Catalog, policy: Policy): Grant[] {
         .flatMap((item) =>
           item.value !== undefined
             ? [canonicalArn(item.value)]
-            : item.resolved.map((r) => resourceText(catalog, policy.template, r)),
+            : item.resolved.map((r) => resourceText(catalog, r)),
         );
     const not = (values: string[]) => [`not:${[...values].sort().join(',')}`];
     const notAction = statement.element('NotAction') !== undefined;
@@ -87,32 +86,27 @@ export function policyGrants(catalog: Catalog, policy: Policy): Grant[] {
  * A resolved value as text: the ARN of a template resource of a known type written out from its
  * format (`${Bucket.Arn}` is `arn:${AWS::Partition}:s3:::${Bucket}`), other holes as `${label}`.
  */
-function resourceText(
-  catalog: Catalog,
-  template: Template | undefined,
-  resolved: Resolved,
-): string {
+function resourceText(catalog: Catalog, resolved: Resolved): string {
   const text = resolved.segments
     .map((segment) => {
       if (segment.kind === 'text') return segment.text;
       const source = segment.source;
-      if (source.kind !== 'resource' || (source.attribute ?? 'Arn') !== 'Arn')
-        return `\${${segment.label.replace(/^\$\{(.*)\}$/, '$1')}}`;
-      const type = templateArnType(source.type, source.attribute === undefined ? 'Ref' : 'Arn');
-      const format = type && arnFormat(catalog, `${type.service}/${type.type}`);
-      if (!format || !template) return `\${${segment.label.replace(/^\$\{(.*)\}$/, '$1')}}`;
-      return format.replace(/\$\{([A-Za-z]+)\}/g, (_, variable: string) =>
-        variable === 'Partition'
-          ? '${AWS::Partition}'
-          : variable === 'Region'
-            ? '${AWS::Region}'
-            : variable === 'Account'
-              ? '${AWS::AccountId}'
-              : `\${${source.name}.${variable}}`,
-      );
+      const format =
+        source.kind === 'resource' && (source.attribute ?? 'Arn') === 'Arn'
+          ? arnFormatOf(catalog, source.type, source.attribute === undefined ? 'Ref' : 'Arn')
+          : undefined;
+      return format && source.kind === 'resource'
+        ? templateArnText(format, (variable) => `\${${source.name}.${variable}}`)
+        : `\${${segment.label.replace(/^\$\{(.*)\}$/, '$1')}}`;
     })
     .join('');
   return canonicalArn(text);
+}
+
+/** The ARN format of what a template resource's `Ref` or `Fn::GetAtt X.Arn` returns, if known. */
+function arnFormatOf(catalog: Catalog, cfnType: string, via: 'Arn' | 'Ref'): string | undefined {
+  const type = templateArnType(cfnType, via);
+  return type && arnFormat(catalog, `${type.service}/${type.type}`);
 }
 
 /**

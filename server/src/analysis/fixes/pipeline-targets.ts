@@ -15,7 +15,7 @@ import {
   type Template,
 } from '../model';
 import { roleReferences, rolesOfPolicy } from '../pipeline/service-role';
-import { regional, SCOPES } from '../pipeline/service-role-needs';
+import { ecsServiceArns, regional, s3Arns, SCOPES } from '../pipeline/service-role-needs';
 import type { Value } from '../render';
 
 /** One of the pipeline's resources, with its ARN as each IAM resource type it can be. */
@@ -29,8 +29,6 @@ export interface PipelineTarget {
    */
   readonly action?: string;
 }
-
-const PREFIX = 'arn:${AWS::Partition}:';
 
 /** How an action's configuration key names a resource, per provider. */
 interface ConfigTarget {
@@ -59,10 +57,10 @@ const byArn = (key: string, noun: string, ...types: ResourceTypeKey[]): ConfigTa
 
 const bucket = (key: string, objectKey?: string) =>
   byName(key, 'bucket', [
-    { type: 's3/bucket', sub: (n) => `${PREFIX}s3:::${n}` },
+    { type: 's3/bucket', sub: (n) => s3Arns(n, undefined)[0] },
     {
       type: 's3/object',
-      sub: (n, config) => `${PREFIX}s3:::${n}/${(objectKey && literal(config, objectKey)) ?? '*'}`,
+      sub: (n, config) => s3Arns(n, objectKey ? literal(config, objectKey) : undefined)[1],
     },
   ]);
 
@@ -123,18 +121,11 @@ const PROVIDERS: ReadonlyMap<string, readonly ConfigTarget[]> = new Map([
       // The service the action deploys, with the tasks and container instances of its cluster,
       // which the deployment describes and lists.
       byName('ServiceName', 'service', [
-        {
-          type: 'ecs/service',
-          sub: (n, config) => regional('ecs', (s) => `service/${clusterOf(config)}/${s}`)(n),
-        },
-        {
-          type: 'ecs/task',
-          sub: (_, config) => regional('ecs', () => `task/${clusterOf(config)}/*`)(''),
-        },
+        { type: 'ecs/service', sub: (n, config) => ecsServiceArns(clusterOf(config), n)[0] },
+        { type: 'ecs/task', sub: (n, config) => ecsServiceArns(clusterOf(config), n)[1] },
         {
           type: 'ecs/container-instance',
-          sub: (_, config) =>
-            regional('ecs', () => `container-instance/${clusterOf(config)}/*`)(''),
+          sub: (n, config) => ecsServiceArns(clusterOf(config), n)[2],
         },
       ]),
     ],

@@ -212,19 +212,26 @@ export function snakePlaceholder(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
+const PSEUDO_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['Partition', '${AWS::Partition}'],
+  ['Region', '${AWS::Region}'],
+  ['Account', '${AWS::AccountId}'],
+]);
+
+/**
+ * An ARN format as `Fn::Sub` text of a template: pseudo parameters for partition, Region and
+ * account, and `other(name)` for each other variable.
+ */
+export function templateArnText(format: string, other: (name: string) => string): string {
+  return format.replace(
+    /\$\{([A-Za-z]+)\}/g,
+    (_, name: string) => PSEUDO_FIELDS.get(name) ?? other(name),
+  );
+}
+
 /** The same format for a template, with pseudo parameters for partition, region and account. */
 export function templatePlaceholderArn(format: string): Value {
-  return {
-    sub: format.replace(/\$\{([A-Za-z]+)\}/g, (_, name: string) =>
-      name === 'Partition'
-        ? '${AWS::Partition}'
-        : name === 'Region'
-          ? '${AWS::Region}'
-          : name === 'Account'
-            ? '${AWS::AccountId}'
-            : snakePlaceholder(name),
-    ),
-  };
+  return { sub: templateArnText(format, snakePlaceholder) };
 }
 
 /** The ARN format of a `service/type` key, from the catalog. */

@@ -43,8 +43,6 @@ export interface Requirement {
   readonly spellings: ReadonlyMap<string, readonly string[]>;
   /** What the fix's statement names as `Resource`; `*` when the pipeline does not say. */
   readonly resources: readonly Value[];
-  /** The resource type the provider's `resources` are ARNs of; a missing action must accept it. */
-  readonly scope?: Scope;
 }
 
 interface Group {
@@ -166,7 +164,6 @@ export function requirements(
       actions: [...group.actions],
       spellings: group.spellings,
       resources,
-      scope: SCOPES.get(key.split('\0')[1] ?? ''),
     });
   }
   // An action provider that already needs an S3 action reports it; the store asks for the rest.
@@ -338,6 +335,28 @@ function configName(
 }
 
 /**
+ * What an S3 action's bucket and object key name, as `Fn::Sub` text: the bucket, and its object
+ * (every object without a key). Names are `Fn::Sub` fragments.
+ */
+export function s3Arns(bucket: string, key: string | undefined): [string, string] {
+  const arn = `arn:\${AWS::Partition}:s3:::${bucket}`;
+  return [arn, `${arn}/${key ?? '*'}`];
+}
+
+/**
+ * What an ECS deployment's cluster and service name, as `Fn::Sub` text: the service, and the
+ * cluster's tasks and container instances, which a deployment describes and lists.
+ */
+export function ecsServiceArns(cluster: string, service: string): [string, string, string] {
+  const ecs = regional('ecs', (name) => name);
+  return [
+    ecs(`service/${cluster}/${service}`),
+    ecs(`task/${cluster}/*`),
+    ecs(`container-instance/${cluster}/*`),
+  ];
+}
+
+/**
  * Providers whose configuration names the resources of more than one type: the S3 source's and
  * deployment's bucket and objects, the ECS deployment's service with its tasks and container
  * instances. Undefined when the configuration does not name them all.
@@ -354,8 +373,7 @@ const NAMED_BY: ReadonlyMap<
         configName(configuration, 'BucketName', template, ['AWS::S3::Bucket']);
       if (bucket === undefined) return undefined;
       const key = configName(configuration, 'S3ObjectKey', template, []);
-      const arn = `arn:\${AWS::Partition}:s3:::${bucket}`;
-      return [{ sub: arn }, { sub: `${arn}/${key ?? '*'}` }];
+      return s3Arns(bucket, key).map((sub) => ({ sub }));
     },
   ],
   [
@@ -364,12 +382,7 @@ const NAMED_BY: ReadonlyMap<
       const cluster = configName(configuration, 'ClusterName', template, ['AWS::ECS::Cluster']);
       const service = configName(configuration, 'ServiceName', template, []);
       if (cluster === undefined || service === undefined) return undefined;
-      const ecs = regional('ecs', (name) => name);
-      return [
-        { sub: ecs(`service/${cluster}/${service}`) },
-        { sub: ecs(`task/${cluster}/*`) },
-        { sub: ecs(`container-instance/${cluster}/*`) },
-      ];
+      return ecsServiceArns(cluster, service).map((sub) => ({ sub }));
     },
   ],
 ]);
